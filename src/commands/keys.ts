@@ -1,0 +1,3 @@
+import type { CommandDefinition } from './context.js';
+
+export const keyCommands: readonly CommandDefinition[] = [];

@@ -1,0 +1,99 @@
+import type { ClientState } from './context.js';
+import type { CommandTable } from './table.js';
+
+/**
+ * The server as command handlers see it. Defined here (commands/ sits below server/) and
+ * implemented by src/server; handlers never import server code.
+ */
+export interface ServerFacade {
+  readonly config: ConfigFacade;
+  readonly stats: ServerStats;
+  readonly commands: CommandTable;
+  readonly clients: ClientsFacade;
+  /** 40 hex chars, new at each start (INFO run_id). */
+  readonly runId: string;
+  readonly startedAtMs: number;
+  /** INFO text for the given sections (lowercase; empty = default sections). */
+  renderInfo(sections: readonly string[]): string;
+  /** SHUTDOWN: throws ReplyError when refused; otherwise the process exits after replies flush. */
+  shutdown(options: ShutdownOptions): void;
+  readonly slowlog: SlowlogFacade;
+  /** Unix seconds of the last successful save (LASTSAVE); start time until persistence lands. */
+  lastSaveUnixSeconds(): number;
+  /** Blocks the event loop (DEBUG SLEEP): the node really does nothing for that long. */
+  sleepBlocking(durationMs: number): void;
+  /** DEBUG SET-ACTIVE-EXPIRE. */
+  setActiveExpireEnabled(enabled: boolean): void;
+}
+
+export interface ShutdownOptions {
+  save?: boolean;
+  noSave?: boolean;
+  now?: boolean;
+  force?: boolean;
+  abort?: boolean;
+}
+
+/** Redis's configuration table: CONFIG GET/SET/REWRITE/RESETSTAT go through here. */
+export interface ConfigFacade {
+  /** Parameters matching any of the glob patterns, with their current values (CONFIG GET). */
+  get(patterns: readonly string[]): Array<[string, string]>;
+  /** Sets all or none; throws ReplyError with Redis's message. */
+  set(pairs: ReadonlyArray<readonly [string, string]>): void;
+  /** Writes the config file back (CONFIG REWRITE); throws ReplyError when impossible. */
+  rewrite(): void;
+  /** The current value of one directive, as CONFIG GET prints it. */
+  value(name: string): string;
+}
+
+/** Per-command counters (INFO commandstats). */
+export interface CommandStats {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+/** Counters for INFO stats; the server owns the object and handlers read it. */
+export interface ServerStats {
+  totalConnectionsReceived: number;
+  totalCommandsProcessed: number;
+  rejectedConnections: number;
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  totalErrorReplies: number;
+  /** INFO errorstats: error code (first word, e.g. ERR, WRONGTYPE) → count. */
+  errorCounts: Map<string, number>;
+  /** CONFIG RESETSTAT. */
+  reset(): void;
+}
+
+export interface ClientsFacade {
+  /** Every connected client (CLIENT LIST). */
+  list(): readonly ClientState[];
+  byId(id: number): ClientState | undefined;
+  /** CLIENT LIST / CLIENT INFO line for one client, in Redis's format. */
+  describe(client: ClientState): string;
+  /** Closes a client after its pending replies (CLIENT KILL). */
+  kill(client: ClientState): void;
+  /** CLIENT PAUSE: 'write' pauses only write commands. */
+  pause(untilMs: number, mode: 'all' | 'write'): void;
+  unpause(): void;
+}
+
+export interface SlowlogEntry {
+  id: number;
+  timestampUnixSeconds: number;
+  durationUs: number;
+  argv: string[];
+  clientAddress: string;
+  clientName: string;
+}
+
+export interface SlowlogFacade {
+  entries(count: number): readonly SlowlogEntry[];
+  readonly length: number;
+  reset(): void;
+}

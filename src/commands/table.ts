@@ -1,0 +1,66 @@
+import { assert } from '../lib/assert.js';
+import type { CommandDefinition, CommandHandler } from './context.js';
+import type { CommandStats } from './server-facade.js';
+import { parseCommandSpec, subcommandDocsTree, subcommandInfoTrees, type CommandSpec } from './spec.js';
+import type { SpecTree } from './spec-tree.js';
+import generated from './generated/redis-commands.json' with { type: 'json' };
+
+/** A command Tessera serves: Redis's spec, our handler, and its counters. */
+export interface Command {
+  readonly spec: CommandSpec;
+  readonly handler: CommandHandler | undefined;
+  /** Container commands (CONFIG, CLIENT...): subcommands by lowercase name. */
+  readonly subcommands: ReadonlyMap<string, Command> | undefined;
+  readonly parent: Command | undefined;
+  readonly stats: CommandStats;
+}
+
+interface GeneratedEntry {
+  info: SpecTree;
+  docs: SpecTree;
+}
+const redisCommands = (generated as unknown as { commands: Record<string, GeneratedEntry> }).commands;
+
+/** The command table: built once from the handler groups, looked up per request. */
+export class CommandTable {
+  readonly #byName = new Map<string, Command>();
+
+  constructor(definitions: readonly CommandDefinition[]) {
+    for (const definition of definitions) {
+      const entry = redisCommands[definition.name];
+      assert(entry !== undefined, `command '${definition.name}' has a Redis 7.0 spec`);
+      assert(!this.#byName.has(definition.name), `command '${definition.name}' defined once`);
+      this.#byName.set(definition.name, buildCommand(definition, entry.info, entry.docs, undefined));
+    }
+  }
+
+  /** Looks up by name as sent (any case). */
+  lookup(name: string): Command | undefined {
+    return this.#byName.get(name) ?? this.#byName.get(name.toLowerCase());
+  }
+
+  all(): IterableIterator<Command> {
+    return this.#byName.values();
+  }
+
+  get size(): number {
+    return this.#byName.size;
+  }
+}
+
+function buildCommand(definition: CommandDefinition, info: SpecTree, docs: SpecTree, parent: Command | undefined): Command {
+  const spec = parseCommandSpec(info, docs);
+  const stats: CommandStats = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+  const subcommands = definition.subcommands ? new Map<string, Command>() : undefined;
+  const command: Command = { spec, handler: definition.handler, subcommands, parent, stats };
+  if (definition.subcommands && subcommands) {
+    const subInfos = subcommandInfoTrees(info);
+    for (const sub of definition.subcommands) {
+      const fullName = `${definition.name}|${sub.name}`;
+      const subInfo = subInfos.find((tree) => Array.isArray(tree) && tree[0] === fullName);
+      assert(subInfo !== undefined, `subcommand '${fullName}' has a Redis 7.0 spec`);
+      subcommands.set(sub.name, buildCommand(sub, subInfo, subcommandDocsTree(docs, fullName), command));
+    }
+  }
+  return command;
+}

@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProtocolError, RequestParser } from './request-parser.js';
+
+function parseAll(parser: RequestParser): string[][] {
+  const out: string[][] = [];
+  for (let argv = parser.next(); argv !== null; argv = parser.next()) out.push(argv);
+  return out;
+}
+
+test('parses a pipeline of multibulk commands in one feed', () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.from('*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2\r\nv1\r\n'));
+  assert.deepEqual(parseAll(parser), [['PING'], ['SET', 'k', 'v1']]);
+});
+
+test('a frame split at every byte parses the same', () => {
+  const bytes = Buffer.from('*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nva\r\nl\r\nPING\r\n');
+  const parser = new RequestParser();
+  const out: string[][] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    parser.feed(bytes.subarray(i, i + 1));
+    out.push(...parseAll(parser));
+  }
+  assert.deepEqual(out, [['SET', 'key', 'va\r\nl'], ['PING']]);
+});
+
+test('inline commands honour quotes like sdssplitargs', () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.from('set "a b" \'c\\\'d\' "\\x41\\n"\n\r\n  \r\nget x\r\n'));
+  assert.deepEqual(parseAll(parser), [['set', 'a b', "c'd", 'A\n'], ['get', 'x']]);
+});
+
+test('binary bytes survive as latin1', () => {
+  const parser = new RequestParser();
+  const value = Buffer.from([0, 255, 13, 10, 128]);
+  parser.feed(Buffer.concat([Buffer.from('*2\r\n$3\r\nGET\r\n$5\r\n'), value, Buffer.from('\r\n')]));
+  const [argv] = parseAll(parser);
+  assert.deepEqual(Buffer.from(argv?.[1] ?? '', 'latin1'), value);
+});
+
+test('a big argument arriving in many chunks is assembled once', () => {
+  const parser = new RequestParser();
+  const big = 'x'.repeat(1_000_000);
+  const frame = Buffer.from(`*2\r\n$3\r\nSET\r\n$${big.length}\r\n${big}\r\n`);
+  for (let i = 0; i < frame.length; i += 1000) {
+    parser.feed(frame.subarray(i, i + 1000));
+    if (i + 1000 < frame.length) assert.equal(parser.next(), null);
+  }
+  const argv = parser.next();
+  assert.equal(argv?.[1]?.length, big.length);
+});
+
+test('protocol errors carry Redis messages', () => {
+  const cases: Array<[string, string]> = [
+    ['*x\r\n', 'Protocol error: invalid multibulk length'],
+    ['*1\r\n$-5\r\n', 'Protocol error: invalid bulk length'],
+    ['*1\r\n+PING\r\n', "Protocol error: expected '$', got '+'"],
+    ['set "abc\r\n', 'Protocol error: unbalanced quotes in request'],
+  ];
+  for (const [input, message] of cases) {
+    const parser = new RequestParser();
+    parser.feed(Buffer.from(input));
+    assert.throws(() => parser.next(), (error: unknown) => error instanceof ProtocolError && error.message === message, input);
+  }
+});
+
+test('oversized inline and header lines are refused', () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.alloc(70 * 1024, 'a'));
+  assert.throws(() => parser.next(), /too big inline request/);
+  const header = new RequestParser();
+  header.feed(Buffer.from('*' + '1'.repeat(70 * 1024)));
+  assert.throws(() => header.next(), /too big mbulk count string/);
+});
+
+test('bulk lengths over proto-max-bulk-len are refused', () => {
+  const parser = new RequestParser({ maxBulkLenBytes: 10, maxQueryBufferBytes: 1 << 30 });
+  parser.feed(Buffer.from('*1\r\n$11\r\n'));
+  assert.throws(() => parser.next(), /invalid bulk length/);
+});
+
+test('unauthenticated clients get tighter limits', () => {
+  const parser = new RequestParser();
+  parser.authenticated = false;
+  parser.feed(Buffer.from('*11\r\n'));
+  assert.throws(() => parser.next(), /unauthenticated multibulk length/);
+  const bulk = new RequestParser();
+  bulk.authenticated = false;
+  bulk.feed(Buffer.from('*1\r\n$16385\r\n'));
+  assert.throws(() => bulk.next(), /unauthenticated bulk length/);
+});
+
+test('empty multibulk and blank inline lines are skipped', () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.from('*0\r\n*-1\r\n\r\nPING\r\n'));
+  assert.deepEqual(parseAll(parser), [['PING']]);
+});

@@ -1,0 +1,210 @@
+import { splitArgs } from './split-args.js';
+import {
+  BIG_ARG_BYTES,
+  INLINE_MAX_BYTES,
+  UNAUTHENTICATED_MAX_ARGS,
+  UNAUTHENTICATED_MAX_BULK_BYTES,
+  defaultRequestLimits,
+  type RequestLimits,
+} from './limits.js';
+
+/** What `next()` gives back when the stream is broken: the reply text, then close the client. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+  /** True when Redis closes without replying (query buffer overflow). */
+  readonly silent: boolean;
+  constructor(message: string, silent = false) {
+    super(message);
+    this.silent = silent;
+  }
+}
+
+const CR = 13;
+const LF = 10;
+
+/**
+ * Incremental parser of client requests (RESP multibulk and inline commands). Pull-based:
+ * `feed()` appends bytes, `next()` returns one command at a time, so state that changes between
+ * commands (AUTH, CLIENT PAUSE, QUIT) applies to the rest of the same read, as in Redis.
+ * Arguments are latin1 strings: one char per byte, binary safe.
+ */
+export class RequestParser {
+  #buf: Buffer = Buffer.alloc(0);
+  #pos = 0;
+  /** Arguments still expected by the multibulk in progress; 0 when between commands. */
+  #argsRemaining = 0;
+  #args: string[] = [];
+  /** Length of the bulk string being read, or -1 when a `$` header is expected next. */
+  #bulkLen = -1;
+  /** Chunks of a big bulk argument, joined once complete (avoids quadratic concatenation). */
+  #bigChunks: Buffer[] = [];
+  #bigBytes = 0;
+  #limits: RequestLimits;
+  /** Redis applies tighter limits before a client authenticates. */
+  authenticated = true;
+
+  constructor(limits: RequestLimits = defaultRequestLimits) {
+    this.#limits = limits;
+  }
+
+  setLimits(limits: RequestLimits): void {
+    this.#limits = limits;
+  }
+
+  /** Bytes received and not parsed yet (Redis's query buffer length). */
+  get bufferedBytes(): number {
+    return this.#buf.length - this.#pos + this.#bigBytes;
+  }
+
+  feed(chunk: Buffer): void {
+    if (this.#bulkLen >= BIG_ARG_BYTES && this.#buf.length - this.#pos + this.#bigBytes + chunk.length < this.#bulkLen + 2) {
+      // Still short of a big argument: park the chunk, no copy yet.
+      if (this.#pos < this.#buf.length) {
+        this.#bigChunks.push(this.#buf.subarray(this.#pos));
+        this.#bigBytes += this.#buf.length - this.#pos;
+      }
+      this.#bigChunks.push(chunk);
+      this.#bigBytes += chunk.length;
+      this.#buf = Buffer.alloc(0);
+      this.#pos = 0;
+      return;
+    }
+    if (this.#bigChunks.length > 0) {
+      this.#bigChunks.push(this.#buf.subarray(this.#pos), chunk);
+      this.#buf = Buffer.concat(this.#bigChunks);
+      this.#bigChunks = [];
+      this.#bigBytes = 0;
+      this.#pos = 0;
+    } else if (this.#pos >= this.#buf.length) {
+      this.#buf = chunk;
+      this.#pos = 0;
+    } else {
+      this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
+      this.#pos = 0;
+    }
+  }
+
+  /**
+   * The next complete command, or null when more bytes are needed. Throws ProtocolError when
+   * the stream is broken; the caller replies with its message and closes the connection.
+   */
+  next(): string[] | null {
+    while (true) {
+      if (this.bufferedBytes > this.#limits.maxQueryBufferBytes) {
+        throw new ProtocolError('Closing client that reached max query buffer length', true);
+      }
+      if (this.#pos >= this.#buf.length) return null;
+      if (this.#argsRemaining === 0) {
+        if (this.#buf[this.#pos] !== 0x2a /* '*' */) {
+          const inline = this.#nextInline();
+          if (inline === null) return null;
+          if (inline.length === 0) continue;
+          return inline;
+        }
+        const count = this.#readHeaderNumber('mbulk');
+        if (count === null) return null;
+        if (count > 2147483647) throw new ProtocolError('Protocol error: invalid multibulk length');
+        if (count > UNAUTHENTICATED_MAX_ARGS && !this.authenticated) {
+          throw new ProtocolError('Protocol error: unauthenticated multibulk length');
+        }
+        if (count <= 0) continue;
+        this.#argsRemaining = count;
+        this.#args = [];
+      }
+      const done = this.#readBulks();
+      if (!done) return null;
+      const args = this.#args;
+      this.#args = [];
+      return args;
+    }
+  }
+
+  /** Reads `$len\r\n<bytes>\r\n` items of the current multibulk; true when all are in. */
+  #readBulks(): boolean {
+    const buf = this.#buf;
+    while (this.#argsRemaining > 0) {
+      if (this.#bulkLen === -1) {
+        if (this.#pos >= buf.length) return false;
+        const marker = buf[this.#pos] as number;
+        if (marker !== 0x24 /* '$' */) {
+          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(marker)}'`);
+        }
+        const len = this.#readHeaderNumber('bulk');
+        if (len === null) return false;
+        if (len < 0 || len > this.#limits.maxBulkLenBytes) throw new ProtocolError('Protocol error: invalid bulk length');
+        if (len > UNAUTHENTICATED_MAX_BULK_BYTES && !this.authenticated) {
+          throw new ProtocolError('Protocol error: unauthenticated bulk length');
+        }
+        this.#bulkLen = len;
+      }
+      const end = this.#pos + this.#bulkLen;
+      if (end + 2 > buf.length) return false;
+      this.#args.push(buf.toString('latin1', this.#pos, end));
+      this.#pos = end + 2;
+      this.#bulkLen = -1;
+      this.#argsRemaining--;
+    }
+    return true;
+  }
+
+  /**
+   * Parses the number after `*` or `$` up to CR. Returns null when the line is incomplete.
+   * Like Redis's string2ll: an optional '-', digits, no leading zeros or spaces, fits in 64 bits.
+   */
+  #readHeaderNumber(kind: 'mbulk' | 'bulk'): number | null {
+    const buf = this.#buf;
+    const start = this.#pos + 1;
+    const cr = buf.indexOf(CR, start);
+    if (cr === -1) {
+      if (buf.length - this.#pos > INLINE_MAX_BYTES) {
+        throw new ProtocolError(`Protocol error: too big ${kind} count string`);
+      }
+      return null;
+    }
+    if (cr + 1 >= buf.length) return null; // the LF has not arrived yet
+    const value = parseStrictInteger(buf, start, cr);
+    if (value === null) {
+      throw new ProtocolError(kind === 'mbulk' ? 'Protocol error: invalid multibulk length' : 'Protocol error: invalid bulk length');
+    }
+    this.#pos = cr + 2;
+    return value;
+  }
+
+  #nextInline(): string[] | null {
+    const buf = this.#buf;
+    const lf = buf.indexOf(LF, this.#pos);
+    if (lf === -1) {
+      if (buf.length - this.#pos > INLINE_MAX_BYTES) throw new ProtocolError('Protocol error: too big inline request');
+      return null;
+    }
+    let end = lf;
+    if (end > this.#pos && buf[end - 1] === CR) end--;
+    const line = buf.toString('latin1', this.#pos, end);
+    this.#pos = lf + 1;
+    const args = splitArgs(line);
+    if (args === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
+    return args;
+  }
+}
+
+/** string2ll semantics on bytes [start, end): null when not a canonical 64-bit integer. */
+function parseStrictInteger(buf: Buffer, start: number, end: number): number | null {
+  const len = end - start;
+  if (len === 0 || len > 20) return null;
+  let i = start;
+  let negative = false;
+  if (buf[i] === 0x2d) {
+    negative = true;
+    i++;
+    if (i === end) return null;
+  }
+  if (buf[i] === 0x30) return i + 1 === end && !negative ? 0 : null;
+  let value = 0;
+  for (; i < end; i++) {
+    const d = (buf[i] as number) - 0x30;
+    if (d < 0 || d > 9) return null;
+    value = value * 10 + d;
+  }
+  // Lengths past 2^53 are far beyond every limit anyway; they only need to be rejected.
+  return negative ? -value : value;
+}

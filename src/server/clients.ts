@@ -1,0 +1,90 @@
+import type { ClientState } from '../commands/context.js';
+import type { ClientsFacade } from '../commands/server-facade.js';
+import type { Session } from './session.js';
+
+/**
+ * The connected clients, and CLIENT PAUSE. Sessions register here; CLIENT LIST, KILL, INFO
+ * and the maxclients check read it.
+ */
+export class ClientRegistry implements ClientsFacade {
+  readonly #sessions = new Map<number, Session>();
+  #nextId = 1;
+  #pauseUntilMs = 0;
+  #pauseMode: 'all' | 'write' = 'all';
+  readonly #nowMs: () => number;
+
+  constructor(nowMs: () => number) {
+    this.#nowMs = nowMs;
+  }
+
+  nextId(): number {
+    return this.#nextId++;
+  }
+
+  get count(): number {
+    return this.#sessions.size;
+  }
+
+  add(session: Session): void {
+    this.#sessions.set(session.id, session);
+  }
+
+  remove(session: Session): void {
+    this.#sessions.delete(session.id);
+  }
+
+  sessions(): IterableIterator<Session> {
+    return this.#sessions.values();
+  }
+
+  list(): readonly ClientState[] {
+    return [...this.#sessions.values()];
+  }
+
+  byId(id: number): ClientState | undefined {
+    return this.#sessions.get(id);
+  }
+
+  describe(client: ClientState): string {
+    const nowMs = this.#nowMs();
+    const session = this.#sessions.get(client.id);
+    const flags = session?.monitor ? 'O' : 'N';
+    const qbuf = session?.parser.bufferedBytes ?? 0;
+    return (
+      `id=${client.id} addr=${client.remoteAddress} laddr=${client.localAddress} fd=${client.id + 7} name=${client.name} ` +
+      `age=${Math.floor((nowMs - client.createdAtMs) / 1000)} idle=${Math.floor((nowMs - client.lastInteractionMs) / 1000)} ` +
+      `flags=${flags} db=${client.dbIndex} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 ` +
+      `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${client.lastCommand} user=${client.user} redir=-1 resp=${client.protocol}`
+    );
+  }
+
+  kill(client: ClientState): void {
+    const session = this.#sessions.get(client.id);
+    if (session === undefined) return;
+    // Let the reply of the command that asked for it leave first when a client kills itself.
+    session.closeAfterReply = true;
+    queueMicrotask(() => session.flush());
+  }
+
+  pause(untilMs: number, mode: 'all' | 'write'): void {
+    // Redis keeps the longer pause and the stricter mode when pauses overlap.
+    if (untilMs > this.#pauseUntilMs) this.#pauseUntilMs = untilMs;
+    if (mode === 'all') this.#pauseMode = 'all';
+    else if (this.#pauseUntilMs <= untilMs) this.#pauseMode = mode;
+  }
+
+  unpause(): void {
+    this.#pauseUntilMs = 0;
+    this.resumePaused();
+  }
+
+  /** The pause in force now, or undefined. */
+  activePause(nowMs: number): 'all' | 'write' | undefined {
+    return nowMs < this.#pauseUntilMs ? this.#pauseMode : undefined;
+  }
+
+  /** Runs what paused sessions held back (called when a pause ends or is lifted). */
+  resumePaused(): void {
+    for (const session of this.#sessions.values()) session.processInput();
+  }
+}

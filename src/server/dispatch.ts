@@ -1,0 +1,175 @@
+import type { ClientState, CommandContext } from '../commands/context.js';
+import type { ServerFacade } from '../commands/server-facade.js';
+import type { Command } from '../commands/table.js';
+import type { Database } from '../keyspace/database.js';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { Errors, ReplyError, sanitizeErrorText } from '../lib/errors.js';
+import type { Random } from '../lib/random.js';
+import type { ReplyWriter } from '../resp/reply-writer.js';
+
+/** What dispatch needs from the node; src/server/server.ts provides it. */
+export interface DispatchHost {
+  readonly facade: ServerFacade;
+  readonly keyspace: Keyspace;
+  readonly random: Random;
+  readonly requirePass: () => string;
+  readonly debugCommandPolicy: () => 'no' | 'yes' | 'local';
+  countError(message: string): void;
+  /** Time for this command (ms), set once per command. */
+  nowMs(): number;
+  /** High-resolution time in ms, for command durations. */
+  preciseMs(): number;
+  /** A command changed the dataset: count it and hand its effect to replication and the AOF. */
+  propagate(dbIndex: number, argv: readonly string[], changes: number): void;
+  /** Feeds MONITOR clients (after the command ran, like Redis 7.0). */
+  feedMonitors(client: ClientState, argv: readonly string[]): void;
+  readonly hasMonitors: boolean;
+  recordSlowlog(durationUs: number, argv: readonly string[], client: ClientState): void;
+}
+
+/** The caller of a command, as dispatch sees it: the handler view plus its reply writer. */
+export interface DispatchClient extends ClientState {
+  readonly writer: ReplyWriter;
+  /** Skip the reply of the command running now (CLIENT REPLY SKIP was the previous one). */
+  skipCurrentReply: boolean;
+  /** A loopback peer (DEBUG with enable-debug-command local). */
+  readonly isLocal: boolean;
+}
+
+/**
+ * The one reusable context of a client: fields are set per command, so a command allocates
+ * nothing for its context.
+ */
+class Context implements CommandContext {
+  reply: ReplyWriter;
+  client: DispatchClient;
+  keyspace: Keyspace;
+  server: ServerFacade;
+  nowMs = 0;
+  random: Random;
+  changes = 0;
+  rewritten: string[] | undefined;
+
+  constructor(client: DispatchClient, host: DispatchHost) {
+    this.client = client;
+    this.reply = client.writer;
+    this.keyspace = host.keyspace;
+    this.server = host.facade;
+    this.random = host.random;
+  }
+
+  get db(): Database {
+    return this.keyspace.db(this.client.dbIndex);
+  }
+
+  dirty(changes = 1): void {
+    this.changes += changes;
+  }
+
+  propagateAs(argv: string[]): void {
+    this.rewritten = argv;
+  }
+}
+
+/** Redis's CMD_PROTECTED commands (not visible in COMMAND flags): gated by enable-debug-command. */
+const PROTECTED_COMMANDS = new Set(['debug', 'module']);
+
+const contexts = new WeakMap<DispatchClient, Context>();
+
+/**
+ * Runs one request: resolves the command, applies every check in Redis's order (unknown
+ * command, arity, protection, auth), calls the handler, and does the bookkeeping
+ * (stats, errors, CLIENT REPLY, slowlog, MONITOR, propagation) in one place.
+ */
+export function dispatch(host: DispatchHost, client: DispatchClient, argv: string[]): void {
+  const writer = client.writer;
+  const name = argv[0] as string;
+  let command: Command | undefined = host.facade.commands.lookup(name);
+  if (command === undefined) {
+    reject(host, writer, Errors.unknownCommand(name, argv.slice(1)));
+    return;
+  }
+  if (command.subcommands !== undefined && argv.length >= 2) {
+    const sub = command.subcommands.get((argv[1] as string).toLowerCase());
+    if (sub === undefined) {
+      reject(host, writer, Errors.unknownSubcommand(argv[1] as string, name));
+      return;
+    }
+    command = sub;
+  }
+  const spec = command.spec;
+  if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
+    command.stats.rejectedCalls++;
+    reject(host, writer, Errors.wrongArity(spec.fullName));
+    return;
+  }
+  if (PROTECTED_COMMANDS.has((command.parent ?? command).spec.fullName)) {
+    const policy = host.debugCommandPolicy();
+    if (policy === 'no' || (policy === 'local' && !client.isLocal)) {
+      command.stats.rejectedCalls++;
+      const what = (command.parent ?? command).spec.fullName.toUpperCase();
+      reject(
+        host,
+        writer,
+        `ERR ${what} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
+      );
+      return;
+    }
+  }
+  if (!client.authenticated && !spec.flags.has('no_auth')) {
+    if (host.requirePass() !== '') {
+      command.stats.rejectedCalls++;
+      reject(host, writer, Errors.noAuth);
+      return;
+    }
+    client.authenticated = true;
+  }
+  const handler = command.handler;
+  if (handler === undefined) {
+    // A container reached without a subcommand: its arity (-2) already refused that.
+    reject(host, writer, Errors.unknownSubcommand('', name));
+    return;
+  }
+
+  let context = contexts.get(client);
+  if (context === undefined) {
+    context = new Context(client, host);
+    contexts.set(client, context);
+  }
+  const nowMs = host.nowMs();
+  host.keyspace.nowMs = nowMs;
+  context.nowMs = nowMs;
+  context.changes = 0;
+  context.rewritten = undefined;
+  const dbIndex = client.dbIndex;
+  const replyMark = writer.mark;
+  const startedMs = host.preciseMs();
+  try {
+    handler(context, argv);
+  } catch (error) {
+    if (!(error instanceof ReplyError)) throw error;
+    const message = sanitizeErrorText(error.message);
+    writer.error(message);
+    host.countError(message);
+    command.stats.failedCalls++;
+  }
+  const durationUs = (host.preciseMs() - startedMs) * 1000;
+  command.stats.calls++;
+  command.stats.usec += durationUs;
+  host.facade.stats.totalCommandsProcessed++;
+  client.lastCommand = spec.fullName;
+  if (client.replyMode === 'off' || client.skipCurrentReply) writer.truncateTo(replyMark);
+  client.skipCurrentReply = false;
+  if (client.replyMode === 'skip') {
+    client.replyMode = 'on';
+    client.skipCurrentReply = true;
+  }
+  if (context.changes > 0) host.propagate(dbIndex, context.rewritten ?? argv, context.changes);
+  host.recordSlowlog(durationUs, argv, client);
+  if (host.hasMonitors && !spec.flags.has('admin') && !spec.flags.has('skip_monitor')) host.feedMonitors(client, argv);
+}
+
+function reject(host: DispatchHost, writer: ReplyWriter, message: string): void {
+  writer.error(message);
+  host.countError(message);
+}

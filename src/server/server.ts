@@ -1,0 +1,333 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { allCommands } from '../commands/all-commands.js';
+import type { ClientState } from '../commands/context.js';
+import type { ServerFacade, ShutdownOptions } from '../commands/server-facade.js';
+import { CommandTable } from '../commands/table.js';
+import { Keyspace } from '../keyspace/keyspace.js';
+import type { Clock } from '../lib/clock.js';
+import { ReplyError } from '../lib/errors.js';
+import { SeededRandom, type Random } from '../lib/random.js';
+import { systemClock } from '../lib/system-clock.js';
+import { RequestParser } from '../resp/request-parser.js';
+import { ClientRegistry } from './clients.js';
+import type { ConfigStore } from './config/config-store.js';
+import { dispatch, type DispatchHost } from './dispatch.js';
+import { renderInfo } from './info.js';
+import type { Logger } from './log.js';
+import { formatMonitorLine } from './monitor-format.js';
+import { Session, type SessionHost } from './session.js';
+import { Slowlog } from './slowlog.js';
+import { Stats } from './stats.js';
+
+export interface ServerOptions {
+  config: ConfigStore;
+  logger: Logger;
+  clock?: Clock;
+  random?: Random;
+  /** Called when SHUTDOWN or a signal ends the node (the CLI exits the process). */
+  onShutdown?: () => void;
+}
+
+/** Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: the share of a tick active expiry may use. */
+const ACTIVE_EXPIRE_TIME_PERCENT = 25;
+
+/**
+ * One node: listeners, sessions, the keyspace and the tick. Implements the ServerFacade that
+ * command handlers see and the hosts that sessions and dispatch need.
+ */
+export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
+  readonly config: ConfigStore;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly keyspace: Keyspace;
+  readonly commands: CommandTable;
+  readonly stats = new Stats();
+  readonly slowlog = new Slowlog();
+  readonly clients: ClientRegistry;
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAtMs: number;
+  readonly facade: ServerFacade = this;
+  /** Changes since the last save (INFO rdb_changes_since_last_save). */
+  dirty = 0;
+  #listeners: NetServer[] = [];
+  #tickTimer: NodeJS.Timeout | undefined;
+  #monitors = new Set<Session>();
+  #activeExpireEnabled = true;
+  #requirePass: string;
+  #maxClients: number;
+  #onShutdown: (() => void) | undefined;
+  #shuttingDown = false;
+  /** Ports actually bound (port 0 picks one). */
+  boundPort = 0;
+
+  constructor(options: ServerOptions) {
+    this.config = options.config;
+    this.logger = options.logger;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? new SeededRandom(randomBytes(4).readUInt32LE(0));
+    this.#onShutdown = options.onShutdown;
+    this.startedAtMs = this.clock.nowMs();
+    this.clients = new ClientRegistry(() => this.clock.nowMs());
+    this.keyspace = new Keyspace({ databaseCount: Number(this.config.value('databases')) });
+    this.commands = new CommandTable(allCommands);
+    this.#requirePass = this.config.value('requirepass');
+    this.#maxClients = Number(this.config.value('maxclients'));
+    this.config.onChange('requirepass', (value) => (this.#requirePass = value));
+    this.config.onChange('maxclients', (value) => (this.#maxClients = Number(value)));
+    this.config.onChange('slowlog-log-slower-than', (value) => (this.slowlog.thresholdUs = Number(value)));
+    this.config.onChange('slowlog-max-len', (value) => (this.slowlog.maxLength = Number(value)));
+    this.config.onChange('hz', () => this.#scheduleTick());
+    this.config.onChange('proto-max-bulk-len', () => this.#applyParserLimits());
+    this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
+    this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));
+    this.slowlog.maxLength = Number(this.config.value('slowlog-max-len'));
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------
+
+  /** Binds every address in `bind` (and `unixsocket`), then starts the tick. */
+  async listen(): Promise<void> {
+    const port = Number(this.config.value('port'));
+    const backlog = Number(this.config.value('tcp-backlog'));
+    const addresses = this.config.value('bind').split(/\s+/).filter((a) => a !== '');
+    for (const entry of addresses) {
+      const optional = entry.startsWith('-');
+      const address = optional ? entry.slice(1) : entry;
+      const host = address === '*' ? '0.0.0.0' : address === '::*' ? '::' : address;
+      try {
+        const listener = await this.#listenTcp(host, this.boundPort || port, backlog, host === '::');
+        this.#listeners.push(listener);
+        const bound = listener.address();
+        if (typeof bound === 'object' && bound !== null) this.boundPort = bound.port;
+      } catch (error) {
+        if (!optional) throw error;
+        this.logger.warning(`Warning: Could not create server TCP listening socket ${address}:${port}: ${(error as Error).message}`);
+      }
+    }
+    const unixSocket = this.config.value('unixsocket');
+    if (unixSocket !== '') {
+      try {
+        unlinkSync(unixSocket);
+      } catch {
+        // no stale socket file
+      }
+      const listener = await new Promise<NetServer>((resolve, reject) => {
+        const server = createServer((socket) => this.#accept(socket));
+        server.once('error', reject);
+        server.listen(unixSocket, () => resolve(server));
+      });
+      const perm = Number(this.config.value('unixsocketperm'));
+      if (perm !== 0) chmodSync(unixSocket, perm);
+      this.#listeners.push(listener);
+    }
+    this.#scheduleTick();
+  }
+
+  #listenTcp(host: string, port: number, backlog: number, ipv6Only: boolean): Promise<NetServer> {
+    return new Promise((resolve, reject) => {
+      const server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
+      server.once('error', reject);
+      server.listen({ host, port, backlog, ipv6Only }, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.logger.warning(`Listener error: ${error.message}`));
+        resolve(server);
+      });
+    });
+  }
+
+  #accept(socket: Socket): void {
+    this.stats.totalConnectionsReceived++;
+    if (this.clients.count >= this.#maxClients) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.#deniedByProtectedMode(socket)) {
+      this.stats.rejectedConnections++;
+      socket.end(`-${PROTECTED_MODE_MESSAGE}\r\n`);
+      return;
+    }
+    const parser = new RequestParser(this.#parserLimits());
+    const session = new Session(this, socket, this.clients.nextId(), this.#requirePass === '', parser);
+    this.clients.add(session);
+  }
+
+  /** protected-mode: no password and no explicit bind → only loopback clients. */
+  #deniedByProtectedMode(socket: Socket): boolean {
+    if (this.config.value('protected-mode') !== 'yes' || this.#requirePass !== '') return false;
+    if (this.config.value('bind') !== '* -::*') return false;
+    const remote = socket.remoteAddress;
+    if (remote === undefined) return false;
+    return !(remote === '::1' || remote.startsWith('127.') || remote.startsWith('::ffff:127.'));
+  }
+
+  #parserLimits() {
+    return {
+      maxBulkLenBytes: Number(this.config.value('proto-max-bulk-len')),
+      maxQueryBufferBytes: Number(this.config.value('client-query-buffer-limit')),
+    };
+  }
+
+  #applyParserLimits(): void {
+    const limits = this.#parserLimits();
+    for (const session of this.clients.sessions()) session.parser.setLimits(limits);
+  }
+
+  #scheduleTick(): void {
+    if (this.#tickTimer) clearInterval(this.#tickTimer);
+    const hz = Math.min(500, Math.max(1, Number(this.config.value('hz'))));
+    this.#tickTimer = setInterval(() => this.tick(), Math.floor(1000 / hz));
+    this.#tickTimer.unref();
+  }
+
+  /** The node's periodic work: active expiry, pause ends, idle clients. */
+  tick(): void {
+    const nowMs = this.clock.nowMs();
+    this.keyspace.nowMs = nowMs;
+    if (this.#activeExpireEnabled) {
+      const hz = Math.max(1, Number(this.config.value('hz')));
+      const budgetMs = ((1000 / hz) * ACTIVE_EXPIRE_TIME_PERCENT) / 100;
+      const started = performance.now();
+      const shouldStop = () => performance.now() - started > budgetMs;
+      for (const db of this.keyspace.databases) {
+        if (db.expiresCount > 0) db.activeExpire(shouldStop);
+        if (shouldStop()) break;
+      }
+    }
+    if (this.clients.activePause(nowMs) === undefined) this.clients.resumePaused();
+    const timeoutSec = Number(this.config.value('timeout'));
+    if (timeoutSec > 0) {
+      for (const session of this.clients.sessions()) {
+        if (!session.monitor && nowMs - session.lastInteractionMs > timeoutSec * 1000) {
+          this.logger.verbose('Closing idle client');
+          session.close();
+        }
+      }
+    }
+  }
+
+  /** Stops listening and closes every client. */
+  async close(): Promise<void> {
+    if (this.#tickTimer) clearInterval(this.#tickTimer);
+    this.#tickTimer = undefined;
+    for (const session of [...this.clients.sessions()]) session.close();
+    await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
+    this.#listeners = [];
+  }
+
+  // ---- SessionHost -----------------------------------------------------------------------
+
+  execute(session: Session, argv: string[]): void {
+    dispatch(this, session, argv);
+  }
+
+  isPausedFor(argv: readonly string[]): boolean {
+    const mode = this.clients.activePause(this.clock.nowMs());
+    if (mode === undefined) return false;
+    if (mode === 'all') return true;
+    const command = this.commands.lookup(argv[0] as string);
+    // Redis pauses writes, and also EVAL/PUBLISH-like commands that may write: keep it to writes.
+    return command !== undefined && command.spec.flags.has('write');
+  }
+
+  countInputBytes(bytes: number): void {
+    this.stats.totalNetInputBytes += bytes;
+  }
+
+  countOutputBytes(bytes: number): void {
+    this.stats.totalNetOutputBytes += bytes;
+  }
+
+  onSessionClosed(session: Session): void {
+    this.clients.remove(session);
+    this.#monitors.delete(session);
+  }
+
+  log(level: 'verbose' | 'notice' | 'warning', message: string): void {
+    this.logger.log(level, message);
+  }
+
+  nowMs(): number {
+    return this.clock.nowMs();
+  }
+
+  // ---- DispatchHost ----------------------------------------------------------------------
+
+  requirePass = (): string => this.#requirePass;
+  debugCommandPolicy = (): 'no' | 'yes' | 'local' => this.config.value('enable-debug-command') as 'no' | 'yes' | 'local';
+
+  countError(message: string): void {
+    this.stats.countError(message);
+  }
+
+  preciseMs(): number {
+    return performance.now();
+  }
+
+  propagate(_dbIndex: number, _argv: readonly string[], changes: number): void {
+    // Replication and the AOF attach here (persistence and replication issues).
+    this.dirty += changes;
+  }
+
+  get hasMonitors(): boolean {
+    return this.#monitors.size > 0;
+  }
+
+  addMonitor(session: Session): void {
+    this.#monitors.add(session);
+  }
+
+  feedMonitors(client: ClientState, argv: readonly string[]): void {
+    const line = formatMonitorLine(this.clock.nowMs() * 1000 + (Math.floor(performance.now() * 1000) % 1000), client.dbIndex, client.remoteAddress, argv);
+    for (const monitor of this.#monitors) {
+      if (monitor.closed) continue;
+      monitor.writer.raw(line);
+      monitor.flush();
+    }
+  }
+
+  recordSlowlog(durationUs: number, argv: readonly string[], client: ClientState): void {
+    this.slowlog.maybeRecord(durationUs, argv, client.remoteAddress, client.name, this.clock.nowMs());
+  }
+
+  // ---- ServerFacade ----------------------------------------------------------------------
+
+  renderInfo(sections: readonly string[]): string {
+    return renderInfo(this, sections);
+  }
+
+  shutdown(options: ShutdownOptions): void {
+    if (options.abort) throw new ReplyError('ERR No shutdown in progress.');
+    if (this.#shuttingDown) return;
+    this.#shuttingDown = true;
+    this.logger.warning('User requested shutdown...');
+    // Replies queued before SHUTDOWN still leave; then the node stops.
+    setImmediate(() => {
+      void this.close().then(() => {
+        this.logger.warning('Redis is now ready to exit, bye bye...');
+        this.#onShutdown?.();
+      });
+    });
+  }
+
+  lastSaveUnixSeconds(): number {
+    return Math.floor(this.startedAtMs / 1000);
+  }
+
+  sleepBlocking(durationMs: number): void {
+    const until = performance.now() + durationMs;
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    while (performance.now() < until) Atomics.wait(cell, 0, 0, Math.max(1, until - performance.now()));
+  }
+
+  setActiveExpireEnabled(enabled: boolean): void {
+    this.#activeExpireEnabled = enabled;
+  }
+}
+
+const PROTECTED_MODE_MESSAGE =
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";

@@ -1,0 +1,141 @@
+import type { Socket } from 'node:net';
+import { ProtocolError, RequestParser } from '../resp/request-parser.js';
+import { ReplyWriter } from '../resp/reply-writer.js';
+import type { DispatchClient } from './dispatch.js';
+
+/** What a session needs from its node. */
+export interface SessionHost {
+  /** Runs one command for this session. */
+  execute(session: Session, argv: string[]): void;
+  /** True while CLIENT PAUSE holds this command back (all commands, or writes only). */
+  isPausedFor(argv: readonly string[]): boolean;
+  countInputBytes(bytes: number): void;
+  countOutputBytes(bytes: number): void;
+  onSessionClosed(session: Session): void;
+  addMonitor(session: Session): void;
+  log(level: 'verbose' | 'notice' | 'warning', message: string): void;
+  nowMs(): number;
+}
+
+/**
+ * One client connection: parses what arrives, runs each command in order, and writes all the
+ * replies of one read with one socket write.
+ */
+export class Session implements DispatchClient {
+  readonly id: number;
+  name = '';
+  dbIndex = 0;
+  protocol: 2 | 3 = 2;
+  authenticated: boolean;
+  user = 'default';
+  replyMode: 'on' | 'off' | 'skip' = 'on';
+  skipCurrentReply = false;
+  noEvict = false;
+  closeAfterReply = false;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  readonly isLocal: boolean;
+  readonly createdAtMs: number;
+  lastInteractionMs: number;
+  lastCommand = 'NULL';
+  monitor = false;
+  readonly writer = new ReplyWriter();
+  readonly parser: RequestParser;
+  readonly socket: Socket;
+  readonly #host: SessionHost;
+  #closed = false;
+  /** A command held back by CLIENT PAUSE, run when the pause ends. */
+  #parked: string[] | null = null;
+
+  constructor(host: SessionHost, socket: Socket, id: number, authenticated: boolean, parser: RequestParser) {
+    this.#host = host;
+    this.socket = socket;
+    this.id = id;
+    this.authenticated = authenticated;
+    this.parser = parser;
+    parser.authenticated = authenticated;
+    const unix = socket.remoteAddress === undefined;
+    this.remoteAddress = unix ? '/unixsocket:0' : `${socket.remoteAddress}:${socket.remotePort}`;
+    this.localAddress = unix ? '/unixsocket:0' : `${socket.localAddress}:${socket.localPort}`;
+    const remote = socket.remoteAddress ?? '';
+    this.isLocal = unix || remote === '127.0.0.1' || remote === '::1' || remote.startsWith('::ffff:127.') || remote.startsWith('127.');
+    this.createdAtMs = host.nowMs();
+    this.lastInteractionMs = this.createdAtMs;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  startMonitor(): void {
+    this.monitor = true;
+    this.#host.addMonitor(this);
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#closed) return;
+    this.#host.countInputBytes(chunk.length);
+    this.lastInteractionMs = this.#host.nowMs();
+    this.parser.feed(chunk);
+    this.processInput();
+  }
+
+  /** Runs every complete command buffered, then flushes. Also called when a pause ends. */
+  processInput(): void {
+    while (!this.#closed && !this.closeAfterReply) {
+      let argv = this.#parked;
+      this.#parked = null;
+      if (argv === null) {
+        try {
+          argv = this.parser.next();
+        } catch (error) {
+          if (!(error instanceof ProtocolError)) throw error;
+          if (error.silent) {
+            this.#host.log('warning', `${error.message}: addr=${this.remoteAddress}`);
+            this.flush();
+            this.close();
+            return;
+          }
+          this.writer.error(`ERR ${error.message}`);
+          this.#host.log('verbose', `${error.message} from client: addr=${this.remoteAddress}`);
+          this.closeAfterReply = true;
+          break;
+        }
+      }
+      if (argv === null) break;
+      if (this.#host.isPausedFor(argv)) {
+        this.#parked = argv;
+        break;
+      }
+      this.#host.execute(this, argv);
+      this.parser.authenticated = this.authenticated;
+    }
+    this.flush();
+  }
+
+  /** Sends what the writer holds; closes afterwards when QUIT or a protocol error asked to. */
+  flush(): void {
+    if (this.#closed) return;
+    if (this.writer.pendingBytes > 0) {
+      const bytes = this.writer.take();
+      this.#host.countOutputBytes(bytes.length);
+      this.socket.write(bytes);
+    }
+    if (this.closeAfterReply) {
+      this.#closed = true;
+      this.socket.end();
+      this.#host.onSessionClosed(this);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.socket.destroy();
+    this.#host.onSessionClosed(this);
+  }
+}
