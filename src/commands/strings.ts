@@ -1,17 +1,11 @@
 import type { CommandContext, CommandDefinition } from './context.js';
-import { Errors, ReplyError } from '../lib/errors.js';
-import { isStringValue, stringValueText } from '../keyspace/stored-value.js';
+import { stringValueText } from '../keyspace/stored-value.js';
+import { readString } from './lookup.js';
 
+// Placeholder GET/SET so the skeleton runs end to end; the strings group replaces this file.
 function get(ctx: CommandContext, argv: string[]): void {
-  const value = ctx.db.lookup(argv[1] as string);
-  if (value === undefined) {
-    ctx.server.stats.keyspaceMisses++;
-    ctx.reply.null();
-    return;
-  }
-  if (!isStringValue(value)) throw new ReplyError(Errors.wrongType);
-  ctx.server.stats.keyspaceHits++;
-  ctx.reply.bulk(stringValueText(value));
+  const value = readString(ctx, argv[1] as string);
+  ctx.reply.bulk(value === undefined ? null : stringValueText(value));
 }
 
 function set(ctx: CommandContext, argv: string[]): void {
