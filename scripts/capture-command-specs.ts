@@ -35,6 +35,27 @@ function toTree(reply: Reply): SpecTree {
   }
 }
 
+/**
+ * Redis lists subcommands in its dict's order, which changes from run to run; sort them by name
+ * so the file is stable (clients do not depend on that order).
+ */
+function canonicalSubcommands(info: SpecTree): SpecTree {
+  if (!Array.isArray(info) || !Array.isArray(info[9])) return info;
+  const subs = [...info[9]].sort((a, b) => String(Array.isArray(a) ? a[0] : '').localeCompare(String(Array.isArray(b) ? b[0] : '')));
+  return [...info.slice(0, 9), subs];
+}
+
+function canonicalDocs(docs: SpecTree): SpecTree {
+  if (docs === null || typeof docs !== 'object' || Array.isArray(docs) || !('map' in docs)) return docs;
+  return {
+    map: docs.map.map(([key, value]) => {
+      if (key !== 'subcommands' || value === null || typeof value !== 'object' || Array.isArray(value) || !('map' in value)) return [key, value];
+      const sorted = [...value.map].sort((a, b) => String(a[0]).localeCompare(String(b[0]))).map(([k, v]) => [k, canonicalDocs(v)] as [SpecTree, SpecTree]);
+      return [key, { map: sorted }];
+    }),
+  };
+}
+
 async function main(): Promise<void> {
   const redis = await startRedisServer();
   try {
@@ -48,12 +69,12 @@ async function main(): Promise<void> {
     const info: Record<string, SpecTree> = {};
     for (const entry of all.value) {
       if (entry.type !== 'array' || entry.value[0]?.type !== 'bulk') throw new Error('bad COMMAND entry');
-      info[entry.value[0].value] = toTree(entry);
+      info[entry.value[0].value] = canonicalSubcommands(toTree(entry));
     }
     const docsByName: Record<string, SpecTree> = {};
     for (const [name, doc] of docs.value) {
       if (name.type !== 'bulk') throw new Error('bad COMMAND DOCS entry');
-      docsByName[name.value] = toTree(doc);
+      docsByName[name.value] = canonicalDocs(toTree(doc));
     }
     const versionText = version.type === 'verbatim' || version.type === 'bulk' ? version.value : '';
     const redisVersion = /redis_version:(\S+)/.exec(versionText)?.[1] ?? 'unknown';
