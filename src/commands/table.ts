@@ -24,6 +24,7 @@ const redisCommands = (generated as unknown as { commands: Record<string, Genera
 /** The command table: built once from the handler groups, looked up per request. */
 export class CommandTable {
   readonly #byName = new Map<string, Command>();
+  readonly #byUpperName = new Map<string, Command>();
 
   constructor(definitions: readonly CommandDefinition[]) {
     for (const definition of definitions) {
@@ -32,11 +33,13 @@ export class CommandTable {
       assert(!this.#byName.has(definition.name), `command '${definition.name}' defined once`);
       this.#byName.set(definition.name, buildCommand(definition, entry.info, entry.docs, undefined));
     }
+    // Clients send names in either case (redis-benchmark: upper); both hit without allocating.
+    for (const [name, command] of [...this.#byName]) this.#byUpperName.set(name.toUpperCase(), command);
   }
 
   /** Looks up by name as sent (any case). */
   lookup(name: string): Command | undefined {
-    return this.#byName.get(name) ?? this.#byName.get(name.toLowerCase());
+    return this.#byName.get(name) ?? this.#byUpperName.get(name) ?? this.#byName.get(name.toLowerCase());
   }
 
   all(): IterableIterator<Command> {

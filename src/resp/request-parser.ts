@@ -139,7 +139,7 @@ export class RequestParser {
       }
       const end = this.#pos + this.#bulkLen;
       if (end + 2 > buf.length) return false;
-      this.#args.push(buf.toString('latin1', this.#pos, end));
+      this.#args.push(buf.latin1Slice(this.#pos, end));
       this.#pos = end + 2;
       this.#bulkLen = -1;
       this.#argsRemaining--;
@@ -154,6 +154,20 @@ export class RequestParser {
   #readHeaderNumber(kind: 'mbulk' | 'bulk'): number | null {
     const buf = this.#buf;
     const start = this.#pos + 1;
+    // Fast path: plain digits then CR LF, parsed in one pass (the common case by far).
+    const length = buf.length;
+    let i = start;
+    let fast = 0;
+    while (i < length && i - start < 18) {
+      const d = (buf[i] as number) - 48;
+      if (d < 0 || d > 9) break;
+      fast = fast * 10 + d;
+      i++;
+    }
+    if (i > start && i + 1 < length && buf[i] === CR && !(buf[start] === 48 && i > start + 1)) {
+      this.#pos = i + 2;
+      return fast;
+    }
     const cr = buf.indexOf(CR, start);
     if (cr === -1) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) {
@@ -179,7 +193,7 @@ export class RequestParser {
     }
     let end = lf;
     if (end > this.#pos && buf[end - 1] === CR) end--;
-    const line = buf.toString('latin1', this.#pos, end);
+    const line = buf.latin1Slice(this.#pos, end);
     this.#pos = lf + 1;
     const args = splitArgs(line);
     if (args === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');

@@ -78,6 +78,11 @@ export class ClientRegistry implements ClientsFacade {
     this.resumePaused();
   }
 
+  /** A pause was set and has not been seen to end: the cheap check before reading the clock. */
+  get pausing(): boolean {
+    return this.#pauseUntilMs !== 0;
+  }
+
   /** The pause in force now, or undefined. */
   activePause(nowMs: number): 'all' | 'write' | undefined {
     return nowMs < this.#pauseUntilMs ? this.#pauseMode : undefined;
@@ -85,6 +90,7 @@ export class ClientRegistry implements ClientsFacade {
 
   /** Runs what paused sessions held back (called when a pause ends or is lifted). */
   resumePaused(): void {
+    if (this.#pauseUntilMs !== 0 && this.#nowMs() >= this.#pauseUntilMs) this.#pauseUntilMs = 0;
     for (const session of this.#sessions.values()) session.processInput();
   }
 }

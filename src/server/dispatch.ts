@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ClientState, CommandContext } from '../commands/context.js';
 import type { ServerFacade } from '../commands/server-facade.js';
 import type { Command } from '../commands/table.js';
@@ -15,15 +16,18 @@ export interface DispatchHost {
   readonly requirePass: () => string;
   readonly debugCommandPolicy: () => 'no' | 'yes' | 'local';
   countError(message: string): void;
-  /** Time for this command (ms), set once per command. */
-  nowMs(): number;
-  /** High-resolution time in ms, for command durations. */
-  preciseMs(): number;
+  /**
+   * Wall clock minus performance.now(), taken once per batch of commands: a command's time is
+   * offset + its start, so one performance.now() call gives both its time and its duration.
+   */
+  readonly wallClockOffsetMs: number;
   /** A command changed the dataset: count it and hand its effect to replication and the AOF. */
   propagate(dbIndex: number, argv: readonly string[], changes: number): void;
   /** Feeds MONITOR clients (after the command ran, like Redis 7.0). */
   feedMonitors(client: ClientState, argv: readonly string[]): void;
   readonly hasMonitors: boolean;
+  /** slowlog-log-slower-than, read per command before calling recordSlowlog. */
+  readonly slowlogThresholdUs: number;
   recordSlowlog(durationUs: number, argv: readonly string[], client: ClientState): void;
 }
 
@@ -34,13 +38,15 @@ export interface DispatchClient extends ClientState {
   skipCurrentReply: boolean;
   /** A loopback peer (DEBUG with enable-debug-command local). */
   readonly isLocal: boolean;
+  /** The client's reusable command context (created by dispatch on first use). */
+  dispatchContext: Context | undefined;
 }
 
 /**
  * The one reusable context of a client: fields are set per command, so a command allocates
  * nothing for its context.
  */
-class Context implements CommandContext {
+export class Context implements CommandContext {
   reply: ReplyWriter;
   client: DispatchClient;
   keyspace: Keyspace;
@@ -73,8 +79,6 @@ class Context implements CommandContext {
 
 /** Redis's CMD_PROTECTED commands (not visible in COMMAND flags): gated by enable-debug-command. */
 const PROTECTED_COMMANDS = new Set(['debug', 'module']);
-
-const contexts = new WeakMap<DispatchClient, Context>();
 
 /**
  * Runs one request: resolves the command, applies every check in Redis's order (unknown
@@ -131,19 +135,16 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     return;
   }
 
-  let context = contexts.get(client);
-  if (context === undefined) {
-    context = new Context(client, host);
-    contexts.set(client, context);
-  }
-  const nowMs = host.nowMs();
+  let context = client.dispatchContext;
+  if (context === undefined) context = client.dispatchContext = new Context(client, host);
+  const startedMs = performance.now();
+  const nowMs = Math.floor(host.wallClockOffsetMs + startedMs);
   host.keyspace.nowMs = nowMs;
   context.nowMs = nowMs;
   context.changes = 0;
   context.rewritten = undefined;
   const dbIndex = client.dbIndex;
   const replyMark = writer.mark;
-  const startedMs = host.preciseMs();
   try {
     handler(context, argv);
   } catch (error) {
@@ -153,7 +154,7 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     host.countError(message);
     command.stats.failedCalls++;
   }
-  const durationUs = (host.preciseMs() - startedMs) * 1000;
+  const durationUs = (performance.now() - startedMs) * 1000;
   command.stats.calls++;
   command.stats.usec += durationUs;
   host.facade.stats.totalCommandsProcessed++;
@@ -165,7 +166,7 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     client.skipCurrentReply = true;
   }
   if (context.changes > 0) host.propagate(dbIndex, context.rewritten ?? argv, context.changes);
-  host.recordSlowlog(durationUs, argv, client);
+  if (durationUs >= host.slowlogThresholdUs && host.slowlogThresholdUs >= 0) host.recordSlowlog(durationUs, argv, client);
   if (host.hasMonitors && !spec.flags.has('admin') && !spec.flags.has('skip_monitor')) host.feedMonitors(client, argv);
 }
 

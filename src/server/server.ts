@@ -198,7 +198,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         if (shouldStop()) break;
       }
     }
-    if (this.clients.activePause(nowMs) === undefined) this.clients.resumePaused();
+    if (this.clients.pausing && this.clients.activePause(nowMs) === undefined) this.clients.resumePaused();
     const timeoutSec = Number(this.config.value('timeout'));
     if (timeoutSec > 0) {
       for (const session of this.clients.sessions()) {
@@ -225,7 +225,18 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     dispatch(this, session, argv);
   }
 
+  wallClockOffsetMs = 0;
+
+  beginBatch(): void {
+    this.wallClockOffsetMs = this.clock.nowMs() - performance.now();
+  }
+
+  get slowlogThresholdUs(): number {
+    return this.slowlog.thresholdUs;
+  }
+
   isPausedFor(argv: readonly string[]): boolean {
+    if (!this.clients.pausing) return false;
     const mode = this.clients.activePause(this.clock.nowMs());
     if (mode === undefined) return false;
     if (mode === 'all') return true;
@@ -262,10 +273,6 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   countError(message: string): void {
     this.stats.countError(message);
-  }
-
-  preciseMs(): number {
-    return performance.now();
   }
 
   propagate(_dbIndex: number, _argv: readonly string[], changes: number): void {

@@ -1,12 +1,14 @@
 import type { Socket } from 'node:net';
 import { ProtocolError, RequestParser } from '../resp/request-parser.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
-import type { DispatchClient } from './dispatch.js';
+import type { Context, DispatchClient } from './dispatch.js';
 
 /** What a session needs from its node. */
 export interface SessionHost {
   /** Runs one command for this session. */
   execute(session: Session, argv: string[]): void;
+  /** Called before a batch of commands from one read (takes the wall-clock offset). */
+  beginBatch(): void;
   /** True while CLIENT PAUSE holds this command back (all commands, or writes only). */
   isPausedFor(argv: readonly string[]): boolean;
   countInputBytes(bytes: number): void;
@@ -39,6 +41,7 @@ export class Session implements DispatchClient {
   lastInteractionMs: number;
   lastCommand = 'NULL';
   monitor = false;
+  dispatchContext: Context | undefined = undefined;
   readonly writer = new ReplyWriter();
   readonly parser: RequestParser;
   readonly socket: Socket;
@@ -86,6 +89,7 @@ export class Session implements DispatchClient {
 
   /** Runs every complete command buffered, then flushes. Also called when a pause ends. */
   processInput(): void {
+    this.#host.beginBatch();
     while (!this.#closed && !this.closeAfterReply) {
       let argv = this.#parked;
       this.#parked = null;
