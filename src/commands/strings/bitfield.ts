@@ -5,6 +5,7 @@ import type { CommandContext, CommandDefinition } from '../context.js';
 import { lookupRead } from '../lookup.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { parseBitOffset } from './bit-offset.js';
+import { fieldAfterOverflow, type Overflow } from './bitfield-overflow.js';
 import { byteAt, stringForBitWrite } from './string-access.js';
 
 /**
@@ -12,8 +13,6 @@ import { byteAt, stringForBitWrite } from './string-access.js';
  * at any bit offset, big-endian bit order, with OVERFLOW WRAP|SAT|FAIL applying to the
  * operations after it. All arguments are checked before anything is written (Redis does too).
  */
-
-type Overflow = 'wrap' | 'sat' | 'fail';
 
 interface FieldOp {
   kind: 'get' | 'set' | 'incrby';
@@ -88,17 +87,6 @@ function writeField(raw: RawString, offset: number, bits: number, field: bigint)
   }
 }
 
-/** The new field value after SET/INCRBY, or null when OVERFLOW FAIL refuses it. */
-function applyOverflow(op: FieldOp, exact: bigint): bigint | null {
-  const { bits, signed } = op;
-  const max = signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
-  const min = signed ? -max - 1n : 0n;
-  if (exact >= min && exact <= max) return exact;
-  if (op.overflow === 'fail') return null;
-  if (op.overflow === 'sat') return exact > max ? max : min;
-  return signed ? BigInt.asIntN(bits, exact) : BigInt.asUintN(bits, exact);
-}
-
 function bitfieldGeneric(ctx: CommandContext, argv: string[], readOnly: boolean): void {
   const key = argv[1] as string;
   const ops = parseOps(ctx, argv);
@@ -123,7 +111,7 @@ function bitfieldGeneric(ctx: CommandContext, argv: string[], readOnly: boolean)
     }
     // Unsigned SET takes the 64-bit pattern of the argument, so -1 overflows like 2^64-1.
     const requested = op.kind === 'incrby' ? old + op.value : op.signed ? op.value : BigInt.asUintN(64, op.value);
-    const next = applyOverflow(op, requested);
+    const next = fieldAfterOverflow(op, requested, op.kind === 'set');
     if (next === null) {
       ctx.reply.null();
       continue;
