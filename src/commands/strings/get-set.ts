@@ -22,7 +22,7 @@ function set(ctx: CommandContext, argv: string[]): void {
     return;
   }
   const { flags, expire } = parseStringOptions(argv, 3, true);
-  setGeneric(ctx, argv, { flags, expire, commandName: 'set', okReply: okReply, abortReply: nullReply });
+  setGeneric(ctx, argv, { flags, expire, commandName: 'set', okReply, abortReply: nullReply });
 }
 
 interface SetGenericOptions {
