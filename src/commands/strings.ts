@@ -1,20 +1,17 @@
-import type { CommandContext, CommandDefinition } from './context.js';
-import { stringValueText } from '../keyspace/stored-value.js';
-import { readString } from './lookup.js';
+import type { CommandDefinition } from './context.js';
+import { bitCommands } from './strings/bits.js';
+import { bitfieldCommands } from './strings/bitfield.js';
+import { counterCommands } from './strings/counters.js';
+import { getSetCommands } from './strings/get-set.js';
+import { lcsCommands } from './strings/lcs.js';
+import { rangeCommands } from './strings/ranges.js';
 
-// Placeholder GET/SET so the skeleton runs end to end; the strings group replaces this file.
-function get(ctx: CommandContext, argv: string[]): void {
-  const value = readString(ctx, argv[1] as string);
-  ctx.reply.bulk(value === undefined ? null : stringValueText(value));
-}
-
-function set(ctx: CommandContext, argv: string[]): void {
-  ctx.db.set(argv[1] as string, argv[2] as string);
-  ctx.dirty();
-  ctx.reply.ok();
-}
-
+/** The string and bit command groups (Redis 7.0 @string and @bitmap). */
 export const stringCommands: readonly CommandDefinition[] = [
-  { name: 'get', handler: get },
-  { name: 'set', handler: set },
+  ...getSetCommands,
+  ...counterCommands,
+  ...rangeCommands,
+  ...lcsCommands,
+  ...bitCommands,
+  ...bitfieldCommands,
 ];
