@@ -212,3 +212,23 @@ test('writes propagate as Redis does: EXPIRE as PEXPIREAT, expired EXPIRE as DEL
   await redis.rename('nokey', 'x').catch(() => undefined);
   assert.equal(propagated.length, count, 'commands that changed nothing do not propagate');
 });
+
+test('OBJECT FREQ counts accesses under an LFU policy; IDLETIME is then refused', async (t) => {
+  let node;
+  try {
+    node = await startTessera({ 'maxmemory-policy': 'allkeys-lfu' });
+  } catch {
+    t.skip('maxmemory-policy is not a directive in this build yet');
+    return;
+  }
+  const started = node;
+  t.after(() => started.stop());
+  const redis = await connectIoredis(t, node.port);
+  await redis.set('k', 'v');
+  assert.equal(await redis.object('FREQ', 'k'), 5, 'new keys start at LFU_INIT_VAL');
+  await redis.get('k');
+  assert.equal(await redis.object('FREQ', 'k'), 6, 'the first access always counts');
+  await assert.rejects(redis.object('IDLETIME', 'k'), /ERR An LFU maxmemory policy is selected, idle time not tracked/);
+  await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
+  await assert.rejects(redis.object('FREQ', 'k'), /ERR An LFU maxmemory policy is not selected/);
+});
