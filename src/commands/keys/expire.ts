@@ -93,7 +93,14 @@ function ttlGeneric(ctx: CommandContext, argv: string[], outputMs: boolean, abso
     ctx.reply.integer(-1);
     return;
   }
-  let ttlMs = absolute ? BigInt(expireAtMs) : BigInt(expireAtMs) - BigInt(ctx.nowMs);
+  if (typeof expireAtMs === 'number') {
+    // The usual case: every value stays exact in a double.
+    const ttlMs = Math.max(0, absolute ? expireAtMs : expireAtMs - ctx.nowMs);
+    ctx.reply.integer(outputMs ? ttlMs : Math.floor((ttlMs + 500) / 1000));
+    return;
+  }
+  // An int64 expiry past 2^53: Redis's arithmetic, exactly.
+  let ttlMs = absolute ? expireAtMs : expireAtMs - BigInt(ctx.nowMs);
   if (ttlMs < 0n) ttlMs = 0n;
   ctx.reply.integer(outputMs ? ttlMs : (ttlMs + 500n) / 1000n);
 }
