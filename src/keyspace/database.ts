@@ -25,6 +25,11 @@ export class Database {
   readonly #host: DatabaseHost;
   #slots: Array<SlotDict | undefined> = new Array(SLOT_COUNT);
   #expiresAtMs = new Map<string, number>();
+  /**
+   * The exact expiry of the rare keys whose expiry is past 2^53 ms (year 287,396; PEXPIREAT
+   * accepts any int64): the number in #expiresAtMs is then rounded, so PEXPIRETIME reads here.
+   */
+  #hugeExpiresAtMs = new Map<string, bigint>();
   #size = 0;
   /** Where the active expire cycle resumes (keys are visited in insertion order). */
   #expireCursor: Iterator<[string, number]> | undefined;
@@ -64,7 +69,16 @@ export class Database {
     let dict = this.#slots[slot];
     if (dict === undefined) this.#slots[slot] = dict = new SlotDict();
     if (dict.set(key, value, this.#host.accessClock(undefined))) this.#size++;
-    else if (!keepTtl && this.#expiresAtMs.size > 0) this.#expiresAtMs.delete(key);
+    else if (!keepTtl && this.#expiresAtMs.size > 0) this.#removeExpire(key);
+  }
+
+  /** Adds a key with a given access clock (RENAME, MOVE keep the value's LRU/LFU data). */
+  setWithAccessClock(key: string, value: StoredValue, accessClock: number): void {
+    const slot = keyHashSlot(key);
+    let dict = this.#slots[slot];
+    if (dict === undefined) this.#slots[slot] = dict = new SlotDict();
+    if (dict.set(key, value, accessClock)) this.#size++;
+    else if (this.#expiresAtMs.size > 0) this.#removeExpire(key);
   }
 
   /** Replaces the value of an existing key, keeping its TTL and access clock. */
@@ -86,7 +100,7 @@ export class Database {
     const value = dict.delete(key);
     if (value === undefined) return undefined;
     this.#size--;
-    if (this.#expiresAtMs.size > 0) this.#expiresAtMs.delete(key);
+    if (this.#expiresAtMs.size > 0) this.#removeExpire(key);
     if (dict.size === 0) this.#slots[slot] = undefined;
     return value;
   }
@@ -96,13 +110,40 @@ export class Database {
     return this.#expiresAtMs.get(key);
   }
 
-  setExpireAtMs(key: string, atMs: number): void {
+  /** The expiry exactly as set (bigint only when past 2^53 ms), or undefined. */
+  exactExpireAtMs(key: string): number | bigint | undefined {
+    if (this.#hugeExpiresAtMs.size > 0) {
+      const huge = this.#hugeExpiresAtMs.get(key);
+      if (huge !== undefined) return huge;
+    }
+    return this.#expiresAtMs.get(key);
+  }
+
+  /** Sets a key's absolute expiry. A bigint keeps int64 precision past 2^53 ms. */
+  setExpireAtMs(key: string, atMs: number | bigint): void {
+    if (this.#hugeExpiresAtMs.size > 0) this.#hugeExpiresAtMs.delete(key);
+    if (typeof atMs === 'bigint') {
+      if (atMs > BigInt(Number.MAX_SAFE_INTEGER) || atMs < BigInt(Number.MIN_SAFE_INTEGER)) this.#hugeExpiresAtMs.set(key, atMs);
+      atMs = Number(atMs);
+    }
     this.#expiresAtMs.set(key, atMs);
   }
 
   /** Removes the TTL; true when there was one. */
   persist(key: string): boolean {
+    return this.#removeExpire(key);
+  }
+
+  #removeExpire(key: string): boolean {
+    if (this.#hugeExpiresAtMs.size > 0) this.#hugeExpiresAtMs.delete(key);
     return this.#expiresAtMs.delete(key);
+  }
+
+  /** True when the key has a TTL in the past, without removing it (KEYS skips such keys). */
+  isLogicallyExpired(key: string): boolean {
+    if (this.#expiresAtMs.size === 0) return false;
+    const atMs = this.#expiresAtMs.get(key);
+    return atMs !== undefined && this.#host.nowMs > atMs;
   }
 
   accessClockOf(key: string): number | undefined {
@@ -127,6 +168,7 @@ export class Database {
     const removed = this.#size;
     this.#slots = new Array(SLOT_COUNT);
     this.#expiresAtMs = new Map();
+    this.#hugeExpiresAtMs = new Map();
     this.#expireCursor = undefined;
     this.#size = 0;
     return removed;
@@ -136,6 +178,7 @@ export class Database {
   swapContents(other: Database): void {
     [this.#slots, other.#slots] = [other.#slots, this.#slots];
     [this.#expiresAtMs, other.#expiresAtMs] = [other.#expiresAtMs, this.#expiresAtMs];
+    [this.#hugeExpiresAtMs, other.#hugeExpiresAtMs] = [other.#hugeExpiresAtMs, this.#hugeExpiresAtMs];
     [this.#size, other.#size] = [other.#size, this.#size];
     this.#expireCursor = undefined;
     other.#expireCursor = undefined;
@@ -187,9 +230,14 @@ export class Database {
     return slot >= SLOT_COUNT ? 0 : slot;
   }
 
-  /** A random live key, or undefined when empty (RANDOMKEY). */
+  /**
+   * A random live key, or undefined when empty (RANDOMKEY). Like Redis's dbRandomKey, expired
+   * keys met on the way are removed and the search goes on: every attempt either returns or
+   * removes a key, so the database size bounds the loop.
+   */
   randomKey(random: Random): string | undefined {
-    for (let attempt = 0; attempt < 100 && this.#size > 0; attempt++) {
+    const maxAttempts = this.#size + 1;
+    for (let attempt = 0; attempt < maxAttempts && this.#size > 0; attempt++) {
       const key = this.#randomStoredKey(random);
       if (key === undefined) return undefined;
       const atMs = this.#expiresAtMs.get(key);

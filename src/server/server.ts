@@ -72,7 +72,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.#onShutdown = options.onShutdown;
     this.startedAtMs = this.clock.nowMs();
     this.clients = new ClientRegistry(() => this.clock.nowMs());
-    this.keyspace = new Keyspace({ databaseCount: Number(this.config.value('databases')) });
+    this.keyspace = new Keyspace({ databaseCount: Number(this.config.value('databases')), random: this.random });
+    this.#applyAccessMode();
+    for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.config.onChange(name, () => this.#applyAccessMode());
     this.commands = new CommandTable(allCommands);
     this.#requirePass = this.config.value('requirepass');
     this.#maxClients = Number(this.config.value('maxclients'));
@@ -85,6 +87,14 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
     this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));
     this.slowlog.maxLength = Number(this.config.value('slowlog-max-len'));
+  }
+
+  /** LRU or LFU access stamps, from maxmemory-policy (read with get(): the directive may be absent). */
+  #applyAccessMode(): void {
+    const read = (name: string) => this.config.get([name])[0]?.[1];
+    this.keyspace.accessMode = read('maxmemory-policy')?.endsWith('-lfu') ? 'lfu' : 'lru';
+    this.keyspace.lfuLogFactor = Number(read('lfu-log-factor') ?? 10);
+    this.keyspace.lfuDecayTimeMinutes = Number(read('lfu-decay-time') ?? 1);
   }
 
   // ---- lifecycle -------------------------------------------------------------------------

@@ -1,0 +1,82 @@
+import { globMatch } from '../../keyspace/glob.js';
+import { typeOfValue } from '../../keyspace/stored-value.js';
+import { SLOT_COUNT } from '../../lib/hash-slot.js';
+import { Errors, ReplyError } from '../../lib/errors.js';
+import type { CommandContext, CommandDefinition } from '../context.js';
+import { isOption, parseInt64 } from '../parse.js';
+
+/**
+ * A SCAN cursor with C strtoul's rules, as Redis parses it: optional leading '+' or '-' (which
+ * negates), decimal digits, nothing after; "" is 0. A leading space or an overflow is an error.
+ * Returns the cursor as a bigint (a negative one wraps around, as unsigned long does).
+ */
+export function parseScanCursor(text: string): bigint {
+  const invalid = () => new ReplyError('ERR invalid cursor');
+  if (text.length === 0) return 0n;
+  if (/^[ \t\n\v\f\r]/.test(text)) throw invalid();
+  const match = /^([+-]?)(\d+)$/.exec(text);
+  if (match === null) {
+    // strtoul takes a bare sign as "no number": eptr then points at the sign itself.
+    throw invalid();
+  }
+  const magnitude = BigInt(match[2] as string);
+  const ULONG_MAX = 18446744073709551615n;
+  if (magnitude > ULONG_MAX) throw invalid();
+  return match[1] === '-' ? (ULONG_MAX + 1n - magnitude) & ULONG_MAX : magnitude;
+}
+
+/**
+ * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is the next hash slot to
+ * visit (Database.scan returns whole slots, so every key present during the whole scan is
+ * returned at least once). Cursors therefore differ from Redis's; clients treat them as opaque.
+ * Filters run after the step, as in Redis: pattern, then type, then expiry.
+ */
+function scan(ctx: CommandContext, argv: string[]): void {
+  const cursor = parseScanCursor(argv[1] as string);
+  let count = 10;
+  let pattern: string | undefined;
+  let typeName: string | undefined;
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const hasValue = i + 1 < argv.length;
+    if (isOption(arg, 'count') && hasValue) {
+      const parsed = parseInt64(argv[++i] as string);
+      if (parsed < 1n) throw new ReplyError(Errors.syntax);
+      count = parsed > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(parsed);
+    } else if (isOption(arg, 'match') && hasValue) {
+      pattern = argv[++i] as string;
+      if (pattern === '*') pattern = undefined; // a lone '*' is no filter (it takes "" too)
+    } else if (isOption(arg, 'type') && hasValue) {
+      typeName = (argv[++i] as string).toLowerCase();
+    } else {
+      throw new ReplyError(Errors.syntax);
+    }
+  }
+  const db = ctx.db;
+  const found: string[] = [];
+  const next = cursor >= BigInt(SLOT_COUNT) ? 0 : db.scan(Number(cursor), count, (key) => found.push(key));
+  const keys: string[] = [];
+  for (const key of found) {
+    if (pattern !== undefined && !globMatch(pattern, key)) continue;
+    if (typeName !== undefined) {
+      // Redis looks the key up (counting a keyspace hit or miss); an expired key's type is "none".
+      const value = db.peek(key);
+      if (value === undefined) ctx.server.stats.keyspaceMisses++;
+      else ctx.server.stats.keyspaceHits++;
+      if ((value === undefined ? 'none' : typeOfValue(value)) !== typeName) continue;
+      // TYPE none keeps an expired key: Redis's lookup just removed it, so its expiry check
+      // that follows finds nothing to expire.
+      if (value === undefined) {
+        keys.push(key);
+        continue;
+      }
+    }
+    if (db.peek(key) === undefined) continue; // expired: removed now, not returned
+    keys.push(key);
+  }
+  ctx.reply.array(2);
+  ctx.reply.bulk(String(next));
+  ctx.reply.bulkArray(keys);
+}
+
+export const scanCommands: readonly CommandDefinition[] = [{ name: 'scan', handler: scan }];
