@@ -52,8 +52,11 @@ export const Errors = {
   noProto: 'NOPROTO unsupported protocol version',
 } as const;
 
+/** C's "%.Ns": at most maxChars, and a NUL byte ends the string. */
 function truncate(text: string, maxChars: number): string {
-  return text.length > maxChars ? text.slice(0, maxChars) : text;
+  const nul = text.indexOf('\0');
+  const end = nul === -1 ? maxChars : Math.min(nul, maxChars);
+  return text.length > end ? text.slice(0, end) : text;
 }
 
 /** Redis replaces newlines in error text with spaces so the reply stays one line. */

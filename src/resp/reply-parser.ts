@@ -7,7 +7,8 @@ export type Reply =
   | { type: 'error'; value: string }
   | { type: 'integer'; value: bigint }
   | { type: 'bulk'; value: string }
-  | { type: 'null' }
+  /** `marker` tells RESP2's `$-1` and `*-1` from RESP3's `_` (all of them are nil to clients). */
+  | { type: 'null'; marker?: '$' | '*' | '_' }
   | { type: 'array'; value: Reply[] }
   | { type: 'set'; value: Reply[] }
   | { type: 'push'; value: Reply[] }
@@ -64,12 +65,12 @@ export class ReplyParser {
       case '(':
         return { reply: { type: 'bignum', value: text }, end };
       case '_':
-        return { reply: { type: 'null' }, end };
+        return { reply: { type: 'null', marker: '_' }, end };
       case '$':
       case '=':
       case '!': {
         const len = Number(text);
-        if (len < 0) return { reply: { type: 'null' }, end };
+        if (len < 0) return { reply: { type: 'null', marker: '$' }, end };
         if (end + len + 2 > this.#buf.length) return undefined;
         const body = this.#buf.toString('latin1', end, end + len);
         const after = end + len + 2;
@@ -83,7 +84,7 @@ export class ReplyParser {
       case '%':
       case '|': {
         const count = Number(text);
-        if (count < 0) return { reply: { type: 'null' }, end };
+        if (count < 0) return { reply: { type: 'null', marker: '*' }, end };
         const items = marker === '%' || marker === '|' ? count * 2 : count;
         const values: Reply[] = [];
         let at = end;

@@ -125,10 +125,6 @@ export class RequestParser {
     while (this.#argsRemaining > 0) {
       if (this.#bulkLen === -1) {
         if (this.#pos >= buf.length) return false;
-        const marker = buf[this.#pos] as number;
-        if (marker !== 0x24 /* '$' */) {
-          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(marker)}'`);
-        }
         const len = this.#readHeaderNumber('bulk');
         if (len === null) return false;
         if (len < 0 || len > this.#limits.maxBulkLenBytes) throw new ProtocolError('Protocol error: invalid bulk length');
@@ -154,7 +150,7 @@ export class RequestParser {
   #readHeaderNumber(kind: 'mbulk' | 'bulk'): number | null {
     const buf = this.#buf;
     const start = this.#pos + 1;
-    const cr = buf.indexOf(CR, start);
+    const cr = findInCString(buf, CR, this.#pos);
     if (cr === -1) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) {
         throw new ProtocolError(`Protocol error: too big ${kind} count string`);
@@ -162,6 +158,11 @@ export class RequestParser {
       return null;
     }
     if (cr + 1 >= buf.length) return null; // the LF has not arrived yet
+    // Like Redis, the '$' is checked only once the whole header line is in.
+    const marker = buf[this.#pos] as number;
+    if (kind === 'bulk' && marker !== 0x24 /* '$' */) {
+      throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(marker)}'`);
+    }
     const value = parseStrictInteger(buf, start, cr);
     if (value === null) {
       throw new ProtocolError(kind === 'mbulk' ? 'Protocol error: invalid multibulk length' : 'Protocol error: invalid bulk length');
@@ -172,7 +173,7 @@ export class RequestParser {
 
   #nextInline(): string[] | null {
     const buf = this.#buf;
-    const lf = buf.indexOf(LF, this.#pos);
+    const lf = findInCString(buf, LF, this.#pos);
     if (lf === -1) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) throw new ProtocolError('Protocol error: too big inline request');
       return null;
@@ -185,6 +186,17 @@ export class RequestParser {
     if (args === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
     return args;
   }
+}
+
+/**
+ * Redis looks for line ends with strchr() on its NUL-terminated query buffer, so a NUL byte
+ * before the line end hides it: the line counts as incomplete (until it grows too big).
+ */
+function findInCString(buf: Buffer, byte: number, from: number): number {
+  const at = buf.indexOf(byte, from);
+  if (at === -1) return -1;
+  // Only the bytes before the match are scanned, so a long pipeline stays linear.
+  return buf.subarray(from, at).indexOf(0) === -1 ? at : -1;
 }
 
 /** string2ll semantics on bytes [start, end): null when not a canonical 64-bit integer. */
