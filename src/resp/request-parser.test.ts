@@ -115,3 +115,9 @@ test('a NUL byte hides the line end (Redis searches with strchr) until the line 
   header.feed(Buffer.from('*1\0\r\n$4\r\nPING\r\n'));
   assert.equal(header.next(), null);
 });
+
+test("CR or LF where '$' is due shows as a space in the error, as Redis writes it", () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.from('*1\r\n\n\r\n'));
+  assert.throws(() => parser.next(), (error: unknown) => error instanceof ProtocolError && error.message === "Protocol error: expected '$', got ' '");
+});

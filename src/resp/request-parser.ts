@@ -161,7 +161,9 @@ export class RequestParser {
     // Like Redis, the '$' is checked only once the whole header line is in.
     const marker = buf[this.#pos] as number;
     if (kind === 'bulk' && marker !== 0x24 /* '$' */) {
-      throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(marker)}'`);
+      // Redis maps CR and LF in error text to spaces (addReplyErrorFormat).
+      const shown = marker === CR || marker === LF ? ' ' : String.fromCharCode(marker);
+      throw new ProtocolError(`Protocol error: expected '$', got '${shown}'`);
     }
     const value = parseStrictInteger(buf, start, cr);
     if (value === null) {

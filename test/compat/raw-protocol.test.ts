@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { SeededRandom } from '../../src/lib/random.js';
+import { encodeCommand } from '../../src/resp/reply-parser.js';
 import { startRedisServer } from '../support/redis-server-process.js';
 import { startTessera } from '../support/tessera.js';
 import { rawExchange } from './harness/raw-exchange.js';
@@ -86,8 +88,17 @@ function replaceIds(text: string): string {
   return text.replace(/\$2\r\nid\r\n:\d+\r\n/, '$2\r\nid\r\n:<id>\r\n');
 }
 
+/** Frames compared at once; more would make slow replies look like quiet connections. */
+const CONCURRENT_FRAMES = 16;
+
 async function compareFrames(redisPort: number, tesseraPort: number, frames: ReadonlyArray<[string, Buffer]>): Promise<string[]> {
-  const results = await Promise.all(
+  const results: Array<string | null> = [];
+  for (let at = 0; at < frames.length; at += CONCURRENT_FRAMES) results.push(...(await compareSome(redisPort, tesseraPort, frames.slice(at, at + CONCURRENT_FRAMES))));
+  return results.filter((result): result is string => result !== null);
+}
+
+async function compareSome(redisPort: number, tesseraPort: number, frames: ReadonlyArray<[string, Buffer]>): Promise<Array<string | null>> {
+  return Promise.all(
     frames.map(async ([name, bytes]) => {
       const [expected, actual] = await Promise.all([rawExchange(redisPort, bytes), rawExchange(tesseraPort, bytes)]);
       expected.received = replaceIds(expected.received);
@@ -96,7 +107,42 @@ async function compareFrames(redisPort: number, tesseraPort: number, frames: Rea
       return `${name} ${JSON.stringify(bytes.length > 80 ? `${bytes.toString('latin1', 0, 80)}...` : bytes.toString('latin1'))}\n  redis:   ${JSON.stringify(expected)}\n  tessera: ${JSON.stringify(actual)}`;
     }),
   );
-  return results.filter((result): result is string => result !== null);
+}
+
+const MUTATION_BYTES = '\r\n*$-+0129 "\'\\\x00x';
+const MUTATED_FRAMES = Number(process.env['COMPAT_MUTATED_FRAMES'] ?? 160);
+
+/**
+ * Valid requests (side-effect free) with a few random byte mutations: flips, inserts of
+ * protocol-significant bytes, deletions, truncation. Seeded by COMPAT_SEED.
+ */
+function mutatedFrames(seed: number, count: number): Array<[string, Buffer]> {
+  const random = new SeededRandom(seed);
+  const frames: Array<[string, Buffer]> = [];
+  for (let n = 0; n < count; n++) {
+    const parts: Buffer[] = [];
+    const commands = 1 + random.int(4);
+    for (let i = 0; i < commands; i++) {
+      const which = random.int(4);
+      if (which === 0) parts.push(encodeCommand(['PING']));
+      else if (which === 1) parts.push(encodeCommand(['ECHO', `v${random.int(1000)}`]));
+      else if (which === 2) parts.push(b(`ECHO "q${random.int(100)}" 'x'\r\n`));
+      else parts.push(encodeCommand(['GET', `m${random.int(10)}`]));
+    }
+    const bytes = [...Buffer.concat(parts)];
+    const mutations = 1 + random.int(3);
+    for (let m = 0; m < mutations && bytes.length > 0; m++) {
+      const at = random.int(bytes.length);
+      const kind = random.int(4);
+      const byte = MUTATION_BYTES.charCodeAt(random.int(MUTATION_BYTES.length));
+      if (kind === 0) bytes[at] = byte;
+      else if (kind === 1) bytes.splice(at, 0, byte);
+      else if (kind === 2) bytes.splice(at, 1);
+      else bytes.length = at;
+    }
+    frames.push([`mutated #${n} (seed ${seed})`, Buffer.from(bytes)]);
+  }
+  return frames;
 }
 
 test('raw protocol: malformed frames get the same error and the same close as redis-server', async (t) => {
@@ -115,4 +161,15 @@ test('raw protocol: limits before AUTH (requirepass) match redis-server', async 
   t.after(() => node.stop());
   const mismatches = await compareFrames(redis.port, node.port, UNAUTHENTICATED_FRAMES);
   assert.equal(mismatches.length, 0, `${mismatches.length} of ${UNAUTHENTICATED_FRAMES.length} frames differ:\n${mismatches.join('\n')}`);
+});
+
+test('raw protocol: randomly mutated requests get the same bytes and close as redis-server', async (t) => {
+  const redis = await startRedisServer();
+  t.after(() => redis.stop());
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const seed = Number(process.env['COMPAT_SEED'] ?? 4242);
+  const frames = mutatedFrames(seed, MUTATED_FRAMES);
+  const mismatches = await compareFrames(redis.port, node.port, frames);
+  assert.equal(mismatches.length, 0, `${mismatches.length} of ${frames.length} mutated frames differ (COMPAT_SEED=${seed}):\n${mismatches.join('\n')}`);
 });
