@@ -64,6 +64,10 @@ const FRAMES: ReadonlyArray<[name: string, bytes: Buffer]> = [
   ['NUL before a bulk header waits', b('*1\r\n\x00$4\r\n')],
   ['inline pipeline', b('PING\r\nECHO a\r\nPING b\r\n')],
   ['mixed inline and multibulk', b('PING\r\n*2\r\n$4\r\nECHO\r\n$1\r\nx\r\nECHO y\r\n')],
+  ['commands after QUIT in the same read are not run', b('PING\r\nQUIT\r\nPING\r\n')],
+  ['QUIT as multibulk mid-pipeline', b('*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nQUIT\r\n*1\r\n$4\r\nPING\r\n')],
+  ['HELLO 3 applies to the rest of the read', b('HELLO 3\r\nGET nokey\r\nHELLO 2\r\nGET nokey\r\n')],
+  ['SELECT applies to the rest of the read', b('SELECT 1\r\nSET rawk 1\r\nSELECT 0\r\nGET rawk\r\nSELECT 1\r\nGET rawk\r\n')],
   ['too big inline request', Buffer.alloc(TOO_BIG, 0x61)],
   ['too big inline request after a command', Buffer.concat([b('PING\r\n'), Buffer.alloc(TOO_BIG, 0x20)])],
   ['too big multibulk count string', Buffer.concat([b('*'), Buffer.alloc(TOO_BIG, 0x31)])],
@@ -85,7 +89,7 @@ const UNAUTHENTICATED_FRAMES: ReadonlyArray<[name: string, bytes: Buffer]> = [
 
 function replaceIds(text: string): string {
   // HELLO's reply carries the connection id, which differs between the two servers.
-  return text.replace(/\$2\r\nid\r\n:\d+\r\n/, '$2\r\nid\r\n:<id>\r\n');
+  return text.replace(/\$2\r\nid\r\n:\d+\r\n/g, '$2\r\nid\r\n:<id>\r\n');
 }
 
 /** Frames compared at once; more would make slow replies look like quiet connections. */
