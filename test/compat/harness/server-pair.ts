@@ -20,7 +20,9 @@ export class ServerPair {
   /** Fresh connections on both sides (closing any previous ones). */
   async reconnect(): Promise<void> {
     this.close();
-    [this.#redis, this.#tessera] = await Promise.all([RawClient.connect(this.redisPort), RawClient.connect(this.tesseraPort)]);
+    // Nil markers on: `$-1`, `*-1` and `_` differ in bytes even where clients see the same nil.
+    const options = { nullMarkers: true };
+    [this.#redis, this.#tessera] = await Promise.all([RawClient.connect(this.redisPort, '127.0.0.1', options), RawClient.connect(this.tesseraPort, '127.0.0.1', options)]);
   }
 
   /** Sends one command to both, in parallel; reconnects first if a side was closed (QUIT). */
