@@ -68,6 +68,12 @@ test('differential corpus: redis-server and Tessera give the same replies', asyn
         }
         mismatches.push(`${where}: ${entry.directive === 'exact' ? '' : `@${entry.directive} `}${entry.command}\n  redis:   ${show(expected)}\n  tessera: ${show(actual)}`);
       }
+      // A command that gave Tessera more (or fewer) replies than Redis shifts every later reply:
+      // a final PING shows it even when the file's last lines happened to agree.
+      const [redisEnd, tesseraEnd] = await pair.exchange(['PING']);
+      if (!outcomesAgree('exact', redisEnd, tesseraEnd)) {
+        mismatches.push(`${file}: after the last line, PING gave redis ${show(redisEnd)} but tessera ${show(tesseraEnd)} (replies out of step)`);
+      }
       st.diagnostic(`${file}: ${entries.length} commands`);
       if (mismatches.length > 0) {
         const listed = mismatches.slice(0, MAX_LISTED_MISMATCHES).join('\n');
