@@ -53,6 +53,8 @@ const OFFSETS: readonly string[] = ['0', '1', '2', '3', '5', '10', '-1', '-2', '
 const SET_OFFSETS: readonly string[] = ['0', '1', '3', '7', '20', '-1', 'x', '536870912'];
 /** Long enough that nothing expires during a run; 0 and negatives delete at once. */
 const SECONDS: readonly string[] = ['100', '1000', '3600', '0', '-5', 'x', '9223372036854775807'];
+/** Far-future unix times (2100), 1 (the past: deletes), and junk. */
+const UNIX_SECONDS: readonly string[] = ['4102444800', '4102444801', '4102448400', '1', '0', '-1', 'x'];
 
 export function pick<T>(random: Random, items: readonly T[]): T {
   return items[random.int(items.length)] as T;
@@ -128,7 +130,12 @@ const BUILDERS: ReadonlyArray<[weight: number, name: string, build: Builder]> = 
   [3, 'mget', (r) => ['MGET', ...someKeys(r, 4)]],
   [2, 'mset', (r) => ['MSET', ...someKeys(r, 3).flatMap((k) => [k, value(r)])]],
   [1, 'msetnx', (r) => ['MSETNX', ...someKeys(r, 3).flatMap((k) => [k, value(r)])]],
-  [4, 'expire', (r) => ['EXPIRE', key(r), pick(r, SECONDS), ...(r.int(3) === 0 ? [pick(r, ['NX', 'XX', 'GT', 'LT'])] : [])]],
+  // GT/LT only with absolute times: two relative expiries set a millisecond apart compare by timing.
+  [4, 'expire', (r) => ['EXPIRE', key(r), pick(r, SECONDS), ...(r.int(3) === 0 ? [pick(r, ['NX', 'XX'])] : [])]],
+  [2, 'expireat', (r) => ['EXPIREAT', key(r), pick(r, UNIX_SECONDS), ...(r.int(2) === 0 ? [pick(r, ['NX', 'XX', 'GT', 'LT', 'gt'])] : [])]],
+  [1, 'pexpireat', (r) => ['PEXPIREAT', key(r), `${pick(r, UNIX_SECONDS)}${pick(r, ['000', '500'])}`, ...(r.int(2) === 0 ? [pick(r, ['NX', 'XX', 'GT', 'LT'])] : [])]],
+  [1, 'expiretime', (r) => ({ argv: ['EXPIRETIME', key(r)], comparison: { kind: 'ttl', tolerance: 2 } })],
+  [1, 'pexpiretime', (r) => ({ argv: ['PEXPIRETIME', key(r)], comparison: { kind: 'ttl', tolerance: 2000 } })],
   [2, 'pexpire', (r) => ['PEXPIRE', key(r), pick(r, ['100000', '3600000', '0', '-1'])]],
   [3, 'ttl', ttl('TTL', 2)],
   [2, 'pttl', ttl('PTTL', 2000)],
