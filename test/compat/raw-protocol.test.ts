@@ -87,6 +87,17 @@ const UNAUTHENTICATED_FRAMES: ReadonlyArray<[name: string, bytes: Buffer]> = [
   ['HELLO AUTH in the same read', b('HELLO 2 AUTH default secret\r\n*2\r\n$4\r\nECHO\r\n$16385\r\n')],
 ];
 
+const MIB = 1024 * 1024;
+const echoOf = (length: number) => Buffer.concat([b(`*2\r\n$4\r\nECHO\r\n$${length}\r\n`), Buffer.alloc(length, 0x63), b('\r\n')]);
+
+/** With proto-max-bulk-len and client-query-buffer-limit at their 1 MiB minimum. */
+const SMALL_LIMIT_FRAMES: ReadonlyArray<[name: string, bytes: Buffer]> = [
+  ['bulk over proto-max-bulk-len', b(`*2\r\n$4\r\nECHO\r\n$${MIB + 1}\r\n`)],
+  ['bulk just under both limits', echoOf(MIB - 100)],
+  ['bulk at proto-max-bulk-len overflows the query buffer: silent close', echoOf(MIB)],
+  ['pipeline bigger than the query buffer limit, small commands', Buffer.concat(Array.from({ length: 3 }, () => echoOf(MIB / 2)))],
+];
+
 function replaceIds(text: string): string {
   // HELLO's reply carries the connection id, which differs between the two servers.
   return text.replace(/\$2\r\nid\r\n:\d+\r\n/g, '$2\r\nid\r\n:<id>\r\n');
@@ -176,4 +187,14 @@ test('raw protocol: randomly mutated requests get the same bytes and close as re
   const frames = mutatedFrames(seed, MUTATED_FRAMES);
   const mismatches = await compareFrames(redis.port, node.port, frames);
   assert.equal(mismatches.length, 0, `${mismatches.length} of ${frames.length} mutated frames differ (COMPAT_SEED=${seed}):\n${mismatches.join('\n')}`);
+});
+
+test('raw protocol: proto-max-bulk-len and client-query-buffer-limit behave like redis-server', async (t) => {
+  const limits = { 'proto-max-bulk-len': '1mb', 'client-query-buffer-limit': '1mb' };
+  const redis = await startRedisServer(Object.entries(limits).flatMap(([name, value]) => [`--${name}`, value]));
+  t.after(() => redis.stop());
+  const node = await startTessera(limits);
+  t.after(() => node.stop());
+  const mismatches = await compareFrames(redis.port, node.port, SMALL_LIMIT_FRAMES);
+  assert.equal(mismatches.length, 0, `${mismatches.length} of ${SMALL_LIMIT_FRAMES.length} frames differ:\n${mismatches.join('\n')}`);
 });
