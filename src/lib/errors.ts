@@ -52,11 +52,27 @@ export const Errors = {
   noProto: 'NOPROTO unsupported protocol version',
 } as const;
 
+/** C's "%.Ns": at most maxChars, and a NUL byte ends the string. */
 function truncate(text: string, maxChars: number): string {
-  return text.length > maxChars ? text.slice(0, maxChars) : text;
+  const nul = text.indexOf('\0');
+  const end = nul === -1 ? maxChars : Math.min(nul, maxChars);
+  return text.length > end ? text.slice(0, end) : text;
 }
 
-/** Redis replaces newlines in error text with spaces so the reply stays one line. */
+/**
+ * A user-supplied argument printed with C's "%s" in a Redis error: a NUL byte ends it.
+ * Use it where an error quotes an argument (`Unsupported option %s`).
+ */
+export function cStringArg(text: string): string {
+  const nul = text.indexOf('\0');
+  return nul === -1 ? text : text.slice(0, nul);
+}
+
+/**
+ * Redis's addReplyErrorFormat: trims CR/LF at the end, then replaces the ones left inside with
+ * spaces, so the reply stays one line.
+ */
 export function sanitizeErrorText(text: string): string {
-  return text.indexOf('\r') === -1 && text.indexOf('\n') === -1 ? text : text.replace(/[\r\n]/g, ' ');
+  if (text.indexOf('\r') === -1 && text.indexOf('\n') === -1) return text;
+  return text.replace(/[\r\n]+$/, '').replace(/[\r\n]/g, ' ');
 }

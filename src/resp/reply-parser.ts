@@ -7,7 +7,11 @@ export type Reply =
   | { type: 'error'; value: string }
   | { type: 'integer'; value: bigint }
   | { type: 'bulk'; value: string }
-  | { type: 'null' }
+  /**
+   * `marker` (only with the parser option `nullMarkers`) tells RESP2's `$-1` and `*-1` from
+   * RESP3's `_`: clients see nil for each, the compat tests compare the bytes.
+   */
+  | { type: 'null'; marker?: '$' | '*' | '_' }
   | { type: 'array'; value: Reply[] }
   | { type: 'set'; value: Reply[] }
   | { type: 'push'; value: Reply[] }
@@ -21,9 +25,23 @@ export class ReplyParseError extends Error {
   override name = 'ReplyParseError';
 }
 
+export interface ReplyParserOptions {
+  /** Add `marker` to nil replies. Off by default, so a nil is always `{ type: 'null' }`. */
+  nullMarkers?: boolean;
+}
+
 export class ReplyParser {
   #buf: Buffer = Buffer.alloc(0);
   #pos = 0;
+  readonly #nullMarkers: boolean;
+
+  constructor(options: ReplyParserOptions = {}) {
+    this.#nullMarkers = options.nullMarkers ?? false;
+  }
+
+  #nil(marker: '$' | '*' | '_'): Reply {
+    return this.#nullMarkers ? { type: 'null', marker } : { type: 'null' };
+  }
 
   feed(chunk: Buffer): void {
     this.#buf = this.#pos >= this.#buf.length ? chunk : Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
@@ -64,12 +82,12 @@ export class ReplyParser {
       case '(':
         return { reply: { type: 'bignum', value: text }, end };
       case '_':
-        return { reply: { type: 'null' }, end };
+        return { reply: this.#nil('_'), end };
       case '$':
       case '=':
       case '!': {
         const len = Number(text);
-        if (len < 0) return { reply: { type: 'null' }, end };
+        if (len < 0) return { reply: this.#nil('$'), end };
         if (end + len + 2 > this.#buf.length) return undefined;
         const body = this.#buf.toString('latin1', end, end + len);
         const after = end + len + 2;
@@ -83,7 +101,7 @@ export class ReplyParser {
       case '%':
       case '|': {
         const count = Number(text);
-        if (count < 0) return { reply: { type: 'null' }, end };
+        if (count < 0) return { reply: this.#nil('*'), end };
         const items = marker === '%' || marker === '|' ? count * 2 : count;
         const values: Reply[] = [];
         let at = end;

@@ -96,3 +96,28 @@ test('empty multibulk and blank inline lines are skipped', () => {
   parser.feed(Buffer.from('*0\r\n*-1\r\n\r\nPING\r\n'));
   assert.deepEqual(parseAll(parser), [['PING']]);
 });
+
+test("a bulk header is checked for '$' only once its line is complete, like Redis", () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.from('*1\rPING'));
+  assert.equal(parser.next(), null);
+  parser.feed(Buffer.from('\r\n'));
+  assert.throws(() => parser.next(), (error: unknown) => error instanceof ProtocolError && error.message === "Protocol error: expected '$', got 'I'");
+});
+
+test('a NUL byte hides the line end (Redis searches with strchr) until the line is too big', () => {
+  const inline = new RequestParser();
+  inline.feed(Buffer.from('EC\0HO a\r\nPING\r\n'));
+  assert.equal(inline.next(), null);
+  inline.feed(Buffer.alloc(70 * 1024, 0x61));
+  assert.throws(() => inline.next(), (error: unknown) => error instanceof ProtocolError && error.message === 'Protocol error: too big inline request');
+  const header = new RequestParser();
+  header.feed(Buffer.from('*1\0\r\n$4\r\nPING\r\n'));
+  assert.equal(header.next(), null);
+});
+
+test("CR or LF where '$' is due shows as a space in the error, as Redis writes it", () => {
+  const parser = new RequestParser();
+  parser.feed(Buffer.from('*1\r\n\n\r\n'));
+  assert.throws(() => parser.next(), (error: unknown) => error instanceof ProtocolError && error.message === "Protocol error: expected '$', got ' '");
+});

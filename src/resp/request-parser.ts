@@ -125,10 +125,6 @@ export class RequestParser {
     while (this.#argsRemaining > 0) {
       if (this.#bulkLen === -1) {
         if (this.#pos >= buf.length) return false;
-        const marker = buf[this.#pos] as number;
-        if (marker !== 0x24 /* '$' */) {
-          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(marker)}'`);
-        }
         const len = this.#readHeaderNumber('bulk');
         if (len === null) return false;
         if (len < 0 || len > this.#limits.maxBulkLenBytes) throw new ProtocolError('Protocol error: invalid bulk length');
@@ -154,21 +150,24 @@ export class RequestParser {
   #readHeaderNumber(kind: 'mbulk' | 'bulk'): number | null {
     const buf = this.#buf;
     const start = this.#pos + 1;
-    // Fast path: plain digits then CR LF, parsed in one pass (the common case by far).
+    // Fast path: the right marker, plain digits, then CR LF, parsed in one pass (by far the
+    // common case). Anything else takes the exact path below.
     const length = buf.length;
-    let i = start;
-    let fast = 0;
-    while (i < length && i - start < 18) {
-      const d = (buf[i] as number) - 48;
-      if (d < 0 || d > 9) break;
-      fast = fast * 10 + d;
-      i++;
+    if (kind === 'mbulk' || buf[this.#pos] === 0x24 /* '$' */) {
+      let i = start;
+      let fast = 0;
+      while (i < length && i - start < 18) {
+        const d = (buf[i] as number) - 48;
+        if (d < 0 || d > 9) break;
+        fast = fast * 10 + d;
+        i++;
+      }
+      if (i > start && i + 1 < length && buf[i] === CR && !(buf[start] === 48 && i > start + 1)) {
+        this.#pos = i + 2;
+        return fast;
+      }
     }
-    if (i > start && i + 1 < length && buf[i] === CR && !(buf[start] === 48 && i > start + 1)) {
-      this.#pos = i + 2;
-      return fast;
-    }
-    const cr = buf.indexOf(CR, start);
+    const cr = findInCString(buf, CR, this.#pos);
     if (cr === -1) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) {
         throw new ProtocolError(`Protocol error: too big ${kind} count string`);
@@ -176,6 +175,13 @@ export class RequestParser {
       return null;
     }
     if (cr + 1 >= buf.length) return null; // the LF has not arrived yet
+    // Like Redis, the '$' is checked only once the whole header line is in.
+    const marker = buf[this.#pos] as number;
+    if (kind === 'bulk' && marker !== 0x24 /* '$' */) {
+      // Redis maps CR and LF in error text to spaces (addReplyErrorFormat).
+      const shown = marker === CR || marker === LF ? ' ' : String.fromCharCode(marker);
+      throw new ProtocolError(`Protocol error: expected '$', got '${shown}'`);
+    }
     const value = parseStrictInteger(buf, start, cr);
     if (value === null) {
       throw new ProtocolError(kind === 'mbulk' ? 'Protocol error: invalid multibulk length' : 'Protocol error: invalid bulk length');
@@ -186,7 +192,7 @@ export class RequestParser {
 
   #nextInline(): string[] | null {
     const buf = this.#buf;
-    const lf = buf.indexOf(LF, this.#pos);
+    const lf = findInCString(buf, LF, this.#pos);
     if (lf === -1) {
       if (buf.length - this.#pos > INLINE_MAX_BYTES) throw new ProtocolError('Protocol error: too big inline request');
       return null;
@@ -199,6 +205,17 @@ export class RequestParser {
     if (args === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
     return args;
   }
+}
+
+/**
+ * Redis looks for line ends with strchr() on its NUL-terminated query buffer, so a NUL byte
+ * before the line end hides it: the line counts as incomplete (until it grows too big).
+ */
+function findInCString(buf: Buffer, byte: number, from: number): number {
+  const at = buf.indexOf(byte, from);
+  if (at === -1) return -1;
+  // Only the bytes before the match are scanned, so a long pipeline stays linear.
+  return buf.subarray(from, at).indexOf(0) === -1 ? at : -1;
 }
 
 /** string2ll semantics on bytes [start, end): null when not a canonical 64-bit integer. */

@@ -4,7 +4,10 @@
  * take only \'. A closing quote must be followed by a space or the end. Returns null on unbalanced
  * quotes. Input and output are latin1 strings (one char per byte).
  */
-export function splitArgs(line: string): string[] | null {
+export function splitArgs(text: string): string[] | null {
+  // sdssplitargs reads a C string: a NUL byte ends the input.
+  const nul = text.indexOf('\0');
+  const line = nul === -1 ? text : text.slice(0, nul);
   const args: string[] = [];
   let i = 0;
   const n = line.length;

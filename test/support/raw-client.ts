@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { ReplyParser, encodeCommand, type Reply } from '../../src/resp/reply-parser.js';
+import { ReplyParser, encodeCommand, type Reply, type ReplyParserOptions } from '../../src/resp/reply-parser.js';
 
 /**
  * A minimal RESP client that keeps replies as typed trees and can send raw bytes: for tests that
@@ -7,14 +7,15 @@ import { ReplyParser, encodeCommand, type Reply } from '../../src/resp/reply-par
  */
 export class RawClient {
   readonly socket: Socket;
-  #parser = new ReplyParser();
+  #parser: ReplyParser;
   #waiting: Array<{ resolve: (reply: Reply) => void; reject: (error: Error) => void }> = [];
   #queued: Reply[] = [];
   #closed = false;
   #closeWaiters: Array<() => void> = [];
 
-  private constructor(socket: Socket) {
+  private constructor(socket: Socket, parserOptions: ReplyParserOptions) {
     this.socket = socket;
+    this.#parser = new ReplyParser(parserOptions);
     socket.on('data', (chunk: Buffer) => {
       this.#parser.feed(chunk);
       for (let reply = this.#parser.next(); reply !== undefined; reply = this.#parser.next()) {
@@ -31,9 +32,9 @@ export class RawClient {
     socket.on('error', () => undefined);
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
+  static connect(port: number, host = '127.0.0.1', parserOptions: ReplyParserOptions = {}): Promise<RawClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host }, () => resolve(new RawClient(socket)));
+      const socket = connect({ port, host }, () => resolve(new RawClient(socket, parserOptions)));
       socket.once('error', reject);
     });
   }
