@@ -1,4 +1,4 @@
-import { Errors, ReplyError } from '../lib/errors.js';
+import { Errors, ReplyError, cStringArg } from '../lib/errors.js';
 import type { CommandContext, CommandDefinition } from './context.js';
 import { isOption, parseInt32, parseInt64 } from './parse.js';
 
@@ -69,7 +69,7 @@ function hello(ctx: CommandContext, argv: string[]): void {
       validateClientName(name);
       i++;
     } else {
-      throw new ReplyError(`ERR Syntax error in HELLO option '${option}'`);
+      throw new ReplyError(`ERR Syntax error in HELLO option '${cStringArg(option)}'`);
     }
   }
   if (user !== undefined && password !== undefined) checkCredentials(ctx, user, password);

@@ -23,10 +23,16 @@ export function parseSafeInt(text: string, message: string = Errors.notInteger):
   return Number(value);
 }
 
-/** Redis's getLongFromObject for an int (32-bit) argument: e.g. SELECT's index. */
-export function parseInt32(text: string, message: string = Errors.notInteger): number {
-  const value = parseInt64(text, message);
-  if (value > 2147483647n || value < -2147483648n) throw new ReplyError(message);
+/**
+ * Redis's getIntFromObjectOrReply for an int (32-bit) argument, e.g. SELECT's index: a
+ * non-integer gets `message`; a 64-bit integer outside int range gets Redis's range message
+ * unless the caller gave its own message.
+ */
+export function parseInt32(text: string, message?: string): number {
+  const value = parseInt64(text, message ?? Errors.notInteger);
+  if (value > 2147483647n || value < -2147483648n) {
+    throw new ReplyError(message ?? 'ERR value is out of range, value must between -2147483648 and 2147483647');
+  }
   return Number(value);
 }
 
