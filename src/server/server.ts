@@ -120,7 +120,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         server.once('error', reject);
         server.listen(unixSocket, () => resolve(server));
       });
-      const perm = Number(this.config.value('unixsocketperm'));
+      const perm = parseInt(this.config.value('unixsocketperm'), 8);
       if (perm !== 0) chmodSync(unixSocket, perm);
       this.#listeners.push(listener);
     }
@@ -151,6 +151,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       socket.end(`-${PROTECTED_MODE_MESSAGE}\r\n`);
       return;
     }
+    const keepAliveSec = Number(this.config.value('tcp-keepalive'));
+    if (keepAliveSec > 0 && socket.remoteAddress !== undefined) socket.setKeepAlive(true, keepAliveSec * 1000);
     const parser = new RequestParser(this.#parserLimits());
     const session = new Session(this, socket, this.clients.nextId(), this.#requirePass === '', parser);
     this.clients.add(session);
