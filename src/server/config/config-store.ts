@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ConfigFacade, ConfigSetOptions } from '../../commands/server-facade.js';
 import { globMatch } from '../../keyspace/glob.js';
 import { ReplyError } from '../../lib/errors.js';
@@ -175,10 +176,21 @@ export class ConfigStore implements ConfigFacade {
     return directives.map((directive) => [directive, this.#values.get(directive.name) as string]);
   }
 
+  /** ACL LIST's line for the default user (requirepass is its only password until ACLs land). */
+  defaultUserLine(): string {
+    const password = this.#values.get('requirepass') as string;
+    const auth = password === '' ? 'nopass' : `#${createHash('sha256').update(password, 'latin1').digest('hex')}`;
+    return `default on ${auth} ~* &* +@all`;
+  }
+
   /** Directives set to a non-default value that Tessera does not act on (logged at start). */
   ignoredDirectives(): string[] {
     const names = directives.filter((d) => !d.implemented && this.#values.get(d.name) !== d.defaultValue).map((d) => d.name);
-    for (const line of this.loaderLines) if (!names.includes(line.directive)) names.push(line.directive);
+    for (const line of this.loaderLines) {
+      // The default user as CONFIG REWRITE writes it changes nothing.
+      if (line.directive === 'user' && line.args.join(' ') === this.defaultUserLine()) continue;
+      if (!names.includes(line.directive)) names.push(line.directive);
+    }
     return names;
   }
 }

@@ -109,7 +109,7 @@ export function numericDirective(name: string, defaultValue: bigint, min: bigint
       let n: bigint | null;
       if (format === 'octal') {
         n = /^[0-7]+$/.test(value) ? BigInt('0o' + value) : null;
-        if (n === null) throw new DirectiveError("argument couldn't be parsed into an integer");
+        if (n === null) throw new DirectiveError("argument couldn't be parsed as an octal number");
       } else if (format === 'integer') {
         n = parseStrictInt64(value);
         if (n === null) throw new DirectiveError("argument couldn't be parsed into an integer");
