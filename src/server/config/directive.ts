@@ -17,6 +17,8 @@ export interface Directive {
   readonly implemented: boolean;
   /** Takes several words on one line (save, bind, client-output-buffer-limit...). */
   readonly multiArg: boolean;
+  /** A caveat for docs/config-directives.md (how far Tessera follows it). */
+  readonly note?: string;
   /** What kind of value, for docs/config-directives.md. */
   readonly kind: string;
   /**

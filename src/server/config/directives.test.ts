@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ConfigStore, findDirective } from './config-store.js';
 import { directives } from './directives.js';
+import { renderDirectivesDoc } from './directives-doc.js';
 
 const REPO_ROOT = new URL('../../../../', import.meta.url);
 
@@ -52,4 +53,9 @@ test('aliases resolve to their directive', () => {
   assert.equal(findDirective('SLAVE-READ-ONLY')?.name, 'replica-read-only');
   assert.equal(findDirective('hash-max-ziplist-entries')?.name, 'hash-max-listpack-entries');
   assert.equal(findDirective('lua-time-limit')?.name, 'busy-reply-threshold');
+});
+
+test('docs/config-directives.md is generated from the current table', () => {
+  const committed = readFileSync(new URL('docs/config-directives.md', REPO_ROOT), 'utf8');
+  assert.equal(committed, renderDirectivesDoc(directives), 'run: node dist/scripts/generate-config-docs.js');
 });

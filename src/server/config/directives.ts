@@ -88,7 +88,7 @@ function hostname(value: string): string | null {
  */
 export const directives: readonly Directive[] = [
   // ---- network and clients ----
-  num('port', 6379n, 0n, 65535n, done),
+  num('port', 6379n, 0n, 65535n, { ...done, note: 'CONFIG SET stores it; the listener moves at the next start' }),
   bindDirective,
   str('bind-source-addr', ''),
   bool('protected-mode', true, done),

@@ -124,6 +124,7 @@ export const notifyKeyspaceEventsDirective: Directive = special('notify-keyspace
 /** bind: up to 16 addresses; a leading '-' marks an address that may be missing. */
 export const bindDirective: Directive = special('bind', '* -::*', 'addresses', {
   implemented: true,
+  note: 'CONFIG SET stores it; the listeners move at the next start',
   parse(args) {
     if (isEmpty(args)) return '';
     if (args.length > 16) throw new DirectiveError('Too many bind addresses specified.');
@@ -172,6 +173,7 @@ function trimDouble(text: string): string {
  * and the CLI changes to it. CONFIG GET prints the absolute path.
  */
 export const dirDirective: Directive = special('dir', '', 'directory', {
+  note: 'default: the working directory at start',
   multiArg: false,
   protectedConfig: true,
   implemented: true,

@@ -11,6 +11,7 @@ export interface Common {
   mutable?: boolean;
   protectedConfig?: boolean;
   implemented?: boolean;
+  note?: string;
 }
 
 function base(name: string, options: Common) {
@@ -21,13 +22,14 @@ function base(name: string, options: Common) {
     protectedConfig: options.protectedConfig ?? false,
     implemented: options.implemented ?? false,
     multiArg: false,
+    note: options.note,
   };
 }
 
 export function boolDirective(name: string, defaultValue: boolean, options: Common & { validate?: (value: string) => string | null } = {}): Directive {
   return {
     ...base(name, options),
-    kind: 'yes|no',
+    kind: 'yes, no',
     defaultValue: defaultValue ? 'yes' : 'no',
     parse([value]) {
       const lower = (value ?? '').toLowerCase();
@@ -147,7 +149,7 @@ export function enumDirective(name: string, defaultValue: string, values: readon
   return {
     ...base(name, options),
     multiArg: options.multiFlag ?? false,
-    kind: values.join(' | '),
+    kind: values.join(', '),
     defaultValue,
     parse(args) {
       // Flag enums (shutdown-on-sigterm "save now") take several words; others exactly one.
