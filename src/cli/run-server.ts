@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigStore } from '../server/config/config-store.js';
 import { ConfigFileError, ConfigFileOpenError, REDIS_VERSION, loadConfigText, parseCommandLine } from '../server/config/config-file.js';
@@ -73,11 +73,14 @@ export async function runServer(args: readonly string[]): Promise<void> {
   // Redis writes a pid file when asked, and always when daemonized.
   const pidfile = config.value('pidfile') !== '' ? config.value('pidfile') : daemonized ? '/var/run/redis.pid' : '';
   const files = new ProcessFiles(logger, pidfile, config.value('unixsocket'));
-  const exit = (code: number) => {
+  // The server logs its last line right after this hook; the process ends on the next turn.
+  const onShutdown = () => {
     files.removeOnExit();
-    process.exit(code);
+    setImmediate(() => process.exit(0));
   };
-  const server = new TesseraServer({ config, logger, onShutdown: () => exit(0) });
+  const server = new TesseraServer({ config, logger, onShutdown });
+  // Before listening, so a signal sent as soon as we are reachable is handled.
+  installSignalHandlers(logger, () => server.shutdown({}));
   try {
     await server.listen();
   } catch (error) {
@@ -89,8 +92,8 @@ export async function runServer(args: readonly string[]): Promise<void> {
   logger.notice(`Running mode=standalone, port=${server.boundPort}.`);
   logger.warning('Server initialized');
   logger.notice('Ready to accept connections');
+  if (config.value('unixsocket') !== '') logger.notice(`The server is now ready to accept connections at ${config.value('unixsocket')}`);
   if (daemonized) notifyDaemonParent();
-  installSignalHandlers(logger, () => server.shutdown({}));
 }
 
 /** Reads the file (or stdin) and the options; prints Redis's fatal message and exits 1 on error. */
@@ -138,14 +141,25 @@ function installSignalHandlers(logger: Logger, shutdown: () => void): void {
   let shuttingDown = false;
   const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
     if (shuttingDown && signal === 'SIGINT') {
-      logger.warning('You insist... exiting now.');
+      logFromSignalHandler(logger, 'You insist... exiting now.');
       process.exit(1);
     }
     if (shuttingDown) return;
     shuttingDown = true;
-    logger.warning(`Received ${signal} scheduling shutdown...`);
+    logFromSignalHandler(logger, `Received ${signal} scheduling shutdown...`);
     shutdown();
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+}
+
+/** serverLogFromHandler's format: `pid:signal-handler (unix-seconds) message`. */
+function logFromSignalHandler(logger: Logger, message: string): void {
+  const line = `${process.pid}:signal-handler (${Math.floor(Date.now() / 1000)}) ${message}\n`;
+  try {
+    if (logger.file === '') writeSync(1, line);
+    else appendFileSync(logger.file, line);
+  } catch {
+    // Logging must never stop the shutdown.
+  }
 }

@@ -310,8 +310,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     // Replies queued before SHUTDOWN still leave; then the node stops.
     setImmediate(() => {
       void this.close().then(() => {
-        this.logger.warning('Redis is now ready to exit, bye bye...');
+        // The CLI removes the pid and socket files here, before Redis's last line.
         this.#onShutdown?.();
+        this.logger.warning('Redis is now ready to exit, bye bye...');
       });
     });
   }
