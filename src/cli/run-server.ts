@@ -106,7 +106,10 @@ function loadConfigOrExit(args: readonly string[]): ConfigStore {
       fileText = readConfigFile(commandLine.configFile);
       config.configFile = resolve(commandLine.configFile);
     }
-    if (commandLine.fromStdin) fileText += readFileSync(0, 'latin1');
+    if (commandLine.fromStdin) {
+      new Logger().warning('Reading config from stdin');
+      fileText += readFileSync(0, 'latin1');
+    }
     // Redis appends the options after the file and a newline (loadServerConfig).
     const text = commandLine.optionText === '' ? fileText : `${fileText}\n${commandLine.optionText}`;
     loadConfigText(config, text);

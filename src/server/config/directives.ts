@@ -178,8 +178,8 @@ export const directives: readonly Directive[] = [
   num('repl-ping-replica-period', 10n, 1n, INT_MAX, { aliases: ['repl-ping-slave-period'] }),
   num('repl-timeout', 60n, 1n, INT_MAX),
   bool('repl-disable-tcp-nodelay', false),
-  // resizeReplicationBacklog raises it to CONFIG_REPL_BACKLOG_MIN_SIZE.
-  num('repl-backlog-size', MB, 1n, LONG_MAX, { format: 'memory', adjust: (n) => (n < 16384n ? 16384n : n) }),
+  // CONFIG SET's resizeReplicationBacklog raises it to CONFIG_REPL_BACKLOG_MIN_SIZE (not the file).
+  num('repl-backlog-size', MB, 1n, LONG_MAX, { format: 'memory', adjust: (n, fromFile) => (!fromFile && n < 16384n ? 16384n : n) }),
   num('repl-backlog-ttl', 3600n, 0n, LONG_MAX),
   num('replica-priority', 100n, 0n, INT_MAX, { aliases: ['slave-priority'] }),
   bool('replica-announced', true),

@@ -96,7 +96,7 @@ export interface NumericOptions extends Common {
   /** Unsigned C types: negative input wraps around and fails the range check (as in Redis). */
   unsigned?: boolean;
   /** What Redis's apply function does to an accepted value (hz is clamped to 1..500...). */
-  adjust?: (value: bigint) => bigint;
+  adjust?: (value: bigint, fromFile: boolean) => bigint;
 }
 
 /** createIntConfig / createLongLongConfig / createSizeTConfig... with their bounds. */
@@ -107,7 +107,7 @@ export function numericDirective(name: string, defaultValue: bigint, min: bigint
     ...base(name, options),
     kind: format === 'integer' ? `integer ${min}..${max}` : format === 'octal' ? 'octal' : format === 'memory' ? 'memory (1k, 1kb, 1mb, 1gb)' : 'memory or percent',
     defaultValue: print(defaultValue),
-    parse([value = '']) {
+    parse([value = ''], context) {
       let n: bigint | null;
       if (format === 'octal') {
         n = /^[0-7]+$/.test(value) ? BigInt('0o' + value) : null;
@@ -135,7 +135,7 @@ export function numericDirective(name: string, defaultValue: bigint, min: bigint
         const show = (b: bigint) => (format === 'octal' ? b.toString(8) : String(b));
         throw new DirectiveError(`argument must be between ${show(min)} and ${show(max)} inclusive`);
       }
-      return print(options.adjust ? options.adjust(checked) : checked);
+      return print(options.adjust ? options.adjust(checked, context.fromFile) : checked);
     },
     rewriteLines(value) {
       if (format === 'memory' || (format === 'memory-percent' && !value.endsWith('%'))) return [formatMemory(BigInt(value))];
