@@ -58,7 +58,6 @@ export async function runServer(args: readonly string[]): Promise<void> {
     // A daemon with no logfile logs to /dev/null, as Redis does.
     logger.file = '/dev/null';
   }
-  config.onChange('loglevel', (value) => (logger.level = value as LogLevel));
 
   logger.warning('oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo');
   logger.warning(`Redis version=${REDIS_VERSION}, bits=64, commit=00000000, modified=0, pid=${process.pid}, just started (Tessera ${TESSERA_VERSION}, node ${process.version})`);

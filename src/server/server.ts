@@ -16,7 +16,7 @@ import { ClientRegistry } from './clients.js';
 import type { ConfigStore } from './config/config-store.js';
 import { dispatch, type DispatchHost } from './dispatch.js';
 import { renderInfo } from './info.js';
-import type { Logger } from './log.js';
+import type { LogLevel, Logger } from './log.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
@@ -81,6 +81,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.config.onChange('slowlog-log-slower-than', (value) => (this.slowlog.thresholdUs = Number(value)));
     this.config.onChange('slowlog-max-len', (value) => (this.slowlog.maxLength = Number(value)));
     this.config.onChange('hz', () => this.#scheduleTick());
+    this.config.onChange('loglevel', (value) => (this.logger.level = value as LogLevel));
     this.config.onChange('proto-max-bulk-len', () => this.#applyParserLimits());
     this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
     this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));

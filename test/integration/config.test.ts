@@ -71,7 +71,9 @@ test('CONFIG SET changes the running node', async (t) => {
   await admin.get('a');
   assert.equal(node.server.slowlog.length, 2);
 
-  await admin.call('CONFIG', 'SET', 'loglevel', 'warning', 'hz', '100');
+  await admin.call('CONFIG', 'SET', 'loglevel', 'debug', 'hz', '100');
+  assert.equal(node.server.logger.level, 'debug');
+  await admin.call('CONFIG', 'SET', 'loglevel', 'warning');
   assert.equal(node.server.logger.level, 'warning');
 
   await admin.call('CONFIG', 'SET', 'maxclients', '1');
@@ -143,3 +145,16 @@ function toMap(flat: string[]): Map<string, string> {
   for (let i = 0; i + 1 < flat.length; i += 2) out.set(flat[i] as string, flat[i + 1] as string);
   return out;
 }
+
+test('CONFIG SET timeout closes idle clients', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const admin = await connectIoredis(t, node.port);
+  const idle = await connectIoredis(t, node.port);
+  await admin.call('CONFIG', 'SET', 'timeout', '1', 'hz', '50');
+  const ended = new Promise<void>((resolve) => idle.once('end', () => resolve()));
+  await idle.ping();
+  const startedMs = Date.now();
+  await ended;
+  assert.ok(Date.now() - startedMs >= 900, 'not before the timeout');
+});

@@ -113,7 +113,8 @@ export function loadConfigText(store: ConfigStore, text: string, depth = 0): voi
         store.loadLine(directive, values);
       } else if (name === 'include' && values.length === 1) {
         if (depth >= MAX_INCLUDE_DEPTH) throw new DirectiveError('Too many nested include directives');
-        loadConfigFile(store, values[0] as string, depth + 1);
+        // Redis has already chdir()ed to any earlier `dir` line: relative includes start there.
+        loadConfigFile(store, resolve(store.value('dir'), values[0] as string), depth + 1);
       } else if ((name === 'rename-command' && values.length === 2) || ((name === 'user' || name === 'loadmodule') && values.length >= 1)) {
         store.loaderLines.push({ directive: name, args: values });
       } else if (name === 'sentinel') {
