@@ -114,7 +114,8 @@ export function loadConfigText(store: ConfigStore, text: string, depth = 0): voi
       } else if (name === 'include' && values.length === 1) {
         if (depth >= MAX_INCLUDE_DEPTH) throw new DirectiveError('Too many nested include directives');
         // Redis has already chdir()ed to any earlier `dir` line: relative includes start there.
-        loadConfigFile(store, resolve(store.value('dir'), values[0] as string), depth + 1);
+        const path = values[0] as string;
+        loadConfigFile(store, isAbsolute(path) ? path : resolve(store.value('dir'), path), depth + 1, path);
       } else if ((name === 'rename-command' && values.length === 2) || ((name === 'user' || name === 'loadmodule') && values.length >= 1)) {
         store.loaderLines.push({ directive: name, args: values });
       } else if (name === 'sentinel') {
@@ -130,13 +131,13 @@ export function loadConfigText(store: ConfigStore, text: string, depth = 0): voi
 }
 
 /** Reads and applies one config file (relative paths: from the current directory, as Redis). */
-export function loadConfigFile(store: ConfigStore, path: string, depth = 0): void {
+export function loadConfigFile(store: ConfigStore, path: string, depth = 0, shownPath = path): void {
   let text: string;
   try {
     text = readFileSync(isAbsolute(path) ? path : resolve(path), 'latin1');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ConfigFileOpenError(path, code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : (error as Error).message);
+    throw new ConfigFileOpenError(shownPath, code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : (error as Error).message);
   }
   loadConfigText(store, text, depth);
 }
