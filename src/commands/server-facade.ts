@@ -39,11 +39,16 @@ export interface ConfigFacade {
   /** Parameters matching any of the glob patterns, with their current values (CONFIG GET). */
   get(patterns: readonly string[]): Array<[string, string]>;
   /** Sets all or none; throws ReplyError with Redis's message. */
-  set(pairs: ReadonlyArray<readonly [string, string]>): void;
+  set(pairs: ReadonlyArray<readonly [string, string]>, options?: ConfigSetOptions): void;
   /** Writes the config file back (CONFIG REWRITE); throws ReplyError when impossible. */
   rewrite(): void;
   /** The current value of one directive, as CONFIG GET prints it. */
   value(name: string): string;
+}
+
+export interface ConfigSetOptions {
+  /** The client is on loopback or a unix socket (enable-protected-configs local). */
+  localClient?: boolean;
 }
 
 /** Per-command counters (INFO commandstats). */

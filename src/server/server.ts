@@ -16,7 +16,7 @@ import { ClientRegistry } from './clients.js';
 import type { ConfigStore } from './config/config-store.js';
 import { dispatch, type DispatchHost } from './dispatch.js';
 import { renderInfo } from './info.js';
-import type { Logger } from './log.js';
+import type { LogLevel, Logger } from './log.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
@@ -83,6 +83,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.config.onChange('slowlog-log-slower-than', (value) => (this.slowlog.thresholdUs = Number(value)));
     this.config.onChange('slowlog-max-len', (value) => (this.slowlog.maxLength = Number(value)));
     this.config.onChange('hz', () => this.#scheduleTick());
+    this.config.onChange('loglevel', (value) => (this.logger.level = value as LogLevel));
     this.config.onChange('proto-max-bulk-len', () => this.#applyParserLimits());
     this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
     this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));
@@ -130,7 +131,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         server.once('error', reject);
         server.listen(unixSocket, () => resolve(server));
       });
-      const perm = Number(this.config.value('unixsocketperm'));
+      const perm = parseInt(this.config.value('unixsocketperm'), 8);
       if (perm !== 0) chmodSync(unixSocket, perm);
       this.#listeners.push(listener);
     }
@@ -161,6 +162,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       socket.end(`-${PROTECTED_MODE_MESSAGE}\r\n`);
       return;
     }
+    const keepAliveSec = Number(this.config.value('tcp-keepalive'));
+    if (keepAliveSec > 0 && socket.remoteAddress !== undefined) socket.setKeepAlive(true, keepAliveSec * 1000);
     const parser = new RequestParser(this.#parserLimits());
     const session = new Session(this, socket, this.clients.nextId(), this.#requirePass === '', parser);
     this.clients.add(session);
@@ -325,8 +328,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     // Replies queued before SHUTDOWN still leave; then the node stops.
     setImmediate(() => {
       void this.close().then(() => {
-        this.logger.warning('Redis is now ready to exit, bye bye...');
+        // The CLI removes the pid and socket files here, before Redis's last line.
         this.#onShutdown?.();
+        this.logger.warning('Redis is now ready to exit, bye bye...');
       });
     });
   }
