@@ -144,6 +144,8 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   const dbIndex = client.dbIndex;
   const replyMark = writer.mark;
   const startedMs = host.preciseMs();
+  // Set before the call, like Redis's c->lastcmd: CLIENT LIST shows cmd=client|list for itself.
+  client.lastCommand = spec.fullName;
   try {
     handler(context, argv);
   } catch (error) {
@@ -157,7 +159,6 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   command.stats.calls++;
   command.stats.usec += durationUs;
   host.facade.stats.totalCommandsProcessed++;
-  client.lastCommand = spec.fullName;
   if (client.replyMode === 'off' || client.skipCurrentReply) writer.truncateTo(replyMark);
   client.skipCurrentReply = false;
   if (client.replyMode === 'skip') {
