@@ -46,7 +46,7 @@ function debugObject(ctx: CommandContext, key: string): void {
 function pseudoAddress(key: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
-  return `0x7f${(hash & 0xfffffff8).toString(16).padStart(10, '0')}`;
+  return `0x7f${((hash & 0xfffffff8) >>> 0).toString(16).padStart(10, '0')}`;
 }
 
 function debug(ctx: CommandContext, argv: string[]): void {
