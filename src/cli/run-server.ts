@@ -92,6 +92,13 @@ export async function runServer(args: readonly string[]): Promise<void> {
     process.exit(code);
   };
   const server = new TesseraServer({ config, logger, onShutdown: () => exit(0) });
+  // Installed before "Ready to accept connections": a supervisor may signal as soon as it sees it.
+  const onSignal = (signal: string) => {
+    logger.warning(`Received ${signal} scheduling shutdown...`);
+    server.shutdown({});
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   try {
     await server.listen();
   } catch (error) {
@@ -109,10 +116,4 @@ export async function runServer(args: readonly string[]): Promise<void> {
   logger.warning('Server initialized');
   logger.notice('Ready to accept connections');
 
-  const onSignal = (signal: string) => {
-    logger.warning(`Received ${signal} scheduling shutdown...`);
-    server.shutdown({});
-  };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
 }
