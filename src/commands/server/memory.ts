@@ -42,48 +42,61 @@ function memoryDoctor(ctx: CommandContext): void {
   ctx.reply.verbatim(text);
 }
 
-/** MEMORY STATS: Redis's field names, with the figures Tessera can measure (others 0). */
+/**
+ * MEMORY STATS: Redis 7.0's fields in its order. Figures Tessera measures (used, peak, startup,
+ * RSS, keys) are real; allocator internals have no V8 counterpart and repeat used/RSS (ratio 1).
+ */
 function memoryStats(ctx: CommandContext): void {
   const memory = ctx.server.memory();
   const reply = ctx.reply;
   const keys = ctx.keyspace.totalKeys();
-  const dataset = Math.max(0, memory.usedBytes - memory.startupBytes);
+  const used = memory.usedBytes;
+  const dataset = Math.max(0, used - memory.startupBytes);
   const databases = ctx.keyspace.databases.filter((db) => db.size > 0);
-  reply.map(21 + databases.length);
-  const field = (name: string, value: number) => {
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+  const integer = (name: string, value: number) => {
     reply.bulk(name);
     reply.integer(Math.round(value));
   };
-  const fieldDouble = (name: string, value: number) => {
+  const double = (name: string, value: number) => {
     reply.bulk(name);
     reply.double(value);
   };
-  field('peak.allocated', memory.peakBytes);
-  field('total.allocated', memory.usedBytes);
-  field('startup.allocated', memory.startupBytes);
-  field('replication.backlog', 0);
-  field('clients.slaves', 0);
-  field('clients.normal', 0);
-  field('cluster.links', 0);
-  field('aof.buffer', 0);
-  field('lua.caches', 0);
-  field('functions.caches', 0);
+  reply.map(27 + databases.length);
+  integer('peak.allocated', memory.peakBytes);
+  integer('total.allocated', used);
+  integer('startup.allocated', memory.startupBytes);
+  integer('replication.backlog', 0);
+  integer('clients.slaves', 0);
+  integer('clients.normal', 0);
+  integer('cluster.links', 0);
+  integer('aof.buffer', 0);
+  integer('lua.caches', 0);
+  integer('functions.caches', 0);
   for (const db of databases) {
     reply.bulk(`db.${db.id}`);
-    reply.map(2);
-    field('overhead.hashtable.main', db.size * PER_KEY_OVERHEAD_BYTES);
-    field('overhead.hashtable.expires', db.expiresCount * EXPIRE_ENTRY_BYTES);
+    reply.map(3);
+    integer('overhead.hashtable.main', db.size * PER_KEY_OVERHEAD_BYTES);
+    integer('overhead.hashtable.expires', db.expiresCount * EXPIRE_ENTRY_BYTES);
+    integer('overhead.hashtable.slot-to-keys', 0);
   }
-  field('overhead.total', memory.startupBytes);
-  field('keys.count', keys);
-  field('keys.bytes-per-key', keys === 0 ? 0 : Math.floor(dataset / keys));
-  field('dataset.bytes', dataset);
-  fieldDouble('dataset.percentage', memory.usedBytes === 0 ? 0 : (dataset * 100) / memory.usedBytes);
-  fieldDouble('peak.percentage', memory.peakBytes === 0 ? 0 : (memory.usedBytes * 100) / memory.peakBytes);
-  field('allocator.allocated', memory.usedBytes);
-  field('allocator.resident', memory.rssBytes);
-  fieldDouble('fragmentation', memory.usedBytes === 0 ? 0 : memory.rssBytes / memory.usedBytes);
-  field('fragmentation.bytes', memory.rssBytes - memory.usedBytes);
+  integer('overhead.total', memory.startupBytes);
+  integer('keys.count', keys);
+  integer('keys.bytes-per-key', keys === 0 ? 0 : Math.floor(dataset / keys));
+  integer('dataset.bytes', dataset);
+  double('dataset.percentage', ratio(dataset * 100, used));
+  double('peak.percentage', ratio(used * 100, memory.peakBytes));
+  integer('allocator.allocated', used);
+  integer('allocator.active', used);
+  integer('allocator.resident', memory.rssBytes);
+  double('allocator-fragmentation.ratio', 1);
+  integer('allocator-fragmentation.bytes', 0);
+  double('allocator-rss.ratio', ratio(memory.rssBytes, used));
+  integer('allocator-rss.bytes', memory.rssBytes - used);
+  double('rss-overhead.ratio', 1);
+  integer('rss-overhead.bytes', 0);
+  double('fragmentation', ratio(memory.rssBytes, used));
+  integer('fragmentation.bytes', memory.rssBytes - used);
 }
 
 export const memoryCommand: CommandDefinition = {
