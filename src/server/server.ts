@@ -203,7 +203,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         if (shouldStop()) break;
       }
     }
-    if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS) {
+    // 10% slack: an interval timer firing a little early must not skip every other sample.
+    if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
       this.#lastMetricSampleMs = nowMs;
       this.stats.sampleRates(nowMs);
       this.memoryTracker.samplePeak();
