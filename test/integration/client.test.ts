@@ -1,5 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { connectIoredis, connectNodeRedis } from '../support/clients.js';
 import { RawClient } from '../support/raw-client.js';
 import { startTessera } from '../support/tessera.js';
 import type { Reply } from '../../src/resp/reply-parser.js';
@@ -147,4 +148,18 @@ test('CLIENT HELP and unknown subcommands', async (t) => {
   assert.deepEqual((help as { value: Reply[] }).value[0], { type: 'simple', value: 'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:' });
   assert.equal(str(await client.call('CLIENT', 'NOPE')), "ERR unknown subcommand 'NOPE'. Try CLIENT HELP.");
   assert.equal(str(await client.call('CLIENT', 'GETNAME', 'x')), "ERR wrong number of arguments for 'client|getname' command");
+});
+
+test('node-redis and ioredis parse CLIENT LIST, CLIENT INFO and INFO', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const nodeRedis = await connectNodeRedis(t, node.port);
+  const list = await nodeRedis.clientList();
+  assert.equal(list.length, 1);
+  assert.equal(list[0]?.cmd, 'client|list');
+  const info = await nodeRedis.clientInfo();
+  assert.equal(info.laddr, `127.0.0.1:${node.port}`);
+  const ioredis = await connectIoredis(t, node.port);
+  assert.match(String(await ioredis.client('LIST')), /^id=\d+ addr=/m);
+  assert.match(await ioredis.info('server'), /^redis_version:7\.0\.15\r$/m);
 });

@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { RawClient } from '../support/raw-client.js';
-import { startTessera } from '../support/tessera.js';
+import { startTessera, startTesseraProcess } from '../support/tessera.js';
 import type { Reply } from '../../src/resp/reply-parser.js';
 
 async function connect(t: TestContext, port: number): Promise<RawClient> {
@@ -25,19 +25,20 @@ test('DEBUG is refused while enable-debug-command is no (the default)', async (t
 });
 
 test('DEBUG SLEEP really blocks the node: another client waits', async (t) => {
-  const node = await startTessera(DEBUG);
+  // A real process: an in-process node would block this test's event loop too, proving nothing.
+  const node = await startTesseraProcess(['--enable-debug-command', 'local']);
   t.after(() => node.stop());
   const sleeper = await connect(t, node.port);
   const other = await connect(t, node.port);
-  const startedMs = performance.now();
-  const sleeping = sleeper.call('DEBUG', 'SLEEP', '0.3');
-  // Let the DEBUG SLEEP reach the node before the PING.
-  await new Promise((resolve) => setImmediate(resolve));
-  const pong = await other.call('PING');
-  const elapsedMs = performance.now() - startedMs;
-  assert.deepEqual(pong, { type: 'simple', value: 'PONG' });
+  const sleeping = sleeper.call('DEBUG', 'SLEEP', '0.6');
+  // Nothing observable says "the node is asleep now" (it answers nobody): give the command
+  // 150 ms to arrive, far less than the sleep.
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const pingSentMs = performance.now();
+  assert.deepEqual(await other.call('PING'), { type: 'simple', value: 'PONG' });
+  const waitedMs = performance.now() - pingSentMs;
   assert.deepEqual(await sleeping, { type: 'simple', value: 'OK' });
-  assert.ok(elapsedMs >= 250, `PING answered after ${elapsedMs} ms`);
+  assert.ok(waitedMs >= 250, `PING answered after ${waitedMs} ms`);
   assert.deepEqual(await sleeper.call('DEBUG', 'SLEEP', 'x'), { type: 'simple', value: 'OK' });
 });
 
