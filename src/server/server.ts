@@ -79,6 +79,14 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.clients = new ClientRegistry(() => this.clock.nowMs());
     this.keyspace = new Keyspace({ databaseCount: Number(this.config.value('databases')) });
     this.commands = new CommandTable(allCommands);
+    // CONFIG RESETSTAT clears INFO commandstats too (Redis's resetCommandTableStats).
+    this.stats.onReset = () => {
+      for (const command of this.commands.all()) {
+        for (const entry of [command, ...(command.subcommands?.values() ?? [])]) {
+          entry.stats.calls = entry.stats.usec = entry.stats.rejectedCalls = entry.stats.failedCalls = 0;
+        }
+      }
+    };
     this.#requirePass = this.config.value('requirepass');
     this.#maxClients = Number(this.config.value('maxclients'));
     this.config.onChange('requirepass', (value) => (this.#requirePass = value));

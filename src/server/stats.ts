@@ -56,6 +56,8 @@ export class Stats implements ServerStats {
   readonly opsPerSec = new InstantaneousMetric();
   readonly inputBytesPerSec = new InstantaneousMetric();
   readonly outputBytesPerSec = new InstantaneousMetric();
+  /** Also cleared by CONFIG RESETSTAT: the per-command counters (the server wires this). */
+  onReset: (() => void) | undefined;
 
   /** Counts an error reply by its code: the first word, as INFO errorstats does. */
   countError(message: string): void {
@@ -87,5 +89,6 @@ export class Stats implements ServerStats {
     this.opsPerSec.reset();
     this.inputBytesPerSec.reset();
     this.outputBytesPerSec.reset();
+    this.onReset?.();
   }
 }

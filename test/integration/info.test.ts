@@ -126,3 +126,14 @@ test('instantaneous_ops_per_sec reflects recent traffic (sampled in the tick)', 
   }
   assert.ok(ops > 0, 'ops per second seen');
 });
+
+test('resetting the stats (CONFIG RESETSTAT) clears commandstats and errorstats too', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const client = await connect(t, node.port);
+  await client.call('GET', 'k');
+  await client.call('NOSUCH');
+  node.server.stats.reset();
+  const info = text(await client.call('INFO', 'commandstats', 'errorstats'));
+  assert.equal(info, '# Commandstats\r\n\r\n# Errorstats\r\n');
+});
