@@ -249,8 +249,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (mode === undefined) return false;
     if (mode === 'all') return true;
     const command = this.commands.lookup(argv[0] as string);
-    // Redis pauses writes, and also EVAL/PUBLISH-like commands that may write: keep it to writes.
-    return command !== undefined && command.spec.flags.has('write');
+    // Redis 7.0 holds commands flagged write or may_replicate (EVAL, PUBLISH, PFCOUNT...).
+    return command !== undefined && (command.spec.flags.has('write') || command.spec.flags.has('may_replicate'));
   }
 
   countInputBytes(bytes: number): void {
