@@ -32,6 +32,12 @@ export interface ServerOptions {
   onShutdown?: () => void;
 }
 
+/**
+ * Redis 7.0 also holds these under CLIENT PAUSE WRITE: their specs carry MAY_REPLICATE, a flag
+ * COMMAND does not print (so it is not in generated/redis-commands.json).
+ */
+const MAY_REPLICATE_COMMANDS = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish']);
+
 /** Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: the share of a tick active expiry may use. */
 const ACTIVE_EXPIRE_TIME_PERCENT = 25;
 
@@ -249,8 +255,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (mode === undefined) return false;
     if (mode === 'all') return true;
     const command = this.commands.lookup(argv[0] as string);
-    // Redis 7.0 holds commands flagged write or may_replicate (EVAL, PUBLISH, PFCOUNT...).
-    return command !== undefined && (command.spec.flags.has('write') || command.spec.flags.has('may_replicate'));
+    return command !== undefined && (command.spec.flags.has('write') || MAY_REPLICATE_COMMANDS.has(command.spec.fullName));
   }
 
   countInputBytes(bytes: number): void {
