@@ -1,7 +1,19 @@
-import type { CommandContext, CommandDefinition } from './context.js';
+import type { CommandDefinition } from './context.js';
+import { clientCommand } from './server/client.js';
+import { commandCommand } from './server/command.js';
+import { debugCommand } from './server/debug.js';
+import { memoryCommand } from './server/memory.js';
+import { miscServerCommands } from './server/misc.js';
+import { shutdownCommand } from './server/shutdown.js';
+import { slowlogCommand } from './server/slowlog.js';
 
-function info(ctx: CommandContext, argv: string[]): void {
-  ctx.reply.verbatim(ctx.server.renderInfo(argv.slice(1).map((s) => s.toLowerCase())));
-}
-
-export const serverCommands: readonly CommandDefinition[] = [{ name: 'info', handler: info }];
+/** Server and administration commands (one file per command under server/). */
+export const serverCommands: readonly CommandDefinition[] = [
+  ...miscServerCommands,
+  clientCommand,
+  commandCommand,
+  debugCommand,
+  memoryCommand,
+  shutdownCommand,
+  slowlogCommand,
+];

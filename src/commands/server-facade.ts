@@ -24,6 +24,19 @@ export interface ServerFacade {
   sleepBlocking(durationMs: number): void;
   /** DEBUG SET-ACTIVE-EXPIRE. */
   setActiveExpireEnabled(enabled: boolean): void;
+  /** Wall-clock time in microseconds (TIME). */
+  nowUs(): number;
+  /** The node's memory figures (INFO memory, MEMORY STATS/DOCTOR): docs/memory-accounting.md. */
+  memory(): MemorySnapshot;
+}
+
+export interface MemorySnapshot {
+  /** V8 heap in use plus memory outside the heap (Buffers): INFO used_memory. */
+  usedBytes: number;
+  peakBytes: number;
+  /** usedBytes right after start, before any client (INFO used_memory_startup). */
+  startupBytes: number;
+  rssBytes: number;
 }
 
 export interface ShutdownOptions {
@@ -86,6 +99,8 @@ export interface ClientsFacade {
   /** CLIENT PAUSE: 'write' pauses only write commands. */
   pause(untilMs: number, mode: 'all' | 'write'): void;
   unpause(): void;
+  /** True once the client ran MONITOR. */
+  isMonitor(client: ClientState): boolean;
 }
 
 export interface SlowlogEntry {

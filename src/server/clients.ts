@@ -45,13 +45,22 @@ export class ClientRegistry implements ClientsFacade {
     return this.#sessions.get(id);
   }
 
+  isMonitor(client: ClientState): boolean {
+    return this.#sessions.get(client.id)?.monitor === true;
+  }
+
+  /**
+   * One CLIENT LIST / CLIENT INFO line, fields in Redis 7.0's order. Buffer and memory fields
+   * Node does not expose per socket (qbuf-free, argv-mem, rbs, rbp, omem, tot-mem) print as 0 or
+   * a fixed size: docs/info-fields.md.
+   */
   describe(client: ClientState): string {
     const nowMs = this.#nowMs();
     const session = this.#sessions.get(client.id);
     const flags = session?.monitor ? 'O' : 'N';
     const qbuf = session?.parser.bufferedBytes ?? 0;
     return (
-      `id=${client.id} addr=${client.remoteAddress} laddr=${client.localAddress} fd=${client.id + 7} name=${client.name} ` +
+      `id=${client.id} addr=${client.remoteAddress} laddr=${client.localAddress} fd=${session === undefined ? -1 : socketFd(session)} name=${client.name} ` +
       `age=${Math.floor((nowMs - client.createdAtMs) / 1000)} idle=${Math.floor((nowMs - client.lastInteractionMs) / 1000)} ` +
       `flags=${flags} db=${client.dbIndex} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 ` +
       `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${client.lastCommand} user=${client.user} redir=-1 resp=${client.protocol}`
@@ -75,7 +84,8 @@ export class ClientRegistry implements ClientsFacade {
 
   unpause(): void {
     this.#pauseUntilMs = 0;
-    this.resumePaused();
+    // Not now: the caller is inside a session's processInput, which must not be re-entered.
+    queueMicrotask(() => this.resumePaused());
   }
 
   /** A pause was set and has not been seen to end: the cheap check before reading the clock. */
@@ -93,4 +103,11 @@ export class ClientRegistry implements ClientsFacade {
     if (this.#pauseUntilMs !== 0 && this.#nowMs() >= this.#pauseUntilMs) this.#pauseUntilMs = 0;
     for (const session of this.#sessions.values()) session.processInput();
   }
+}
+
+/** The socket's file descriptor, as CLIENT LIST's fd=; -1 when libuv does not expose one. */
+function socketFd(session: Session): number {
+  // `_handle.fd` is libuv's descriptor: internal to Node but stable for TCP and pipe handles.
+  const handle = (session.socket as unknown as { _handle?: { fd?: unknown } })._handle;
+  return typeof handle?.fd === 'number' ? handle.fd : -1;
 }

@@ -145,6 +145,8 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   context.rewritten = undefined;
   const dbIndex = client.dbIndex;
   const replyMark = writer.mark;
+  // Set before the call, like Redis's c->lastcmd: CLIENT LIST shows cmd=client|list for itself.
+  client.lastCommand = spec.fullName;
   try {
     handler(context, argv);
   } catch (error) {
@@ -158,7 +160,6 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   command.stats.calls++;
   command.stats.usec += durationUs;
   host.facade.stats.totalCommandsProcessed++;
-  client.lastCommand = spec.fullName;
   if (client.replyMode === 'off' || client.skipCurrentReply) writer.truncateTo(replyMark);
   client.skipCurrentReply = false;
   if (client.replyMode === 'skip') {

@@ -1,46 +1,57 @@
-import type { TesseraServer } from './server.js';
+import type { InfoHost } from './info/host.js';
+import { memorySection } from './info/memory-section.js';
+import {
+  clusterSection,
+  commandStatsSection,
+  cpuSection,
+  errorStatsSection,
+  keyspaceSection,
+  replicationSection,
+} from './info/other-sections.js';
+import { persistenceSection, statsSection } from './info/persistence-stats-section.js';
+import { formatSection, type InfoFields } from './info/section.js';
+import { clientsSection, serverSection } from './info/server-section.js';
 
-/**
- * INFO: sections and field names as Redis 7.0 prints them (tools and exporters parse them).
- * `sections` is lowercase; empty means the default set, `all`/`everything` every section.
- */
-export function renderInfo(server: TesseraServer, sections: readonly string[]): string {
-  const wanted = new Set(sections.length === 0 ? ['default'] : sections);
-  const all = wanted.has('all') || wanted.has('everything');
-  const isDefault = wanted.has('default') || all;
-  const parts: string[] = [];
-  const include = (name: string) => all || isDefault || wanted.has(name);
-  if (include('server')) {
-    const uptimeSec = Math.floor((server.clock.nowMs() - server.startedAtMs) / 1000);
-    parts.push(
-      section('Server', [
-        ['redis_version', '7.0.15'],
-        ['redis_mode', 'standalone'],
-        ['os', `${process.platform} ${process.arch}`],
-        ['arch_bits', '64'],
-        ['process_id', String(process.pid)],
-        ['run_id', server.runId],
-        ['tcp_port', String(server.boundPort)],
-        ['uptime_in_seconds', String(uptimeSec)],
-        ['uptime_in_days', String(Math.floor(uptimeSec / 86400))],
-        ['hz', server.config.value('hz')],
-        ['executable', process.argv[1] ?? ''],
-        ['config_file', server.config.configFile ?? ''],
-      ]),
-    );
-  }
-  if (include('keyspace')) {
-    const lines: Array<[string, string]> = [];
-    for (const db of server.keyspace.databases) {
-      if (db.size > 0) lines.push([`db${db.id}`, `keys=${db.size},expires=${db.expiresCount},avg_ttl=0`]);
-    }
-    parts.push(section('Keyspace', lines));
-  }
-  return parts.join('\r\n');
+interface SectionDef {
+  readonly name: string;
+  readonly title: string;
+  readonly inDefault: boolean;
+  readonly fields: (host: InfoHost) => InfoFields;
 }
 
-function section(title: string, fields: Array<[string, string]>): string {
-  let text = `# ${title}\r\n`;
-  for (const [key, value] of fields) text += `${key}:${value}\r\n`;
-  return text;
+/**
+ * Redis 7.0's sections in its order. `modules` is in the default set and prints only its
+ * header (no modules). Redis's `latencystats` (in `all`) is not produced: Tessera keeps no
+ * latency histograms yet (docs/info-fields.md).
+ */
+const SECTIONS: readonly SectionDef[] = [
+  { name: 'server', title: 'Server', inDefault: true, fields: serverSection },
+  { name: 'clients', title: 'Clients', inDefault: true, fields: clientsSection },
+  { name: 'memory', title: 'Memory', inDefault: true, fields: memorySection },
+  { name: 'persistence', title: 'Persistence', inDefault: true, fields: persistenceSection },
+  { name: 'stats', title: 'Stats', inDefault: true, fields: statsSection },
+  { name: 'replication', title: 'Replication', inDefault: true, fields: replicationSection },
+  { name: 'cpu', title: 'CPU', inDefault: true, fields: cpuSection },
+  { name: 'modules', title: 'Modules', inDefault: true, fields: () => [] },
+  { name: 'commandstats', title: 'Commandstats', inDefault: false, fields: commandStatsSection },
+  { name: 'errorstats', title: 'Errorstats', inDefault: true, fields: errorStatsSection },
+  { name: 'cluster', title: 'Cluster', inDefault: true, fields: clusterSection },
+  { name: 'keyspace', title: 'Keyspace', inDefault: true, fields: keyspaceSection },
+];
+
+/**
+ * INFO text, Redis 7.0's field names and order (tools like redis_exporter parse them).
+ * `sections` are lowercase INFO arguments: none = `default`; `all` = every section;
+ * `everything` = all plus module sections; unknown names add nothing. Sections are joined by
+ * an empty line, as Redis does.
+ */
+export function renderInfo(host: InfoHost, sections: readonly string[]): string {
+  const wanted = new Set(sections.length === 0 ? ['default'] : sections);
+  const all = wanted.has('all') || wanted.has('everything');
+  const defaults = wanted.has('default');
+  const parts: string[] = [];
+  for (const section of SECTIONS) {
+    if (all || (defaults && section.inDefault) || wanted.has(section.name)) parts.push(formatSection(section.title, section.fields(host)));
+  }
+  return parts.join('\r\n');
 }

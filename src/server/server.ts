@@ -4,7 +4,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/all-commands.js';
 import type { ClientState } from '../commands/context.js';
-import type { ServerFacade, ShutdownOptions } from '../commands/server-facade.js';
+import type { MemorySnapshot, ServerFacade, ShutdownOptions } from '../commands/server-facade.js';
 import { CommandTable } from '../commands/table.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock } from '../lib/clock.js';
@@ -17,10 +17,11 @@ import type { ConfigStore } from './config/config-store.js';
 import { dispatch, type DispatchHost } from './dispatch.js';
 import { renderInfo } from './info.js';
 import type { LogLevel, Logger } from './log.js';
+import { MemoryTracker } from './memory-tracker.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
-import { Stats } from './stats.js';
+import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
 
 export interface ServerOptions {
   config: ConfigStore;
@@ -30,6 +31,12 @@ export interface ServerOptions {
   /** Called when SHUTDOWN or a signal ends the node (the CLI exits the process). */
   onShutdown?: () => void;
 }
+
+/**
+ * Redis 7.0 also holds these under CLIENT PAUSE WRITE: their specs carry MAY_REPLICATE, a flag
+ * COMMAND does not print (so it is not in generated/redis-commands.json).
+ */
+const MAY_REPLICATE_COMMANDS = new Set(['eval', 'evalsha', 'fcall', 'pfcount', 'publish', 'spublish']);
 
 /** Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: the share of a tick active expiry may use. */
 const ACTIVE_EXPIRE_TIME_PERCENT = 25;
@@ -49,6 +56,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   readonly slowlog = new Slowlog();
   readonly clients: ClientRegistry;
   readonly runId = randomBytes(20).toString('hex');
+  /** INFO master_replid until the replication issue owns it. */
+  readonly replicationId = randomBytes(20).toString('hex');
+  readonly memoryTracker = new MemoryTracker();
+  #lastMetricSampleMs = 0;
   readonly startedAtMs: number;
   readonly facade: ServerFacade = this;
   /** Changes since the last save (INFO rdb_changes_since_last_save). */
@@ -76,6 +87,14 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.#applyAccessMode();
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.config.onChange(name, () => this.#applyAccessMode());
     this.commands = new CommandTable(allCommands);
+    // CONFIG RESETSTAT clears INFO commandstats too (Redis's resetCommandTableStats).
+    this.stats.onReset = () => {
+      for (const command of this.commands.all()) {
+        for (const entry of [command, ...(command.subcommands?.values() ?? [])]) {
+          entry.stats.calls = entry.stats.usec = entry.stats.rejectedCalls = entry.stats.failedCalls = 0;
+        }
+      }
+    };
     this.#requirePass = this.config.value('requirepass');
     this.#maxClients = Number(this.config.value('maxclients'));
     this.config.onChange('requirepass', (value) => (this.#requirePass = value));
@@ -211,6 +230,12 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         if (shouldStop()) break;
       }
     }
+    // 10% slack: an interval timer firing a little early must not skip every other sample.
+    if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
+      this.#lastMetricSampleMs = nowMs;
+      this.stats.sampleRates(nowMs);
+      this.memoryTracker.samplePeak();
+    }
     if (this.clients.pausing && this.clients.activePause(nowMs) === undefined) this.clients.resumePaused();
     const timeoutSec = Number(this.config.value('timeout'));
     if (timeoutSec > 0) {
@@ -254,16 +279,17 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (mode === undefined) return false;
     if (mode === 'all') return true;
     const command = this.commands.lookup(argv[0] as string);
-    // Redis pauses writes, and also EVAL/PUBLISH-like commands that may write: keep it to writes.
-    return command !== undefined && command.spec.flags.has('write');
+    return command !== undefined && (command.spec.flags.has('write') || MAY_REPLICATE_COMMANDS.has(command.spec.fullName));
   }
 
   countInputBytes(bytes: number): void {
     this.stats.totalNetInputBytes += bytes;
+    this.stats.totalReadsProcessed++;
   }
 
   countOutputBytes(bytes: number): void {
     this.stats.totalNetOutputBytes += bytes;
+    this.stats.totalWritesProcessed++;
   }
 
   onSessionClosed(session: Session): void {
@@ -302,7 +328,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   feedMonitors(client: ClientState, argv: readonly string[]): void {
-    const line = formatMonitorLine(this.clock.nowMs() * 1000 + (Math.floor(performance.now() * 1000) % 1000), client.dbIndex, client.remoteAddress, argv);
+    const line = formatMonitorLine(this.nowUs(), client.dbIndex, client.remoteAddress, argv);
     for (const monitor of this.#monitors) {
       if (monitor.closed) continue;
       monitor.writer.raw(line);
@@ -321,10 +347,22 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   shutdown(options: ShutdownOptions): void {
+    // SHUTDOWN runs to completion at once (no replica wait yet), so nothing is ever in progress.
     if (options.abort) throw new ReplyError('ERR No shutdown in progress.');
     if (this.#shuttingDown) return;
-    this.#shuttingDown = true;
     this.logger.warning('User requested shutdown...');
+    if (options.save) {
+      // Redis refuses to exit when the final save fails, unless FORCE. Tessera cannot save yet.
+      this.logger.warning('Saving the final RDB snapshot before exiting.');
+      this.logger.warning('Error trying to save the DB: Tessera has no RDB persistence yet, nothing can be saved.');
+      if (!options.force) {
+        this.logger.warning("Error trying to save the DB, can't exit.");
+        throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+      }
+    } else if (!options.noSave && this.config.value('save') !== '') {
+      this.logger.warning('Not saving the dataset: Tessera has no RDB persistence yet (save points are ignored).');
+    }
+    this.#shuttingDown = true;
     // Replies queued before SHUTDOWN still leave; then the node stops.
     setImmediate(() => {
       void this.close().then(() => {
@@ -347,6 +385,21 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   setActiveExpireEnabled(enabled: boolean): void {
     this.#activeExpireEnabled = enabled;
+  }
+
+  nowUs(): number {
+    // The system clock has sub-millisecond precision through performance.now(); a test clock has not.
+    if (this.clock === systemClock) return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    return Math.floor(this.clock.nowMs() * 1000);
+  }
+
+  memory(): MemorySnapshot {
+    return this.memoryTracker.snapshot();
+  }
+
+  /** The hz the tick runs at (Redis clamps hz to 1..500). */
+  get effectiveHz(): number {
+    return Math.min(500, Math.max(1, Number(this.config.value('hz'))));
   }
 }
 

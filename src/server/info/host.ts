@@ -1,0 +1,34 @@
+import type { MemorySnapshot } from '../../commands/server-facade.js';
+import type { CommandTable } from '../../commands/table.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
+import type { ClientRegistry } from '../clients.js';
+import type { ConfigStore } from '../config/config-store.js';
+import type { Stats } from '../stats.js';
+
+/** What the INFO sections read from the node (TesseraServer provides it). */
+export interface InfoHost {
+  readonly config: ConfigStore;
+  readonly stats: Stats;
+  readonly keyspace: Keyspace;
+  readonly commands: CommandTable;
+  readonly clients: ClientRegistry;
+  readonly runId: string;
+  readonly replicationId: string;
+  readonly startedAtMs: number;
+  readonly boundPort: number;
+  readonly dirty: number;
+  lastSaveUnixSeconds(): number;
+  memory(): MemorySnapshot;
+  nowUs(): number;
+  /** Effective hz (INFO hz): the configured one, clamped like Redis's tick. */
+  readonly effectiveHz: number;
+}
+
+/** A directive's value, or `fallback` while the config table does not have it yet. */
+export function configOr(host: InfoHost, name: string, fallback: string): string {
+  try {
+    return host.config.value(name);
+  } catch {
+    return fallback;
+  }
+}
