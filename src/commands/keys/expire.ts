@@ -1,4 +1,4 @@
-import { Errors, ReplyError } from '../../lib/errors.js';
+import { Errors, ReplyError, cStringArg } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { parseInt64 } from '../parse.js';
 import { lookupReadNoTouch } from './common.js';
@@ -22,7 +22,7 @@ function parseExpireFlags(argv: readonly string[]): number {
     else if (option === 'xx') flags |= ExpireFlag.XX;
     else if (option === 'gt') flags |= ExpireFlag.GT;
     else if (option === 'lt') flags |= ExpireFlag.LT;
-    else throw new ReplyError(`ERR Unsupported option ${argv[i] as string}`);
+    else throw new ReplyError(`ERR Unsupported option ${cStringArg(argv[i] as string)}`);
   }
   if (flags & ExpireFlag.NX && flags & (ExpireFlag.XX | ExpireFlag.GT | ExpireFlag.LT)) {
     throw new ReplyError('ERR NX and XX, GT or LT options at the same time are not compatible');
