@@ -2,6 +2,7 @@ import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import type { Random } from '../lib/random.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
+import type { ClientState } from './client-state.js';
 import type { ServerFacade } from './server-facade.js';
 
 /**
@@ -17,30 +18,6 @@ export interface CommandDefinition {
   readonly name: string;
   readonly handler?: CommandHandler;
   readonly subcommands?: readonly CommandDefinition[];
-}
-
-/** How the calling client looks to a handler (its Session implements this). */
-export interface ClientState {
-  readonly id: number;
-  name: string;
-  dbIndex: number;
-  protocol: 2 | 3;
-  authenticated: boolean;
-  user: string;
-  /** CLIENT REPLY: 'skip' suppresses the next reply only. */
-  replyMode: 'on' | 'off' | 'skip';
-  noEvict: boolean;
-  /** Set by QUIT (and RESET's cousins): close once the pending replies are written. */
-  closeAfterReply: boolean;
-  /** `ip:port` of the peer and of our side, as CLIENT LIST prints them. */
-  readonly remoteAddress: string;
-  readonly localAddress: string;
-  readonly createdAtMs: number;
-  lastInteractionMs: number;
-  /** The last command's full name (CLIENT LIST cmd=). */
-  lastCommand: string;
-  /** Turns this client into a MONITOR. */
-  startMonitor(): void;
 }
 
 /**

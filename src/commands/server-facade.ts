@@ -1,5 +1,5 @@
-import type { ClientState } from './context.js';
-import type { CommandTable } from './table.js';
+import type { ClientState } from './client-state.js';
+import type { CommandSpec } from './spec.js';
 
 /**
  * The server as command handlers see it. Defined here (commands/ sits below server/) and
@@ -8,7 +8,7 @@ import type { CommandTable } from './table.js';
 export interface ServerFacade {
   readonly config: ConfigFacade;
   readonly stats: ServerStats;
-  readonly commands: CommandTable;
+  readonly commands: CommandRegistry;
   readonly clients: ClientsFacade;
   /** 40 hex chars, new at each start (INFO run_id). */
   readonly runId: string;
@@ -62,6 +62,23 @@ export interface ConfigFacade {
 export interface ConfigSetOptions {
   /** The client is on loopback or a unix socket (enable-protected-configs local). */
   localClient?: boolean;
+}
+
+/**
+ * The command table as handlers see it (COMMAND, INFO commandstats, CONFIG RESETSTAT): specs,
+ * subcommands and counters, without the handlers (only dispatch calls those).
+ */
+export interface CommandRegistry {
+  lookup(name: string): CommandView | undefined;
+  all(): IterableIterator<CommandView>;
+  readonly size: number;
+}
+
+export interface CommandView {
+  readonly spec: CommandSpec;
+  readonly subcommands: ReadonlyMap<string, CommandView> | undefined;
+  readonly parent: CommandView | undefined;
+  readonly stats: CommandStats;
 }
 
 /** Per-command counters (INFO commandstats). */

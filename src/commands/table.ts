@@ -1,6 +1,6 @@
 import { assert } from '../lib/assert.js';
 import type { CommandDefinition, CommandHandler } from './context.js';
-import type { CommandStats } from './server-facade.js';
+import type { CommandRegistry, CommandStats } from './server-facade.js';
 import { parseCommandSpec, subcommandDocsTree, subcommandInfoTrees, type CommandSpec } from './spec.js';
 import type { SpecTree } from './spec-tree.js';
 import generated from './generated/redis-commands.json' with { type: 'json' };
@@ -22,7 +22,7 @@ interface GeneratedEntry {
 const redisCommands = (generated as unknown as { commands: Record<string, GeneratedEntry> }).commands;
 
 /** The command table: built once from the handler groups, looked up per request. */
-export class CommandTable {
+export class CommandTable implements CommandRegistry {
   readonly #byName = new Map<string, Command>();
   readonly #byUpperName = new Map<string, Command>();
 

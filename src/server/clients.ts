@@ -1,4 +1,4 @@
-import type { ClientState } from '../commands/context.js';
+import type { ClientState } from '../commands/client-state.js';
 import type { ClientsFacade } from '../commands/server-facade.js';
 import type { Session } from './session.js';
 

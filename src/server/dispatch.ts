@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { ClientState, CommandContext } from '../commands/context.js';
+import type { ClientState } from '../commands/client-state.js';
+import type { CommandContext } from '../commands/context.js';
 import type { ServerFacade } from '../commands/server-facade.js';
-import type { Command } from '../commands/table.js';
+import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { Errors, ReplyError, sanitizeErrorText } from '../lib/errors.js';
@@ -11,6 +12,8 @@ import type { ReplyWriter } from '../resp/reply-writer.js';
 /** What dispatch needs from the node; src/server/server.ts provides it. */
 export interface DispatchHost {
   readonly facade: ServerFacade;
+  /** The table with handlers (the facade only exposes a view without them). */
+  readonly commands: CommandTable;
   readonly keyspace: Keyspace;
   readonly random: Random;
   readonly requirePass: () => string;
@@ -88,7 +91,7 @@ const PROTECTED_COMMANDS = new Set(['debug', 'module']);
 export function dispatch(host: DispatchHost, client: DispatchClient, argv: string[]): void {
   const writer = client.writer;
   const name = argv[0] as string;
-  let command: Command | undefined = host.facade.commands.lookup(name);
+  let command: Command | undefined = host.commands.lookup(name);
   if (command === undefined) {
     reject(host, writer, Errors.unknownCommand(name, argv.slice(1)));
     return;

@@ -3,7 +3,7 @@ import { chmodSync, unlinkSync } from 'node:fs';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/all-commands.js';
-import type { ClientState } from '../commands/context.js';
+import type { ClientState } from '../commands/client-state.js';
 import type { MemorySnapshot, ServerFacade, ShutdownOptions } from '../commands/server-facade.js';
 import { CommandTable } from '../commands/table.js';
 import { Keyspace } from '../keyspace/keyspace.js';

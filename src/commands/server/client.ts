@@ -1,6 +1,7 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import { validateClientName } from '../connection.js';
-import type { ClientState, CommandContext, CommandDefinition } from '../context.js';
+import type { ClientState } from '../client-state.js';
+import type { CommandContext, CommandDefinition } from '../context.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { clientHelp } from './help-texts.js';
 import { writeHelp } from './spec-emitter.js';

@@ -4,7 +4,7 @@ import type { CommandContext, CommandDefinition } from '../context.js';
 import { keyPositions } from '../key-extraction.js';
 import { isOption } from '../parse.js';
 import type { CommandSpec } from '../spec.js';
-import type { Command, CommandTable } from '../table.js';
+import type { CommandRegistry, CommandView } from '../server-facade.js';
 import { commandHelp } from './help-texts.js';
 import { writeHelp, writeSpecTree } from './spec-emitter.js';
 
@@ -15,7 +15,7 @@ import { writeHelp, writeSpecTree } from './spec-emitter.js';
  */
 
 /** The COMMAND INFO entry: Redis's 10 fields, subcommands filtered to the implemented ones. */
-function writeInfo(ctx: CommandContext, command: Command): void {
+function writeInfo(ctx: CommandContext, command: CommandView): void {
   const reply = ctx.reply;
   reply.array(10);
   for (const field of command.spec.infoTree) writeSpecTree(reply, field);
@@ -29,7 +29,7 @@ function writeInfo(ctx: CommandContext, command: Command): void {
 }
 
 /** The COMMAND DOCS map of one command, its `subcommands` entry filtered likewise. */
-function writeDocs(ctx: CommandContext, command: Command): void {
+function writeDocs(ctx: CommandContext, command: CommandView): void {
   const docs = command.spec.docsTree;
   if (docs === null || typeof docs !== 'object' || Array.isArray(docs) || !('map' in docs)) {
     ctx.reply.map(0);
@@ -52,7 +52,7 @@ function writeDocs(ctx: CommandContext, command: Command): void {
 }
 
 /** `name` or `container|sub` (COMMAND INFO/DOCS accept both, any case). */
-function lookupByFullName(table: CommandTable, name: string): Command | undefined {
+function lookupByFullName(table: CommandRegistry, name: string): CommandView | undefined {
   const bar = name.indexOf('|');
   if (bar === -1) return table.lookup(name);
   const container = table.lookup(name.slice(0, bar));
@@ -79,7 +79,7 @@ function commandInfo(ctx: CommandContext, argv: string[]): void {
 }
 
 function commandDocs(ctx: CommandContext, argv: string[]): void {
-  const wanted: Command[] = [];
+  const wanted: CommandView[] = [];
   if (argv.length === 2) wanted.push(...ctx.server.commands.all());
   else {
     for (let i = 2; i < argv.length; i++) {
@@ -99,7 +99,7 @@ function commandCount(ctx: CommandContext): void {
 }
 
 /** Every command and subcommand, containers before their subcommands (Redis's order). */
-function* everyCommand(table: CommandTable): Generator<Command> {
+function* everyCommand(table: CommandRegistry): Generator<CommandView> {
   for (const entry of table.all()) {
     yield entry;
     if (entry.subcommands !== undefined) yield* entry.subcommands.values();
@@ -107,7 +107,7 @@ function* everyCommand(table: CommandTable): Generator<Command> {
 }
 
 function commandList(ctx: CommandContext, argv: string[]): void {
-  let keep: (entry: Command) => boolean = () => true;
+  let keep: (entry: CommandView) => boolean = () => true;
   if (argv.length === 5 && isOption(argv[2], 'filterby')) {
     const kind = (argv[3] as string).toLowerCase();
     const value = argv[4] as string;
