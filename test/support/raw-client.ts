@@ -89,19 +89,23 @@ export class RawClient {
   }
 }
 
-/** A reply tree as plain JSON-able data, for assertions and diffs. */
-export function replyToPlain(reply: Reply): unknown {
+/**
+ * A reply tree as plain JSON-able data, for assertions and diffs. With keepNullMarker, a nil
+ * keeps which bytes were sent (`$-1`, `*-1` or RESP3 `_`): the compat harness compares those.
+ */
+export function replyToPlain(reply: Reply, options: { keepNullMarker?: boolean } = {}): unknown {
+  const plain = (item: Reply): unknown => replyToPlain(item, options);
   switch (reply.type) {
     case 'integer':
       return { integer: reply.value.toString() };
     case 'null':
-      return null;
+      return options.keepNullMarker ? { null: reply.marker ?? '?' } : null;
     case 'array':
     case 'set':
     case 'push':
-      return { [reply.type]: reply.value.map(replyToPlain) };
+      return { [reply.type]: reply.value.map(plain) };
     case 'map':
-      return { map: reply.value.map(([k, v]) => [replyToPlain(k), replyToPlain(v)]) };
+      return { map: reply.value.map(([k, v]) => [plain(k), plain(v)]) };
     case 'verbatim':
       return { verbatim: reply.value, format: reply.format };
     default:

@@ -49,17 +49,22 @@ export function waitForOutput(child: ChildProcess, predicate: (text: string) => 
   });
 }
 
-/** Starts a real redis-server on a free loopback port, with no persistence, in a temp dir. */
-export async function startRedisServer(extraArgs: string[] = []): Promise<RunningProcess> {
+/**
+ * Spawns a server process in a fresh temp dir on a free loopback port and waits for its
+ * "Ready to accept connections" line. `argsFor(port, dir)` gives the command line.
+ */
+export async function startServerProcess(
+  label: string,
+  command: string,
+  argsFor: (port: number, dir: string) => string[],
+): Promise<RunningProcess> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const dir = mkdtempSync(join(tmpdir(), `tessera-${label.replace(/\W+/g, '-')}-`));
+  const child = spawn(command, argsFor(port, dir), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  await waitForOutput(child, (text) => text.includes('Ready to accept connections'), 10_000, 'redis-server');
+  await waitForOutput(child, (text) => text.includes('Ready to accept connections'), 10_000, label);
   return {
     port,
     process: child,
@@ -67,6 +72,13 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<Runnin
     output: () => output,
     stop: () => stopProcess(child).then(() => rmSync(dir, { recursive: true, force: true })),
   };
+}
+
+/** Starts a real redis-server on a free loopback port, with no persistence, in a temp dir. */
+export function startRedisServer(extraArgs: string[] = []): Promise<RunningProcess> {
+  return startServerProcess('redis-server', 'redis-server', (port, dir) => [
+    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs,
+  ]);
 }
 
 /** Ends a child we started: SIGTERM, then SIGKILL if it has not exited within 5 s. */

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Reply } from '../../../src/resp/reply-parser.js';
 import type { Directive } from './corpus.js';
+import { replyToPlain as plainReply } from '../../support/raw-client.js';
 
 /** What one server did with one command: a reply, closed the connection, or stayed silent. */
 export type Outcome = { kind: 'reply'; reply: Reply } | { kind: 'closed' } | { kind: 'silent' };
@@ -16,27 +17,9 @@ export function outcomeType(outcome: Outcome): string {
   return outcome.kind === 'reply' ? outcome.reply.type : outcome.kind;
 }
 
-/**
- * A reply tree as JSON-able data, like test/support's replyToPlain but keeping which nil was
- * sent (`$-1`, `*-1` or RESP3 `_`), since the bytes differ even where clients see the same.
- */
+/** A reply as JSON-able data, keeping which nil was sent (the bytes differ even where clients see the same). */
 export function replyToPlain(reply: Reply): unknown {
-  switch (reply.type) {
-    case 'integer':
-      return { integer: reply.value.toString() };
-    case 'null':
-      return { null: reply.marker ?? '?' };
-    case 'array':
-    case 'set':
-    case 'push':
-      return { [reply.type]: reply.value.map(replyToPlain) };
-    case 'map':
-      return { map: reply.value.map(([k, v]) => [replyToPlain(k), replyToPlain(v)]) };
-    case 'verbatim':
-      return { verbatim: reply.value, format: reply.format };
-    default:
-      return { [reply.type]: reply.value };
-  }
+  return plainReply(reply, { keepNullMarker: true });
 }
 
 /** Sorts the elements of an array, set or map reply (top level only), by their JSON text. */
