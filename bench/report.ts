@@ -6,6 +6,8 @@ import type { ServerKind } from './servers.js';
 export interface RunRecord {
   round: number;
   outcome: BenchmarkOutcome;
+  /** The machine's 1-minute load average when the run ended (the machine may be shared). */
+  loadAverage1m?: number;
 }
 
 export interface CaseResult {

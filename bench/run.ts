@@ -77,7 +77,7 @@ async function measureThroughput(options: BenchOptions, servers: Map<ServerKind,
           { port: server.port, test: benchCase.test, requests: benchCase.requests, clients: options.clients, pipeline: benchCase.pipeline, keyspaceSize: options.keyspaceSize, valueBytes: benchCase.valueBytes },
           RUN_TIMEOUT_MS,
         );
-        runs.push({ round, outcome });
+        runs.push({ round, outcome, loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)) });
         const what = outcome.kind === 'ok' ? `${Math.round(outcome.row.rps).toLocaleString('en-US')} ops/s in ${(outcome.elapsedMs / 1000).toFixed(1)} s` : `${outcome.kind}: ${outcome.error}`;
         log(`[${String(runIndex).padStart(2)}/${totalRuns}] ${caseLabel(benchCase)} -P ${benchCase.pipeline} ${kind} round ${round}: ${what}`);
       }
