@@ -1,0 +1,116 @@
+/** What one bench run does: the throughput cases, the memory load, and the options that shape them. */
+
+export const TEST_NAMES = ['ping_mbulk', 'set', 'get', 'incr', 'mset'] as const;
+export type TestName = (typeof TEST_NAMES)[number];
+/** `--only` accepts the test names plus `memory` (the bytes-per-key load). */
+export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, 'memory'];
+
+export interface BenchCase {
+  /** Stable id for JSON and targets: `set-p1`, `get-p16`, `set-p1-1kb`. */
+  id: string;
+  test: TestName;
+  pipeline: number;
+  valueBytes: number;
+  requests: number;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Names from ONLY_NAMES; empty means everything. */
+  only: string[];
+  rounds: number;
+  clients: number;
+  keyspaceSize: number;
+  memoryKeys: number;
+  memoryValueBytes: number;
+}
+
+export class OptionsError extends Error {
+  override name = 'OptionsError';
+}
+
+export const USAGE = `Usage: npm run bench -- [--quick] [--only set,get,...] [--rounds N]
+  --quick        about a tenth of the requests, 1 round, 100,000 keys for memory (a smoke check)
+  --only LIST    comma-separated subset of: ${ONLY_NAMES.join(', ')}
+  --rounds N     rounds per test and server, interleaved redis/tessera (default 2, quick 1; 1..9)`;
+
+const MAX_ROUNDS = 9;
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  let quick = false;
+  let only: string[] = [];
+  let rounds: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inlineValue] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const next = inlineValue ?? argv[++i];
+      if (next === undefined || next === '') throw new OptionsError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--quick':
+        quick = true;
+        break;
+      case '--only':
+        only = value().split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '');
+        for (const name of only) if (!ONLY_NAMES.includes(name)) throw new OptionsError(`--only: unknown name '${name}' (known: ${ONLY_NAMES.join(', ')})`);
+        break;
+      case '--rounds': {
+        const text = value();
+        rounds = Number(text);
+        if (!/^\d+$/.test(text) || rounds < 1 || rounds > MAX_ROUNDS) throw new OptionsError(`--rounds: expected 1..${MAX_ROUNDS}, got '${text}'`);
+        break;
+      }
+      default:
+        throw new OptionsError(`unknown option '${arg}'`);
+    }
+  }
+  return {
+    quick,
+    only,
+    rounds: rounds ?? (quick ? 1 : 2),
+    clients: 50,
+    keyspaceSize: 100_000,
+    memoryKeys: quick ? 100_000 : 1_000_000,
+    memoryValueBytes: 16,
+  };
+}
+
+export function wants(options: BenchOptions, name: string): boolean {
+  return options.only.length === 0 || options.only.includes(name);
+}
+
+/**
+ * Requests per run, chosen so the whole bench stays near three minutes on 2 idle cores (five on
+ * a busy machine, more once Tessera runs INCR and MSET): each run lasts 2-4 s at the rates seen
+ * there (redis ~50k ops/s unpipelined, ~700k at -P 16; MSET does 10 keys per request).
+ */
+const FULL_REQUESTS: Record<TestName, { p1: number; p16: number }> = {
+  ping_mbulk: { p1: 150_000, p16: 1_000_000 },
+  set: { p1: 150_000, p16: 1_000_000 },
+  get: { p1: 150_000, p16: 1_000_000 },
+  incr: { p1: 150_000, p16: 600_000 },
+  mset: { p1: 60_000, p16: 150_000 },
+};
+const ONE_KB_REQUESTS = 150_000;
+const QUICK_DIVISOR = 10;
+
+/**
+ * The throughput cases in run order. Order matters: SET runs before GET so GET finds keys, and
+ * the 1 KB cases come last so the other cases see small values.
+ */
+export function benchCases(options: BenchOptions): BenchCase[] {
+  const scale = (requests: number) => Math.max(1000, Math.round(options.quick ? requests / QUICK_DIVISOR : requests));
+  const cases: BenchCase[] = [];
+  for (const pipeline of [1, 16]) {
+    for (const test of TEST_NAMES) {
+      const counts = FULL_REQUESTS[test];
+      cases.push({ id: `${test}-p${pipeline}`, test, pipeline, valueBytes: 3, requests: scale(pipeline === 1 ? counts.p1 : counts.p16) });
+    }
+  }
+  for (const test of ['set', 'get'] as const) {
+    cases.push({ id: `${test}-p1-1kb`, test, pipeline: 1, valueBytes: 1024, requests: scale(ONE_KB_REQUESTS) });
+  }
+  return cases.filter((c) => wants(options, c.test));
+}

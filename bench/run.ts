@@ -1,0 +1,162 @@
+// `npm run bench`: Tessera against redis-server, both as real processes on loopback, driven by
+// redis-benchmark; then bytes per key. See bench/README.md for what is measured and how.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measureBytesPerKey, type MemoryResult } from './memory.js';
+import { OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions } from './plan.js';
+import { runRedisBenchmark } from './redis-benchmark.js';
+import { caseLabel, evaluateTargets, memoryTable, targetsTable, throughputTable, summarize, type CaseResult, type RunRecord } from './report.js';
+import { SERVER_KINDS, startBoth, stopAll, type BenchServer, type ServerKind } from './servers.js';
+
+/** A run that takes longer than this is killed and reported as failed. */
+const RUN_TIMEOUT_MS = 120_000;
+/** Requests of the unrecorded warm-up per server (lets V8 optimise Tessera's hot path). */
+const WARMUP_REQUESTS = 50_000;
+const RESULTS_FILE = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function machine(): Record<string, string | number> {
+  const cpuList = cpus();
+  let redisVersion = 'unknown';
+  try {
+    redisVersion = execFileSync('redis-server', ['--version'], { encoding: 'latin1' }).trim();
+  } catch {
+    // reported as unknown
+  }
+  return {
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? 'unknown',
+    loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)),
+    node: process.version,
+    redis: redisVersion,
+  };
+}
+
+async function measureMemory(options: BenchOptions, servers: Map<ServerKind, BenchServer>): Promise<Partial<Record<ServerKind, MemoryResult>>> {
+  const memory: Partial<Record<ServerKind, MemoryResult>> = {};
+  for (const kind of SERVER_KINDS) {
+    const server = servers.get(kind) as BenchServer;
+    log(`memory: loading ${options.memoryKeys.toLocaleString('en-US')} keys into ${kind}...`);
+    memory[kind] = await measureBytesPerKey(server, options.memoryKeys, options.memoryValueBytes);
+    log(`memory: ${kind} ${(memory[kind] as MemoryResult).rssPerKeyBytes.toFixed(1)} RSS bytes/key`);
+  }
+  return memory;
+}
+
+async function warmUp(servers: Map<ServerKind, BenchServer>, options: BenchOptions): Promise<void> {
+  const requests = options.quick ? WARMUP_REQUESTS / 10 : WARMUP_REQUESTS;
+  for (const server of servers.values()) {
+    for (const test of ['ping_mbulk', 'set', 'get']) {
+      await runRedisBenchmark({ port: server.port, test, requests, clients: options.clients, pipeline: 1, keyspaceSize: options.keyspaceSize, valueBytes: 3 }, RUN_TIMEOUT_MS);
+    }
+  }
+}
+
+async function measureThroughput(options: BenchOptions, servers: Map<ServerKind, BenchServer>): Promise<CaseResult[]> {
+  const cases = benchCases(options);
+  const results: CaseResult[] = [];
+  const totalRuns = cases.length * options.rounds * SERVER_KINDS.length;
+  let runIndex = 0;
+  for (const benchCase of cases) {
+    const result: CaseResult = { benchCase, runs: { redis: [], tessera: [] } };
+    results.push(result);
+    // Interleaved: redis, tessera, redis, tessera... so drift in machine load hits both alike.
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const kind of SERVER_KINDS) {
+        runIndex++;
+        const runs: RunRecord[] = result.runs[kind];
+        if (runs.some((run) => run.outcome.kind === 'unsupported')) continue; // no use asking again
+        const server = servers.get(kind) as BenchServer;
+        const outcome = await runRedisBenchmark(
+          { port: server.port, test: benchCase.test, requests: benchCase.requests, clients: options.clients, pipeline: benchCase.pipeline, keyspaceSize: options.keyspaceSize, valueBytes: benchCase.valueBytes },
+          RUN_TIMEOUT_MS,
+        );
+        runs.push({ round, outcome, loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)) });
+        const what = outcome.kind === 'ok' ? `${Math.round(outcome.row.rps).toLocaleString('en-US')} ops/s in ${(outcome.elapsedMs / 1000).toFixed(1)} s` : `${outcome.kind}: ${outcome.error}`;
+        log(`[${String(runIndex).padStart(2)}/${totalRuns}] ${caseLabel(benchCase)} -P ${benchCase.pipeline} ${kind} round ${round}: ${what}`);
+      }
+    }
+  }
+  return results;
+}
+
+function notes(results: readonly CaseResult[]): string[] {
+  const lines: string[] = [];
+  for (const { benchCase, runs } of results) {
+    for (const kind of SERVER_KINDS) {
+      const summary = summarize(runs[kind]);
+      if (summary.status !== 'ok') lines.push(`- ${caseLabel(benchCase)} -P ${benchCase.pipeline} on ${kind}: ${summary.status} (${summary.error})`);
+    }
+  }
+  return lines;
+}
+
+async function main(): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    console.error(`${error.message}\n${USAGE}`);
+    return 2;
+  }
+  const startedAt = new Date();
+  const startedMs = performance.now();
+  const env = machine();
+  log(`bench: ${options.quick ? 'quick, ' : ''}${options.rounds} round(s), -c ${options.clients} -r ${options.keyspaceSize}, ${env.cpus} cpus, load ${env.loadAverage1m}`);
+
+  let servers = new Map<ServerKind, BenchServer>();
+  const stopOnSignal = () => {
+    void stopAll(servers).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+
+  let memory: Partial<Record<ServerKind, MemoryResult>> = {};
+  let results: CaseResult[] = [];
+  try {
+    // Memory first, on fresh processes; throughput on a second fresh pair (its random keys
+    // and 1 KB values would otherwise weigh on the memory figures and the other way round).
+    if (wants(options, 'memory')) {
+      servers = await startBoth();
+      memory = await measureMemory(options, servers);
+      await stopAll(servers);
+    }
+    if (benchCases(options).length > 0) {
+      servers = await startBoth();
+      log('warm-up (not recorded)...');
+      await warmUp(servers, options);
+      results = await measureThroughput(options, servers);
+      await stopAll(servers);
+    }
+  } finally {
+    await stopAll(servers);
+  }
+  const elapsedS = (performance.now() - startedMs) / 1000;
+
+  const targets = evaluateTargets(results, memory);
+  const out: string[] = [];
+  out.push(`Tessera vs redis-server, ${startedAt.toISOString()}, ${env.cpus} cpus (${env.cpuModel}), load average at start ${env.loadAverage1m}`);
+  out.push(`${env.redis}; node ${env.node}; redis-benchmark -c ${options.clients} -r ${options.keyspaceSize}; best of ${options.rounds} interleaved round(s) per server (the round with the highest ops/s, latencies from that round)${options.quick ? '; QUICK run' : ''}`);
+  if (results.length > 0) out.push('', throughputTable(results));
+  const noteLines = notes(results);
+  if (noteLines.length > 0) out.push('', ...noteLines);
+  if (memory.redis !== undefined || memory.tessera !== undefined) {
+    out.push('', `Bytes per key: ${options.memoryKeys.toLocaleString('en-US')} x SET key:N <${options.memoryValueBytes} bytes>, (after - before) / keys, RSS from /proc/<pid>/status, no forced GC`, '', memoryTable(memory));
+  }
+  out.push('', targetsTable(targets), '', `total time ${elapsedS.toFixed(0)} s`);
+  console.log(out.join('\n'));
+
+  mkdirSync(dirname(RESULTS_FILE), { recursive: true });
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, memory, targets }, null, 2)}\n`);
+  log(`raw results: ${RESULTS_FILE}`);
+  return 0;
+}
+
+process.exitCode = await main();
