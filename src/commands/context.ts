@@ -36,4 +36,26 @@ export interface CommandContext {
   dirty(changes?: number): void;
   /** Propagates these arguments instead of the command as called (EXPIRE → PEXPIREAT). */
   propagateAs(argv: string[]): void;
+  /**
+   * False inside MULTI/EXEC and scripts: there a blocking command must not block and replies
+   * as if its timeout had passed (Redis's rule).
+   */
+  readonly mayBlock: boolean;
+  /**
+   * Parks the calling client instead of replying (the handler writes nothing). When a command
+   * writes one of `request.keys` (in this client's database), the handler runs again with
+   * `request.argvOnWake ?? argv`, in the order clients blocked; if it blocks again, the client
+   * keeps its place. At `timeoutAtMs` (0 = never) `onTimeout` writes the reply.
+   */
+  block(request: BlockRequest): void;
+}
+
+export interface BlockRequest {
+  readonly keys: readonly string[];
+  /** Absolute time in ms to give up, or 0 to wait forever. */
+  readonly timeoutAtMs: number;
+  /** The reply on timeout (BLPOP: a null array) and on CLIENT UNBLOCK ... TIMEOUT. */
+  readonly onTimeout: (reply: ReplyWriter) => void;
+  /** What to run when woken, if not the same argv (XREAD BLOCK with `$` resolved to an id). */
+  readonly argvOnWake?: string[];
 }

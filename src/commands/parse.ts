@@ -40,3 +40,15 @@ export function parseInt32(text: string, message?: string): number {
 export function isOption(arg: string | undefined, option: string): boolean {
   return arg !== undefined && arg.length === option.length && arg.toLowerCase() === option;
 }
+
+/**
+ * A blocking command's timeout in seconds (BLPOP, BZPOPMIN...: a float, 0 = forever) as an
+ * absolute time in ms, with Redis's errors.
+ */
+export function blockTimeoutAtMsFromSeconds(text: string, nowMs: number): number {
+  const seconds = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(seconds)) throw new ReplyError(Errors.timeoutNotFloat);
+  if (seconds < 0) throw new ReplyError(Errors.timeoutNegative);
+  const ms = Math.ceil(seconds * 1000);
+  return ms === 0 ? 0 : nowMs + ms;
+}

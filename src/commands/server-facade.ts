@@ -57,6 +57,11 @@ export interface ConfigFacade {
   rewrite(): void;
   /** The current value of one directive, as CONFIG GET prints it. */
   value(name: string): string;
+  /**
+   * A numeric directive as a number (encoding thresholds such as hash-max-listpack-entries),
+   * cached until CONFIG SET changes it: cheap enough for a write path.
+   */
+  number(name: string): number;
 }
 
 export interface ConfigSetOptions {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientState } from '../commands/client-state.js';
-import type { CommandContext } from '../commands/context.js';
+import type { BlockRequest, CommandContext } from '../commands/context.js';
 import type { ServerFacade } from '../commands/server-facade.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
@@ -77,6 +77,14 @@ export class Context implements CommandContext {
 
   propagateAs(argv: string[]): void {
     this.rewritten = argv;
+  }
+
+  /** MULTI/EXEC and scripts set this to false. */
+  mayBlock = true;
+  blockRequest: BlockRequest | undefined;
+
+  block(request: BlockRequest): void {
+    this.blockRequest = request;
   }
 }
 

@@ -51,6 +51,17 @@ export class ConfigStore implements ConfigFacade {
     this.#values.set('dir', process.cwd());
   }
 
+  readonly #numbers = new Map<string, number>();
+
+  number(name: string): number {
+    let cached = this.#numbers.get(name);
+    if (cached === undefined) {
+      cached = Number(this.value(name));
+      this.#numbers.set(name, cached);
+    }
+    return cached;
+  }
+
   value(name: string): string {
     const directive = findDirective(name);
     if (directive === undefined) throw new Error(`no directive ${name}`);
@@ -152,6 +163,7 @@ export class ConfigStore implements ConfigFacade {
     }
     for (const [directive, value] of next) {
       this.#values.set(directive.name, value);
+      this.#numbers.clear();
       for (const listener of this.#listeners.get(directive.name) ?? []) listener(value);
     }
   }
