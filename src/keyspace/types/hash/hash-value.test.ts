@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HashValue, type HashLimits } from './hash-value.js';
+
+const LIMITS: HashLimits = { maxListpackEntries: 4, maxListpackValueBytes: 8 };
+
+function entries(hash: HashValue): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  hash.forEach((field, value) => out.push([field, value]));
+  return out;
+}
+
+test('a listpack keeps insertion order; updates stay in place, deletes close the gap', () => {
+  const hash = new HashValue();
+  assert.equal(hash.set('z', '1', LIMITS), true);
+  assert.equal(hash.set('y', '2', LIMITS), true);
+  assert.equal(hash.set('x', '3', LIMITS), true);
+  assert.equal(hash.set('y', 'two', LIMITS), false);
+  assert.deepEqual(entries(hash), [['z', '1'], ['y', 'two'], ['x', '3']]);
+  assert.equal(hash.delete('z'), true);
+  assert.equal(hash.delete('z'), false);
+  assert.deepEqual(entries(hash), [['y', 'two'], ['x', '3']]);
+  assert.equal(hash.encoding(), 'listpack');
+  assert.equal(hash.size, 2);
+});
+
+test('more entries than the limit convert to hashtable, for good', () => {
+  const hash = new HashValue();
+  for (const field of ['a', 'b', 'c', 'd']) hash.set(field, field, LIMITS);
+  assert.equal(hash.encoding(), 'listpack');
+  hash.set('e', 'e', LIMITS);
+  assert.equal(hash.encoding(), 'hashtable');
+  for (const field of ['a', 'b', 'c', 'd']) hash.delete(field);
+  assert.equal(hash.encoding(), 'hashtable');
+  assert.deepEqual(entries(hash), [['e', 'e']]);
+});
+
+test('a field or value longer than the limit converts; exactly the limit does not', () => {
+  const fits = new HashValue();
+  fits.set('f'.repeat(8), 'v'.repeat(8), LIMITS);
+  assert.equal(fits.encoding(), 'listpack');
+  const longValue = new HashValue();
+  longValue.set('f', 'v'.repeat(9), LIMITS);
+  assert.equal(longValue.encoding(), 'hashtable');
+  assert.equal(longValue.get('f'), 'v'.repeat(9));
+  const longArgument = new HashValue();
+  longArgument.convertIfTooLong(['hset', 'k', 'f', 'v'.repeat(9)], 2, 4, LIMITS);
+  assert.equal(longArgument.encoding(), 'hashtable');
+});
+
+test('get, has and delete agree across both encodings', () => {
+  for (const convert of [false, true]) {
+    const hash = new HashValue();
+    hash.set('a', '1', LIMITS);
+    hash.set('\x00', '', LIMITS);
+    if (convert) hash.convertToTable();
+    assert.equal(hash.get('a'), '1');
+    assert.equal(hash.get('\x00'), '');
+    assert.equal(hash.get('missing'), undefined);
+    assert.equal(hash.has('\x00'), true);
+    assert.equal(hash.delete('a'), true);
+    assert.equal(hash.size, 1);
+  }
+});
+
+test('clone is deep', () => {
+  const hash = new HashValue();
+  hash.set('a', '1', LIMITS);
+  const copy = hash.clone();
+  copy.set('a', '2', LIMITS);
+  assert.equal(hash.get('a'), '1');
+  hash.convertToTable();
+  const tableCopy = hash.clone();
+  tableCopy.delete('a');
+  assert.equal(hash.get('a'), '1');
+  assert.equal(tableCopy.encoding(), 'hashtable');
+});

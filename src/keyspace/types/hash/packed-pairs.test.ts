@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findPair, forEachPair, packPair } from './packed-pairs.js';
+
+function pairsOf(packed: string, count: number): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  forEachPair(packed, count, (field, value) => out.push([field, value]));
+  return out;
+}
+
+test('pairs round-trip with one-char and multi-char length prefixes', () => {
+  const long = 'v'.repeat(200);
+  const huge = 'w'.repeat(20_000);
+  const packed = packPair('a', '1') + packPair('', '') + packPair('bin\x00\xff', long) + packPair('x'.repeat(127), huge);
+  assert.deepEqual(pairsOf(packed, 4), [
+    ['a', '1'],
+    ['', ''],
+    ['bin\x00\xff', long],
+    ['x'.repeat(127), huge],
+  ]);
+});
+
+test('findPair matches whole fields only and reports the value bounds', () => {
+  const packed = packPair('ab', 'x') + packPair('a', 'yy') + packPair('abc', 'z');
+  const at = findPair(packed, 3, 'a');
+  assert.ok(at !== undefined);
+  assert.equal(packed.slice(at.valueStart, at.valueEnd), 'yy');
+  assert.equal(at.pairStart, packPair('ab', 'x').length);
+  assert.equal(findPair(packed, 3, 'b'), undefined);
+  assert.equal(findPair(packed, 2, 'abc'), undefined, 'only the first pairCount pairs are searched');
+});
+
+test('a field equal to a value is not found through the value', () => {
+  const packed = packPair('f', 'needle');
+  assert.equal(findPair(packed, 1, 'needle'), undefined);
+});
