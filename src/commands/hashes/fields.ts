@@ -10,12 +10,7 @@ function setPairs(ctx: CommandContext, argv: string[], name: string): number {
   if (argv.length % 2 === 1) throw new ReplyError(Errors.wrongArity(name));
   const key = argv[1] as string;
   const hash = writeOrCreateHash(ctx, key);
-  const limits = hashLimits(ctx);
-  hash.convertIfTooLong(argv, 2, argv.length, limits);
-  let created = 0;
-  for (let i = 2; i < argv.length; i += 2) {
-    if (hash.set(argv[i] as string, argv[i + 1] as string, limits)) created++;
-  }
+  const created = hash.setPairs(argv, 2, hashLimits(ctx));
   ctx.dirty((argv.length - 2) / 2);
   return created;
 }

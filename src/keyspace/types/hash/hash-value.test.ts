@@ -75,3 +75,22 @@ test('clone is deep', () => {
   assert.equal(hash.get('a'), '1');
   assert.equal(tableCopy.encoding(), 'hashtable');
 });
+
+test('setPairs equals set() pair by pair: duplicates, updates, conversion', () => {
+  const cases: string[][] = [
+    ['a', '1', 'b', '2', 'a', '3'],
+    ['x', '1', 'y', '2'],
+    ['a', 'new', 'c', '1', 'c', '2', 'd', '4'],
+    ['e', '5', 'f', '6', 'g', '7'],
+  ];
+  const batch = new HashValue();
+  const single = new HashValue();
+  for (const pairs of cases) {
+    let created = 0;
+    for (let i = 0; i < pairs.length; i += 2) if (single.set(pairs[i] as string, pairs[i + 1] as string, { maxListpackEntries: 6, maxListpackValueBytes: 8 })) created++;
+    assert.equal(batch.setPairs(['hset', 'k', ...pairs], 2, { maxListpackEntries: 6, maxListpackValueBytes: 8 }), created);
+    assert.deepEqual(entries(batch).sort(), entries(single).sort());
+    assert.equal(batch.encoding(), single.encoding());
+  }
+  assert.equal(batch.encoding(), 'hashtable');
+});

@@ -30,25 +30,82 @@ function readLength(packed: string, pos: number): number {
   return length;
 }
 
-function lengthPrefix(length: number): string {
-  if (length < 0x80) return String.fromCharCode(length);
-  let out = '';
+/** Scratch space for building packed strings; grows to the largest hash seen. */
+let scratch = Buffer.allocUnsafe(4096);
+
+function ensureScratch(bytes: number): void {
+  if (scratch.length >= bytes) return;
+  scratch = Buffer.allocUnsafe(Math.max(bytes, scratch.length * 2));
+}
+
+/** Writes a length prefix at `at`; returns the position after it. */
+function writeLength(at: number, length: number): number {
   let rest = length;
   while (rest >= 0x80) {
-    out += String.fromCharCode((rest % 0x80) | 0x80);
+    scratch[at++] = (rest % 0x80) | 0x80;
     rest = Math.floor(rest / 0x80);
   }
-  return out + String.fromCharCode(rest);
+  scratch[at++] = rest;
+  return at;
 }
 
-/** One entry as stored: prefix + bytes. */
-export function packEntry(text: string): string {
-  return lengthPrefix(text.length) + text;
+function writeText(at: number, text: string): number {
+  const length = text.length;
+  if (length < 24) {
+    // Short texts: a JS loop beats the native call's fixed cost.
+    for (let i = 0; i < length; i++) scratch[at++] = text.charCodeAt(i);
+    return at;
+  }
+  return at + scratch.latin1Write(text, at);
 }
 
-/** A field/value pair as stored. */
-export function packPair(field: string, value: string): string {
-  return lengthPrefix(field.length) + field + lengthPrefix(value.length) + value;
+/** Prefix bytes for a length (1 under 128, then one more per 7 bits). */
+function prefixBytes(length: number): number {
+  let bytes = 1;
+  for (let rest = length; rest >= 0x80; rest = Math.floor(rest / 0x80)) bytes++;
+  return bytes;
+}
+
+/**
+ * `packed` with the bytes [start, end) replaced by the pair (field, value), or removed when
+ * field is undefined. The result is always built in one flat string (latin1Slice): string
+ * concatenation would leave V8 cons-string trees behind, several times bigger than the text.
+ */
+export function rebuildPacked(packed: string, start: number, end: number, field?: string, value?: string): string {
+  const pairBytes = field === undefined ? 0 : prefixBytes(field.length) + field.length + prefixBytes((value as string).length) + (value as string).length;
+  const total = packed.length - (end - start) + pairBytes;
+  ensureScratch(Math.max(total, packed.length));
+  if (packed.length > 0) scratch.latin1Write(packed, 0);
+  if (end < packed.length && start + pairBytes !== end) scratch.copyWithin(start + pairBytes, end, packed.length);
+  if (field !== undefined) {
+    let at = writeLength(start, field.length);
+    at = writeText(at, field);
+    at = writeLength(at, (value as string).length);
+    writeText(at, value as string);
+  }
+  return scratch.latin1Slice(0, total);
+}
+
+/** `packed` followed by these pairs, built in one flat string. */
+export function appendPacked(packed: string, pairs: ReadonlyMap<string, string>): string {
+  let total = packed.length;
+  for (const [field, value] of pairs) total += prefixBytes(field.length) + field.length + prefixBytes(value.length) + value.length;
+  ensureScratch(total);
+  let at = packed.length > 0 ? scratch.latin1Write(packed, 0) : 0;
+  for (const [field, value] of pairs) {
+    at = writeLength(at, field.length);
+    at = writeText(at, field);
+    at = writeLength(at, value.length);
+    at = writeText(at, value);
+  }
+  return scratch.latin1Slice(0, total);
+}
+
+/** A packed string holding exactly these pairs (tests, conversions). */
+export function packPairs(pairs: ReadonlyArray<readonly [string, string]>): string {
+  let packed = '';
+  for (const [field, value] of pairs) packed = rebuildPacked(packed, packed.length, packed.length, field, value);
+  return packed;
 }
 
 /** Where a pair sits: its field's prefix, its value's bytes, and the end of the pair. */
@@ -82,7 +139,10 @@ export function findPair(packed: string, pairCount: number, field: string): Pair
   return undefined;
 }
 
-/** Calls visit for every pair in order. */
+/**
+ * Calls visit for every pair in order. The texts are slices of `packed` (V8 keeps the whole
+ * packed string alive while a long slice lives): fine for replies, not for storing.
+ */
 export function forEachPair(packed: string, pairCount: number, visit: (field: string, value: string) => void): void {
   let pos = 0;
   for (let i = 0; i < pairCount; i++) {
@@ -92,5 +152,19 @@ export function forEachPair(packed: string, pairCount: number, visit: (field: st
     const valueStart = entryStart;
     pos = valueStart + valueLength;
     visit(packed.slice(fieldStart, fieldStart + fieldLength), packed.slice(valueStart, pos));
+  }
+}
+
+/** Like forEachPair, with texts that own their bytes (for storing them elsewhere). */
+export function forEachPairCopied(packed: string, pairCount: number, visit: (field: string, value: string) => void): void {
+  const bytes = Buffer.from(packed, 'latin1');
+  let pos = 0;
+  for (let i = 0; i < pairCount; i++) {
+    const fieldLength = readLength(packed, pos);
+    const fieldStart = entryStart;
+    const valueLength = readLength(packed, fieldStart + fieldLength);
+    const valueStart = entryStart;
+    pos = valueStart + valueLength;
+    visit(bytes.latin1Slice(fieldStart, fieldStart + fieldLength), bytes.latin1Slice(valueStart, pos));
   }
 }
