@@ -104,18 +104,18 @@ test('a disconnected client is forgotten', () => {
 
 test('a retry that writes can wake further waiters (chained BLMOVE)', () => {
   const data = new Set(['k1']);
-  let registryRef: BlockingRegistry<FakeClient, string> | undefined;
+  const holder: { registry?: BlockingRegistry<FakeClient, string> } = {};
   const { registry, released } = setup((parked) => {
     const key = parked.keys[0] as string;
     if (!data.has(key)) return false;
     data.delete(key);
     if (parked.command === 'move') {
       data.add('k2');
-      registryRef?.keysWritten(0, ['k2']);
+      holder.registry?.keysWritten(0, ['k2']);
     }
     return true;
   });
-  registryRef = registry;
+  holder.registry = registry;
   registry.park(client('mover'), 0, [], request(['k1']), 'move');
   registry.park(client('reader'), 0, [], request(['k2']), 'pop');
   registry.keysWritten(0, ['k1']);
