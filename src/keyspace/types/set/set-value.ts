@@ -26,15 +26,28 @@ export function isIntsetMember(member: string): boolean {
  * sets (SADD's first member, SMOVE, SPOP's rebuild, *STORE results) start as intsets again.
  */
 export class SetValue implements ContainerValue {
-  readonly type = 'set';
-  /** Sorted canonical integer texts; undefined once converted. */
-  #ints: string[] | undefined;
-  #table: MemberTable | undefined;
+  /** The intset (sorted canonical integer texts), or the hashtable once converted. */
+  #data: string[] | MemberTable;
 
   /** Redis's setTypeCreate: an intset when the first member is an integer. */
   constructor(firstMember?: string) {
-    if (firstMember === undefined || isIntsetMember(firstMember)) this.#ints = [];
-    else this.#table = new MemberTable();
+    this.#data = firstMember === undefined || isIntsetMember(firstMember) ? [] : new MemberTable();
+  }
+
+  /** On the prototype, not in each object. */
+  get type(): 'set' {
+    return 'set';
+  }
+
+  /** The sorted integer texts while this is an intset. */
+  get #ints(): string[] | undefined {
+    const data = this.#data;
+    return data instanceof MemberTable ? undefined : data;
+  }
+
+  get #table(): MemberTable | undefined {
+    const data = this.#data;
+    return data instanceof MemberTable ? data : undefined;
   }
 
   get size(): number {
@@ -78,8 +91,7 @@ export class SetValue implements ContainerValue {
   #convert(): void {
     const table = new MemberTable();
     for (const member of this.#ints as string[]) table.add(member);
-    this.#table = table;
-    this.#ints = undefined;
+    this.#data = table;
   }
 
   /** The members as a dense array (intset: sorted). Do not modify. */
@@ -100,13 +112,13 @@ export class SetValue implements ContainerValue {
 
   clone(): SetValue {
     const copy = new SetValue();
-    if (this.#ints !== undefined) {
-      copy.#ints = this.#ints.slice();
+    const ints = this.#ints;
+    if (ints !== undefined) {
+      copy.#data = ints.slice();
     } else {
-      copy.#ints = undefined;
       const table = new MemberTable();
       for (const member of this.members) table.add(member);
-      copy.#table = table;
+      copy.#data = table;
     }
     return copy;
   }
