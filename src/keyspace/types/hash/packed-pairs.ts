@@ -30,8 +30,12 @@ function readLength(packed: string, pos: number): number {
   return length;
 }
 
-/** Scratch space for building packed strings; grows to the largest hash seen. */
-let scratch = Buffer.allocUnsafe(4096);
+const SCRATCH_INITIAL_BYTES = 4096;
+/** A scratch buffer grown past this (a listpack with huge values) is dropped after use. */
+const SCRATCH_KEEP_MAX_BYTES = 1024 * 1024;
+
+/** Scratch space for building packed strings. */
+let scratch = Buffer.allocUnsafe(SCRATCH_INITIAL_BYTES);
 
 function ensureScratch(bytes: number): void {
   if (scratch.length >= bytes) return;
@@ -47,6 +51,13 @@ function writeLength(at: number, length: number): number {
   }
   scratch[at++] = rest;
   return at;
+}
+
+/** The first `total` scratch bytes as a new flat string. */
+function takeScratch(total: number): string {
+  const text = scratch.latin1Slice(0, total);
+  if (scratch.length > SCRATCH_KEEP_MAX_BYTES) scratch = Buffer.allocUnsafe(SCRATCH_INITIAL_BYTES);
+  return text;
 }
 
 function writeText(at: number, text: string): number {
@@ -83,7 +94,7 @@ export function rebuildPacked(packed: string, start: number, end: number, field?
     at = writeLength(at, (value as string).length);
     writeText(at, value as string);
   }
-  return scratch.latin1Slice(0, total);
+  return takeScratch(total);
 }
 
 /** `packed` followed by these pairs, built in one flat string. */
@@ -98,7 +109,7 @@ export function appendPacked(packed: string, pairs: ReadonlyMap<string, string>)
     at = writeLength(at, value.length);
     at = writeText(at, value);
   }
-  return scratch.latin1Slice(0, total);
+  return takeScratch(total);
 }
 
 /** A packed string holding exactly these pairs (tests, conversions). */
