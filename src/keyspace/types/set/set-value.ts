@@ -1,8 +1,9 @@
 import { parseCanonicalInteger, type ContainerValue } from '../../stored-value.js';
-import { searchIntegerTexts } from './int-order.js';
 import { MemberTable } from './member-table.js';
+import { EMPTY_INTSET, intsetAdd, intsetAt, intsetDelete, intsetHas, intsetMembers, intsetSize } from './packed-ints.js';
 
-const OBJECT_BYTES = 48;
+/** V8 object header and one field; a string's header (docs/memory-accounting.md). */
+const OBJECT_BYTES = 32;
 const STRING_HEADER_BYTES = 16;
 /** A Map entry with the table's spare room, plus the dense array's cell. */
 const TABLE_ENTRY_BYTES = 48;
@@ -21,17 +22,17 @@ export function isIntsetMember(member: string): boolean {
 
 /**
  * A set value. Redis 7.0 has two encodings: intset (only integers, at most
- * set-max-intset-entries, kept sorted so SMEMBERS lists them in order) and hashtable. An intset
+ * set-max-intset-entries, sorted, so SMEMBERS lists them in order) and hashtable. An intset
  * turns into a hashtable on the first non-integer member or past the limit, for good; only new
  * sets (SADD's first member, SMOVE, SPOP's rebuild, *STORE results) start as intsets again.
  */
 export class SetValue implements ContainerValue {
-  /** The intset (sorted canonical integer texts), or the hashtable once converted. */
-  #data: string[] | MemberTable;
+  /** The intset (packed-ints.ts), or the hashtable once converted. */
+  #data: string | MemberTable;
 
   /** Redis's setTypeCreate: an intset when the first member is an integer. */
   constructor(firstMember?: string) {
-    this.#data = firstMember === undefined || isIntsetMember(firstMember) ? [] : new MemberTable();
+    this.#data = firstMember === undefined || isIntsetMember(firstMember) ? EMPTY_INTSET : new MemberTable();
   }
 
   /** On the prototype, not in each object. */
@@ -39,95 +40,91 @@ export class SetValue implements ContainerValue {
     return 'set';
   }
 
-  /** The sorted integer texts while this is an intset. */
-  get #ints(): string[] | undefined {
-    const data = this.#data;
-    return data instanceof MemberTable ? undefined : data;
-  }
-
-  get #table(): MemberTable | undefined {
-    const data = this.#data;
-    return data instanceof MemberTable ? data : undefined;
-  }
-
   get size(): number {
-    return this.#ints !== undefined ? this.#ints.length : (this.#table as MemberTable).size;
+    const data = this.#data;
+    return typeof data === 'string' ? intsetSize(data) : data.size;
   }
 
   encoding(): string {
-    return this.#ints !== undefined ? 'intset' : 'hashtable';
+    return typeof this.#data === 'string' ? 'intset' : 'hashtable';
   }
 
   has(member: string): boolean {
-    if (this.#ints !== undefined) return isIntsetMember(member) && searchIntegerTexts(this.#ints, member) >= 0;
-    return (this.#table as MemberTable).has(member);
+    const data = this.#data;
+    if (typeof data === 'string') return isIntsetMember(member) && intsetHas(data, member);
+    return data.has(member);
   }
 
   /** Adds a member; false when already there. `maxIntsetEntries` is set-max-intset-entries. */
   add(member: string, maxIntsetEntries: number): boolean {
-    const ints = this.#ints;
-    if (ints === undefined) return (this.#table as MemberTable).add(member);
+    const data = this.#data;
+    if (typeof data !== 'string') return data.add(member);
     if (!isIntsetMember(member)) {
-      this.#convert();
-      return (this.#table as MemberTable).add(member);
+      return this.#convert().add(member);
     }
-    const at = searchIntegerTexts(ints, member);
-    if (at >= 0) return false;
-    ints.splice(-at - 1, 0, member);
-    if (ints.length > maxIntsetEntries) this.#convert();
+    const next = intsetAdd(data, member);
+    if (next === data) return false;
+    this.#data = next;
+    if (intsetSize(next) > maxIntsetEntries) this.#convert();
     return true;
   }
 
   delete(member: string): boolean {
-    const ints = this.#ints;
-    if (ints === undefined) return (this.#table as MemberTable).delete(member);
+    const data = this.#data;
+    if (typeof data !== 'string') return data.delete(member);
     if (!isIntsetMember(member)) return false;
-    const at = searchIntegerTexts(ints, member);
-    if (at < 0) return false;
-    ints.splice(at, 1);
+    const next = intsetDelete(data, member);
+    if (next === data) return false;
+    this.#data = next;
     return true;
   }
 
-  #convert(): void {
+  #convert(): MemberTable {
+    const data = this.#data;
+    if (typeof data !== 'string') return data;
     const table = new MemberTable();
-    for (const member of this.#ints as string[]) table.add(member);
+    for (const member of intsetMembers(data)) table.add(member);
     this.#data = table;
+    return table;
   }
 
-  /** The members as a dense array (intset: sorted). Do not modify. */
+  /** The members as a dense array (intset: sorted, decoded on each call). Do not modify. */
   get members(): readonly string[] {
-    return this.#ints ?? (this.#table as MemberTable).members;
+    const data = this.#data;
+    return typeof data === 'string' ? intsetMembers(data) : data.members;
   }
 
   /** A uniformly random member; the set must not be empty. */
   randomMember(randomIndex: (maxExclusive: number) => number): string {
-    const members = this.members;
-    return members[randomIndex(members.length)] as string;
+    const data = this.#data;
+    if (typeof data === 'string') return intsetAt(data, randomIndex(intsetSize(data)));
+    return data.members[randomIndex(data.size)] as string;
   }
 
   /** The hashtable, or undefined for an intset (SSCAN uses a cursor only on a hashtable). */
   get table(): MemberTable | undefined {
-    return this.#table;
+    const data = this.#data;
+    return typeof data === 'string' ? undefined : data;
   }
 
   clone(): SetValue {
     const copy = new SetValue();
-    const ints = this.#ints;
-    if (ints !== undefined) {
-      copy.#data = ints.slice();
+    const data = this.#data;
+    if (typeof data === 'string') {
+      copy.#data = data; // immutable: shared
     } else {
       const table = new MemberTable();
-      for (const member of this.members) table.add(member);
+      for (const member of data.members) table.add(member);
       copy.#data = table;
     }
     return copy;
   }
 
   memoryUsageBytes(): number {
-    // Intset members are strings in a sorted array: a cell each plus the string.
-    const perMemberBytes = this.#ints !== undefined ? 8 : TABLE_ENTRY_BYTES;
+    const data = this.#data;
+    if (typeof data === 'string') return OBJECT_BYTES + stringBytes(data.length);
     let bytes = OBJECT_BYTES * 2;
-    for (const member of this.members) bytes += perMemberBytes + stringBytes(member.length);
+    for (const member of data.members) bytes += TABLE_ENTRY_BYTES + stringBytes(member.length);
     return bytes;
   }
 }
