@@ -78,22 +78,21 @@ function prefixBytes(length: number): number {
 }
 
 /**
- * `packed` with the bytes [start, end) replaced by the pair (field, value), or removed when
- * field is undefined. The result is always built in one flat string (latin1Slice): string
+ * `packed` with the bytes [start, end) replaced by the pair (field, value), by one entry
+ * (value undefined: the packed sets of set-value.ts), or removed (both undefined). The result is always built in one flat string (latin1Slice): string
  * concatenation would leave V8 cons-string trees behind, several times bigger than the text.
  */
 export function rebuildPacked(packed: string, start: number, end: number, field?: string, value?: string): string {
-  const pairBytes = field === undefined ? 0 : prefixBytes(field.length) + field.length + prefixBytes((value as string).length) + (value as string).length;
-  const total = packed.length - (end - start) + pairBytes;
+  let insertBytes = 0;
+  if (field !== undefined) insertBytes += prefixBytes(field.length) + field.length;
+  if (value !== undefined) insertBytes += prefixBytes(value.length) + value.length;
+  const total = packed.length - (end - start) + insertBytes;
   ensureScratch(Math.max(total, packed.length));
   if (packed.length > 0) scratch.latin1Write(packed, 0);
-  if (end < packed.length && start + pairBytes !== end) scratch.copyWithin(start + pairBytes, end, packed.length);
-  if (field !== undefined) {
-    let at = writeLength(start, field.length);
-    at = writeText(at, field);
-    at = writeLength(at, (value as string).length);
-    writeText(at, value as string);
-  }
+  if (end < packed.length && start + insertBytes !== end) scratch.copyWithin(start + insertBytes, end, packed.length);
+  let at = start;
+  if (field !== undefined) at = writeText(writeLength(at, field.length), field);
+  if (value !== undefined) writeText(writeLength(at, value.length), value);
   return takeScratch(total);
 }
 
@@ -179,3 +178,47 @@ export function forEachPairCopied(packed: string, pairCount: number, visit: (fie
     visit(bytes.latin1Slice(fieldStart, fieldStart + fieldLength), bytes.latin1Slice(valueStart, pos));
   }
 }
+
+/**
+ * Single entries (no values) from position `origin` on: the packed small sets of set-value.ts.
+ * Returns where the entry for `text` starts, or -1; `lastEntryEnd` then holds its end.
+ */
+export function findEntry(packed: string, origin: number, entryCount: number, text: string): number {
+  const textLength = text.length;
+  let pos = origin;
+  for (let i = 0; i < entryCount; i++) {
+    const start = pos;
+    const length = readLength(packed, pos);
+    pos = entryStart + length;
+    if (length === textLength && packed.startsWith(text, entryStart)) {
+      lastEntryEnd = pos;
+      return start;
+    }
+  }
+  return -1;
+}
+
+/** The end of the entry findEntry found last. */
+export let lastEntryEnd = 0;
+
+/** Every single entry from `origin` on, as strings that own their bytes (never slices). */
+export function entriesOf(packed: string, origin: number, entryCount: number): string[] {
+  let bytes: Buffer | undefined;
+  const out: string[] = [];
+  let pos = origin;
+  for (let i = 0; i < entryCount; i++) {
+    const length = readLength(packed, pos);
+    const start = entryStart;
+    pos = start + length;
+    if (length < V8_MIN_SLICE_LENGTH) {
+      out.push(packed.slice(start, pos)); // V8 copies slices this short
+    } else {
+      bytes ??= Buffer.from(packed, 'latin1');
+      out.push(bytes.latin1Slice(start, pos));
+    }
+  }
+  return out;
+}
+
+/** V8's SlicedString::kMinLength: shorter substrings are copies, not views of the parent. */
+const V8_MIN_SLICE_LENGTH = 13;

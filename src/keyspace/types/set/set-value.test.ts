@@ -39,3 +39,37 @@ test('clone is deep for both encodings', () => {
   assert.equal(strings.has('a'), true);
   assert.equal(copy2.encoding(), 'hashtable');
 });
+
+test('small non-integer sets: packed, reported as hashtable, moved to a table past 128 members or 64 bytes', () => {
+  const set = new SetValue('a');
+  for (let i = 0; i < 128; i++) assert.equal(set.add(`m${i}`, 512), true);
+  assert.equal(set.add('m5', 512), false);
+  assert.equal(set.encoding(), 'hashtable');
+  assert.equal(set.table, undefined, 'still packed at 128 members');
+  assert.equal(set.has('m127'), true);
+  assert.equal(set.delete('m0'), true);
+  assert.equal(set.delete('m0'), false);
+  assert.equal(set.size, 127);
+  set.add('x', 512);
+  set.add('y', 512);
+  assert.notEqual(set.table, undefined, 'a MemberTable past 128 members');
+  assert.equal(set.size, 129);
+  const long = new SetValue('a');
+  long.add('a', 512);
+  long.add('L'.repeat(65), 512);
+  assert.notEqual(long.table, undefined);
+  assert.deepEqual([...long.members].sort(), ['L'.repeat(65), 'a']);
+});
+
+test('an intset leaving its encoding keeps every member', () => {
+  const set = new SetValue('1');
+  for (const m of ['3', '1', '2']) set.add(m, 512);
+  assert.equal(set.add('x', 512), true);
+  assert.equal(set.encoding(), 'hashtable');
+  assert.deepEqual([...set.members].sort(), ['1', '2', '3', 'x']);
+  const limited = new SetValue('1');
+  for (const m of ['1', '2', '3', '4']) limited.add(m, 3);
+  assert.equal(limited.encoding(), 'hashtable');
+  assert.equal(limited.has('4'), true);
+  assert.equal(limited.size, 4);
+});
