@@ -1,0 +1,202 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Redis } from 'ioredis';
+import { connectIoredis } from '../support/clients.js';
+import { startRedisServer } from '../support/redis-server-process.js';
+import { startTessera, type InProcessNode } from '../support/tessera.js';
+import type { ContainerValue } from '../../src/keyspace/stored-value.js';
+
+/**
+ * HyperLogLog against a real redis-server 7.0: the same commands on both, and the values (GET
+ * bytes), counts and encodings must be identical, across the sparse → dense promotion.
+ */
+
+interface Pair {
+  redis: Redis;
+  tessera: Redis;
+  node: InProcessNode;
+}
+
+async function startPair(t: TestContext): Promise<Pair> {
+  const real = await startRedisServer();
+  t.after(() => real.stop());
+  const node = await startTessera();
+  t.after(() => node.stop());
+  return { redis: await connectIoredis(t, real.port), tessera: await connectIoredis(t, node.port), node };
+}
+
+/** Runs a command on both and asserts the same reply (or the same error). */
+async function both(pair: Pair, args: (string | Buffer)[]): Promise<unknown> {
+  const run = (client: Redis) =>
+    client.callBuffer(args[0] as string, ...args.slice(1)).then(
+      (reply: unknown) => ({ reply }),
+      (error: Error) => ({ error: error.message }),
+    );
+  const [expected, actual] = await Promise.all([run(pair.redis), run(pair.tessera)]);
+  assert.deepEqual(actual, expected, `reply to ${args.map(String).join(' ').slice(0, 120)}`);
+  return expected;
+}
+
+async function assertSameValue(pair: Pair, key: string, label: string): Promise<void> {
+  const [expected, actual] = await Promise.all([pair.redis.getBuffer(key), pair.tessera.getBuffer(key)]);
+  assert.ok(expected !== null && actual !== null, `${label}: ${key} exists`);
+  assert.equal(actual.toString('hex'), expected.toString('hex'), `${label}: bytes of ${key}`);
+}
+
+/** A seeded generator of elements: mostly text, some binary, of varied lengths. */
+function elementGenerator(seed: number): () => Buffer {
+  let state = seed >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  let counter = 0;
+  return () => {
+    counter++;
+    const kind = next() % 10;
+    if (kind < 6) return Buffer.from(`el:${seed}:${counter}`);
+    const length = next() % 40;
+    const bytes = Buffer.alloc(length);
+    for (let i = 0; i < length; i++) bytes[i] = next() & 0xff;
+    return bytes;
+  };
+}
+
+test('PFADD builds byte-identical HLLs and PFCOUNT equal counts, sparse to dense', async (t) => {
+  const pair = await startPair(t);
+  const sizes = [0, 1, 2, 7, 40, 150, 600, 1500, 2500, 3500, 6000, 15000, 40000];
+  for (const size of sizes) {
+    const key = `hll:${size}`;
+    const nextElement = elementGenerator(size + 17);
+    let added = 0;
+    let batch = 1;
+    await both(pair, ['PFADD', key]);
+    while (added < size) {
+      const elements: Buffer[] = [];
+      for (let i = 0; i < batch && added < size; i++, added++) elements.push(nextElement());
+      await both(pair, ['PFADD', key, ...elements]);
+      batch = Math.min(batch * 2 + 1, 997);
+      if (size <= 3500 || added === size) {
+        await assertSameValue(pair, key, `after ${added}`);
+        await both(pair, ['PFCOUNT', key]);
+        await assertSameValue(pair, key, `cache after ${added}`);
+      }
+    }
+    // Re-adding the same elements changes nothing.
+    const again = elementGenerator(size + 17);
+    await both(pair, ['PFADD', key, ...Array.from({ length: Math.min(size, 50) }, again)]);
+    await both(pair, ['PFDEBUG', 'ENCODING', key]);
+    await both(pair, ['OBJECT', 'ENCODING', key]);
+    await both(pair, ['PFCOUNT', key]);
+  }
+  await both(pair, ['PFCOUNT', 'hll:0', 'hll:7', 'hll:1500', 'hll:6000', 'missing']);
+  await both(pair, ['PFCOUNT', 'hll:40', 'hll:600']);
+});
+
+test('PFMERGE of sparse and dense inputs gives the same bytes as Redis', async (t) => {
+  const pair = await startPair(t);
+  const fill = async (key: string, count: number, seed: number) => {
+    const next = elementGenerator(seed);
+    for (let added = 0; added < count; added += 500) {
+      await both(pair, ['PFADD', key, ...Array.from({ length: Math.min(500, count - added) }, next)]);
+    }
+  };
+  await fill('a', 30, 1);
+  await fill('b', 200, 2);
+  await fill('c', 5000, 3);
+  await both(pair, ['PFMERGE', 'ab', 'a', 'b']);
+  await assertSameValue(pair, 'ab', 'sparse merge');
+  await both(pair, ['PFMERGE', 'abc', 'a', 'b', 'c', 'missing']);
+  await assertSameValue(pair, 'abc', 'dense merge');
+  await both(pair, ['PFMERGE', 'a', 'b']);
+  await assertSameValue(pair, 'a', 'merge into a source');
+  await both(pair, ['PFMERGE', 'empty', 'missing1']);
+  await assertSameValue(pair, 'empty', 'merge of nothing');
+  await both(pair, ['PFCOUNT', 'ab']);
+  await both(pair, ['PFCOUNT', 'abc']);
+  await both(pair, ['PFCOUNT', 'a', 'b', 'c']);
+  await assertSameValue(pair, 'abc', 'after count');
+  // Many small sparse inputs whose union crosses the sparse limit while merging.
+  for (let i = 0; i < 12; i++) await fill(`s${i}`, 250, 100 + i);
+  await both(pair, ['PFMERGE', 'union', ...Array.from({ length: 12 }, (_, i) => `s${i}`)]);
+  await assertSameValue(pair, 'union', 'promoted while merging');
+  await both(pair, ['PFDEBUG', 'ENCODING', 'union']);
+});
+
+test('values cross over: Redis bytes work in Tessera and Tessera bytes in Redis', async (t) => {
+  const pair = await startPair(t);
+  const next = elementGenerator(5);
+  const sparseElements = Array.from({ length: 100 }, next);
+  const denseElements = Array.from({ length: 4000 }, next);
+  await pair.redis.pfadd('r:sparse', ...sparseElements);
+  await pair.redis.pfadd('r:dense', ...denseElements);
+  await pair.tessera.pfadd('t:sparse', ...sparseElements);
+  await pair.tessera.pfadd('t:dense', ...denseElements);
+  for (const name of ['sparse', 'dense']) {
+    const fromRedis = await pair.redis.getBuffer(`r:${name}`);
+    const fromTessera = await pair.tessera.getBuffer(`t:${name}`);
+    assert.ok(fromRedis !== null && fromTessera !== null);
+    assert.deepEqual(fromTessera, fromRedis);
+    await pair.tessera.set(`x:${name}`, fromRedis);
+    await pair.redis.set(`x:${name}`, fromTessera);
+    await both(pair, ['OBJECT', 'ENCODING', `x:${name}`]);
+    await both(pair, ['PFCOUNT', `x:${name}`]);
+    await both(pair, ['OBJECT', 'ENCODING', `x:${name}`]);
+    await both(pair, ['PFADD', `x:${name}`, 'one more', 'and another']);
+    await both(pair, ['PFCOUNT', `x:${name}`]);
+    await assertSameValue(pair, `x:${name}`, `crossed ${name}`);
+  }
+});
+
+test('hll-sparse-max-bytes moves the promotion point like in Redis', async (t) => {
+  const pair = await startPair(t);
+  for (const limit of ['0', '60', '700', '20000']) {
+    await both(pair, ['CONFIG', 'SET', 'hll-sparse-max-bytes', limit]);
+    const key = `limit:${limit}`;
+    const next = elementGenerator(Number(limit) + 3);
+    for (let round = 0; round < 12; round++) {
+      await both(pair, ['PFADD', key, ...Array.from({ length: 40 * (round + 1) }, next)]);
+      await assertSameValue(pair, key, `limit ${limit} round ${round}`);
+    }
+    await both(pair, ['PFCOUNT', key]);
+  }
+});
+
+test('errors and corrupt values: WRONGTYPE, INVALIDOBJ and PFDEBUG replies as in Redis', async (t) => {
+  const pair = await startPair(t);
+  const header = (encoding: number, cacheFlag = 0x80) =>
+    Buffer.concat([Buffer.from('HYLL'), Buffer.from([encoding, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, cacheFlag])]);
+  await both(pair, ['SET', 'str', 'not an hll at all']);
+  // Lists come with another branch: a stand-in list value in Tessera.
+  await pair.redis.rpush('list', 'x');
+  const list: ContainerValue = { type: 'list', size: 1, encoding: () => 'listpack', clone: () => list, memoryUsageBytes: () => 0 };
+  pair.node.server.keyspace.db(0).set('list', list);
+  await both(pair, ['SET', 'short', Buffer.from('HYLL\x01')]);
+  await both(pair, ['SET', 'badenc', header(2)]);
+  await both(pair, ['SET', 'shortdense', Buffer.concat([header(0), Buffer.alloc(100)])]);
+  await both(pair, ['SET', 'nocover', header(1)]);
+  // Opcodes covering too many registers (XZERO 16384 twice).
+  await both(pair, ['SET', 'overcover', Buffer.concat([header(1), Buffer.from([0x7f, 0xff, 0x7f, 0xff])])]);
+  // A sparse value with a stale cache that a VAL past the end makes corrupt.
+  await both(pair, ['SET', 'valover', Buffer.concat([header(1), Buffer.from([0x7f, 0xfe, 0x83])])]);
+  // A valid sparse HLL with a valid cache holding a made-up count.
+  await both(pair, ['SET', 'cached', Buffer.concat([header(1, 0), Buffer.from([0x7f, 0xff])])]);
+  for (const key of ['str', 'list', 'short', 'badenc', 'shortdense', 'nocover', 'overcover', 'valover', 'cached', 'missing']) {
+    await both(pair, ['PFADD', key, 'a', 'b']);
+    await both(pair, ['PFCOUNT', key]);
+    await both(pair, ['PFCOUNT', key, 'missing']);
+    await both(pair, ['PFMERGE', 'dest', key]);
+    for (const sub of ['ENCODING', 'DECODE', 'TODENSE', 'getreg']) await both(pair, ['PFDEBUG', sub, key]);
+    if (key === 'list' || key === 'missing') continue;
+    await both(pair, ['OBJECT', 'ENCODING', key]);
+    await assertSameValue(pair, key, `after commands on ${key}`);
+  }
+  await both(pair, ['PFDEBUG', 'nosuch', 'cached']);
+  await both(pair, ['PFDEBUG', 'nosuch', 'missing']);
+  await both(pair, ['PFADD']);
+  await both(pair, ['PFCOUNT']);
+  await both(pair, ['PFMERGE']);
+  await both(pair, ['PFDEBUG', 'encoding']);
+});
