@@ -200,3 +200,38 @@ test('errors and corrupt values: WRONGTYPE, INVALIDOBJ and PFDEBUG replies as in
   await both(pair, ['PFMERGE']);
   await both(pair, ['PFDEBUG', 'encoding']);
 });
+
+test('hand-made dense registers (up to 63, all at the cap) count like Redis, past 2^53 too', async (t) => {
+  const pair = await startPair(t);
+  const denseWith = (registerOf: (i: number) => number) => {
+    const bytes = Buffer.alloc(16 + 12288);
+    bytes.write('HYLL', 0, 'latin1');
+    bytes[15] = 0x80;
+    for (let i = 0; i < 16384; i++) {
+      const value = registerOf(i);
+      const bit = i * 6;
+      const at = 16 + (bit >>> 3);
+      const shift = bit & 7;
+      bytes[at] = (bytes[at] as number) | ((value << shift) & 0xff);
+      if (shift > 2) bytes[at + 1] = (bytes[at + 1] as number) | (value >>> (8 - shift));
+    }
+    return bytes;
+  };
+  const cases: [string, (i: number) => number][] = [
+    ['all51', () => 51],
+    ['all50', () => 50],
+    ['all63', () => 63],
+    ['all40', () => 40],
+    ['mixed', (i) => (i * 7) % 64],
+    ['half', (i) => (i % 2 === 0 ? 0 : 30)],
+  ];
+  for (const [key, registerOf] of cases) {
+    await both(pair, ['SET', key, denseWith(registerOf)]);
+    await both(pair, ['PFCOUNT', key]);
+    await assertSameValue(pair, key, key);
+    await both(pair, ['PFCOUNT', key]);
+    await both(pair, ['PFCOUNT', key, 'missing']);
+    await both(pair, ['PFMERGE', `${key}:copy`, key]);
+    await assertSameValue(pair, `${key}:copy`, `${key} merged`);
+  }
+});
