@@ -5,6 +5,7 @@ import { connectIoredis } from '../support/clients.js';
 import { startRedisServer } from '../support/redis-server-process.js';
 import { startTessera, type InProcessNode } from '../support/tessera.js';
 import type { ContainerValue } from '../../src/keyspace/stored-value.js';
+import { RawString } from '../../src/keyspace/raw-string.js';
 
 /**
  * HyperLogLog against a real redis-server 7.0: the same commands on both, and the values (GET
@@ -234,4 +235,21 @@ test('hand-made dense registers (up to 63, all at the cap) count like Redis, pas
     await both(pair, ['PFMERGE', `${key}:copy`, key]);
     await assertSameValue(pair, `${key}:copy`, `${key} merged`);
   }
+});
+
+test('PFADD and PFCOUNT edit a dense HLL in place: same value object, same buffer', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const client = await connectIoredis(t, node.port);
+  await client.pfadd('d', ...Array.from({ length: 5000 }, (_, i) => `x${i}`));
+  assert.equal(await client.call('PFDEBUG', 'ENCODING', 'd'), 'dense');
+  const db = node.server.keyspace.db(0);
+  const before = db.peek('d') as RawString;
+  assert.ok(before instanceof RawString);
+  const buffer = before.bytes;
+  for (let i = 0; i < 200; i++) await client.pfadd('d', `more${i}`, `and${i}`);
+  await client.pfcount('d');
+  const after = db.peek('d') as RawString;
+  assert.equal(after, before);
+  assert.equal(after.bytes, buffer);
 });
