@@ -182,9 +182,12 @@ test('errors and corrupt values: WRONGTYPE, INVALIDOBJ and PFDEBUG replies as in
   await both(pair, ['SET', 'overcover', Buffer.concat([header(1), Buffer.from([0x7f, 0xff, 0x7f, 0xff])])]);
   // A sparse value with a stale cache that a VAL past the end makes corrupt.
   await both(pair, ['SET', 'valover', Buffer.concat([header(1), Buffer.from([0x7f, 0xfe, 0x83])])]);
+  // Exactly 16384 registers, then a VAL past the end: corrupt for the CVE-2025-32023-patched
+  // reference server (the 7.0.15 source would accept it in PFMERGE).
+  await both(pair, ['SET', 'valafterfull', Buffer.concat([header(1), Buffer.from([0x7f, 0xff, 0x80])])]);
   // A valid sparse HLL with a valid cache holding a made-up count.
   await both(pair, ['SET', 'cached', Buffer.concat([header(1, 0), Buffer.from([0x7f, 0xff])])]);
-  for (const key of ['str', 'list', 'short', 'badenc', 'shortdense', 'nocover', 'overcover', 'valover', 'cached', 'missing']) {
+  for (const key of ['str', 'list', 'short', 'badenc', 'shortdense', 'nocover', 'overcover', 'valover', 'valafterfull', 'cached', 'missing']) {
     await both(pair, ['PFADD', key, 'a', 'b']);
     await both(pair, ['PFCOUNT', key]);
     await both(pair, ['PFCOUNT', key, 'missing']);
@@ -252,4 +255,62 @@ test('PFADD and PFCOUNT edit a dense HLL in place: same value object, same buffe
   const after = db.peek('d') as RawString;
   assert.equal(after, before);
   assert.equal(after.bytes, buffer);
+});
+
+test('random, often corrupt, sparse opcode streams behave as in Redis', async (t) => {
+  const pair = await startPair(t);
+  let state = 0x9e3779b9;
+  const next = (max: number) => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) % max;
+  };
+  const randomOpcode = (): number[] => {
+    const kind = next(3);
+    if (kind === 0) return [next(64)]; // ZERO
+    if (kind === 1) return [0x40 | next(64), next(256)]; // XZERO
+    return [0x80 | next(128)]; // VAL
+  };
+  const valueCount = 400;
+  for (let v = 0; v < valueCount; v++) {
+    const key = `r${v}`;
+    const opcodes: number[] = [];
+    if (next(2) === 0) {
+      // Mostly valid: a run that sums to 16384 registers, built from random small opcodes.
+      let covered = 0;
+      while (covered < 16384) {
+        const left = 16384 - covered;
+        const choice = next(3);
+        if (choice === 0 && left >= 1) {
+          const len = 1 + next(Math.min(4, left));
+          opcodes.push(0x80 | (next(32) << 2) | (len - 1));
+          covered += len;
+        } else if (choice === 1) {
+          const len = 1 + next(Math.min(64, left));
+          opcodes.push(len - 1);
+          covered += len;
+        } else {
+          const len = 1 + next(Math.min(16384, left));
+          opcodes.push(0x40 | ((len - 1) >>> 8), (len - 1) & 0xff);
+          covered += len;
+        }
+      }
+      // Sometimes break it slightly.
+      if (next(4) === 0) opcodes.splice(next(opcodes.length), 1);
+    } else {
+      const count = next(30);
+      for (let i = 0; i < count; i++) opcodes.push(...randomOpcode());
+    }
+    const header = Buffer.from([0x48, 0x59, 0x4c, 0x4c, 1, 0, 0, 0, next(256), 0, 0, 0, 0, 0, 0, next(2) * 0x80]);
+    await both(pair, ['SET', key, Buffer.concat([header, Buffer.from(opcodes)])]);
+    const step = next(5);
+    if (step === 0) await both(pair, ['PFADD', key, ...Array.from({ length: 1 + next(300) }, (_, i) => `e${v}:${i}`)]);
+    if (step === 1) await both(pair, ['PFMERGE', key, `r${next(v + 1)}`]);
+    if (step === 2) await both(pair, ['PFDEBUG', 'TODENSE', key]);
+    if (step === 3) await both(pair, ['PFDEBUG', 'DECODE', key]);
+    await both(pair, ['PFCOUNT', key]);
+    await both(pair, ['PFCOUNT', key, `r${next(v + 1)}`]);
+    await assertSameValue(pair, key, `random value ${v}`);
+  }
 });

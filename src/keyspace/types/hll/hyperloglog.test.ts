@@ -160,6 +160,11 @@ test('corrupt sparse values are detected by count, merge, conversion and add', (
   assert.equal(hllMergeInto(new Uint8Array(HLL_REGISTERS), empty, empty.length), false);
   assert.equal(sparseToDense(empty, empty.length), null);
   assert.equal(hllAdd(new RawString(empty), 'x', SPARSE_MAX_BYTES), -1);
+  // All 16384 registers, then a VAL beyond them: corrupt (the reference server's CVE fix).
+  const valPastEnd = Buffer.concat([empty, Buffer.from([0x7f, 0xff, 0x80])]);
+  assert.equal(hllMergeInto(new Uint8Array(HLL_REGISTERS), valPastEnd, valPastEnd.length), false);
+  assert.equal(sparseToDense(valPastEnd, valPastEnd.length), null);
+  assert.equal(hllCount(valPastEnd, valPastEnd.length), null);
 });
 
 test('dense registers keep their neighbours intact', () => {

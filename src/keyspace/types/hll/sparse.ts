@@ -9,6 +9,14 @@ import { HLL_DENSE, HLL_DENSE_SIZE, HLL_HDR_SIZE, HLL_REGISTERS, setHllEncoding 
  * Redis's hyperloglog.c step by step, since the exact bytes it produces are visible (GET, DUMP).
  */
 
+/*
+ * OVERFLOW_IS_CORRUPT: a VAL opcode that runs past register 16383 makes the value corrupt at
+ * once. hyperloglog.c in the 7.0.15 tag only stops reading there (and accepts the value if
+ * exactly 16384 registers were covered), but the reference redis-server 7.0.15 (Debian
+ * 7.0.15-1~deb12u10, with the CVE-2025-32023 fix) rejects it: PFCOUNT of several keys, PFMERGE
+ * and the sparse → dense conversion all answer INVALIDOBJ for `XZERO:16384 VAL`.
+ */
+
 const VAL_MAX_VALUE = 32;
 const VAL_MAX_LEN = 4;
 const ZERO_MAX_LEN = 64;
@@ -62,7 +70,7 @@ export function sparseToDense(bytes: Buffer, lengthBytes: number): Buffer | null
     } else {
       let run = valLen(op);
       const value = valValue(op);
-      if (run + index > HLL_REGISTERS) break;
+      if (run + index > HLL_REGISTERS) return null; // see OVERFLOW_IS_CORRUPT
       while (run-- > 0) denseSetRegister(dense, index++, value);
       p++;
     }
@@ -254,7 +262,7 @@ export function sparseMergeInto(max: Uint8Array, bytes: Buffer, lengthBytes: num
     } else {
       let run = valLen(op);
       const value = valValue(op);
-      if (run + i > HLL_REGISTERS) break;
+      if (run + i > HLL_REGISTERS) return false; // see OVERFLOW_IS_CORRUPT
       while (run-- > 0) {
         if (value > (max[i] as number)) max[i] = value;
         i++;
