@@ -16,7 +16,7 @@ import {
   readCachedCardinality,
   writeCachedCardinality,
 } from './layout.js';
-import { HLL_HASH_SEED, hashHi, murmurHash64A } from './murmur-hash-64a.js';
+import { HLL_HASH_SEED, hashHi, murmurHash64A, murmurHash64AOfU64 } from './murmur-hash-64a.js';
 import { redisDenseHll, redisSparseHll } from './redis-golden.fixture.js';
 import { decodeSparse, emptySparseHll, sparseToDense } from './sparse.js';
 
@@ -88,6 +88,16 @@ test('murmurHash64A equals the 64-bit reference for every tail length and binary
       const got = (BigInt(hashHi) << 32n) | BigInt(lo);
       assert.equal(got, referenceMurmur(bytes, 0xadc83b19n), `length ${length}`);
     }
+  }
+});
+
+test('murmurHash64AOfU64 hashes the 8 little-endian bytes of a u64 like murmurHash64A', () => {
+  const nextBytes = bytesGenerator(7);
+  for (let round = 0; round < 500; round++) {
+    const bytes = nextBytes(8);
+    const lo = murmurHash64AOfU64(bytes.readUInt32LE(0), bytes.readUInt32LE(4), HLL_HASH_SEED);
+    const got = (BigInt(hashHi) << 32n) | BigInt(lo);
+    assert.equal(got, referenceMurmur(bytes, 0xadc83b19n));
   }
 });
 

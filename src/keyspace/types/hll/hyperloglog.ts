@@ -2,7 +2,7 @@ import type { RawString } from '../../raw-string.js';
 import { denseHistogram, denseMergeInto, denseSet } from './dense.js';
 import { estimateFromHistogram } from './estimator.js';
 import { HLL_DENSE, HLL_P, HLL_P_MASK, HLL_REGISTERS, hllEncoding } from './layout.js';
-import { HLL_HASH_SEED, hashHi, murmurHash64A } from './murmur-hash-64a.js';
+import { HLL_HASH_SEED, hashHi, murmurHash64A, murmurHash64AOfU64 } from './murmur-hash-64a.js';
 import { sparseHistogram, sparseMergeInto, sparseSet, type SparseSetResult } from './sparse.js';
 
 /**
@@ -18,8 +18,15 @@ export let patternRegister = 0;
  * the register index is left in patternRegister.
  */
 export function patternLength(element: string): number {
-  const lo = murmurHash64A(element, HLL_HASH_SEED);
-  const hi = hashHi;
+  return patternOfHash(murmurHash64A(element, HLL_HASH_SEED), hashHi);
+}
+
+/** patternLength of an element that is the 8 bytes of a little-endian u64 (PFSELFTEST). */
+export function patternLengthOfU64(wordLo: number, wordHi: number): number {
+  return patternOfHash(murmurHash64AOfU64(wordLo, wordHi, HLL_HASH_SEED), hashHi);
+}
+
+function patternOfHash(lo: number, hi: number): number {
   patternRegister = lo & HLL_P_MASK;
   const low = lo >>> HLL_P; // hash bits 14..31
   if (low !== 0) return countTrailingZeros(low) + 1;
@@ -34,7 +41,11 @@ function countTrailingZeros(x: number): number {
 /** hllAdd: 1 when a register grew, 0 when not, -1 for a corrupt sparse value. */
 export function hllAdd(raw: RawString, element: string, sparseMaxBytes: number): SparseSetResult {
   const count = patternLength(element);
-  const index = patternRegister;
+  return hllSet(raw, patternRegister, count, sparseMaxBytes);
+}
+
+/** Raises register `index` to `count` in either encoding (hllDenseSet / hllSparseSet). */
+export function hllSet(raw: RawString, index: number, count: number, sparseMaxBytes: number): SparseSetResult {
   if (hllEncoding(raw.bytes) === HLL_DENSE) return denseSet(raw.bytes, index, count) as SparseSetResult;
   return sparseSet(raw, index, count, sparseMaxBytes);
 }
