@@ -2,10 +2,11 @@ import { configCommands } from './config.js';
 import { hashCommands } from './hashes.js';
 import { connectionCommands } from './connection.js';
 import type { CommandDefinition } from './context.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 
 /** Every command group Tessera serves; the table checks each has a Redis 7.0 spec. */
-export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...keyCommands, ...serverCommands, ...configCommands, ...hashCommands, ...setCommands];
+export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...keyCommands, ...serverCommands, ...configCommands, ...hyperloglogCommands, ...hashCommands, ...setCommands];

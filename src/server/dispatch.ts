@@ -25,6 +25,13 @@ export interface DispatchHost {
    * offset + its start, so one performance.now() call gives both its time and its duration.
    */
   readonly wallClockOffsetMs: number;
+  /**
+   * performance.now() when the previous command of the batch ended (set by beginBatch, then by
+   * each command): a command starts when the previous one ended, so each costs one clock read.
+   * Whoever runs commands outside a client's read (replication, AOF loading, scripts) calls the
+   * host's beginBatch() first, or the command's time would be stale.
+   */
+  lastCommandEndMs: number;
   /** A command changed the dataset: count it and hand its effect to replication and the AOF. */
   propagate(dbIndex: number, argv: readonly string[], changes: number): void;
   /** Feeds MONITOR clients (after the command ran, like Redis 7.0). */
@@ -173,7 +180,7 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
   if (handler === undefined) return false;
   let context = client.dispatchContext;
   if (context === undefined) context = client.dispatchContext = new Context(client, host);
-  const startedMs = performance.now();
+  const startedMs = host.lastCommandEndMs;
   const nowMs = Math.floor(host.wallClockOffsetMs + startedMs);
   host.keyspace.nowMs = nowMs;
   context.nowMs = nowMs;
@@ -193,7 +200,9 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
     host.countError(message);
     command.stats.failedCalls++;
   }
-  const durationUs = (performance.now() - startedMs) * 1000;
+  const endedMs = performance.now();
+  host.lastCommandEndMs = endedMs;
+  const durationUs = (endedMs - startedMs) * 1000;
   const blockRequest = context.blockRequest;
   if (blockRequest !== undefined) {
     context.blockRequest = undefined;

@@ -294,9 +294,11 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   wallClockOffsetMs = 0;
+  lastCommandEndMs = 0;
 
   beginBatch(): void {
-    this.wallClockOffsetMs = this.clock.nowMs() - performance.now();
+    this.lastCommandEndMs = performance.now();
+    this.wallClockOffsetMs = this.clock.nowMs() - this.lastCommandEndMs;
   }
 
   get slowlogThresholdUs(): number {
