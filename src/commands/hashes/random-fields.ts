@@ -1,19 +1,12 @@
 import { ReplyError, Errors } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { isOption, parseInt64 } from '../parse.js';
-import { distinctRandomIndexes } from '../sets/random-picks.js';
+import { isOption } from '../parse.js';
+import { distinctRandomIndexes, parseRandomCount } from '../sets/random-picks.js';
 import { readHash } from './hash-access.js';
 
 /** HRANDFIELD key [count [WITHVALUES]] (Redis's hrandfieldCommand). */
 
 const LONG_MAX = 9223372036854775807n;
-
-/** getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
-export function parseRandomCount(text: string): bigint {
-  const count = parseInt64(text);
-  if (count < -LONG_MAX) throw new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
-  return count;
-}
 
 function hrandfield(ctx: CommandContext, argv: string[]): void {
   if (argv.length >= 3) {

@@ -1,9 +1,8 @@
 import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { parseRandomCount } from '../hashes/random-fields.js';
 import { parseInt64 } from '../parse.js';
-import { distinctRandomIndexes } from './random-picks.js';
+import { distinctRandomIndexes, parseRandomCount } from './random-picks.js';
 import { maxIntsetEntries, readSet, replyMembers, writeSet } from './set-access.js';
 
 /** SPOP SRANDMEMBER. Randomness comes from ctx.random; SPOP propagates as SREM (or DEL). */

@@ -1,4 +1,15 @@
+import { ReplyError } from '../../lib/errors.js';
 import type { Random } from '../../lib/random.js';
+import { parseInt64 } from '../parse.js';
+
+const LONG_MAX = 9223372036854775807n;
+
+/** SRANDMEMBER / HRANDFIELD count: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
+export function parseRandomCount(text: string): bigint {
+  const count = parseInt64(text);
+  if (count < -LONG_MAX) throw new ReplyError('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  return count;
+}
 
 /**
  * Picks for SRANDMEMBER / SPOP / HRANDFIELD with a count. `size` is the container's size and
