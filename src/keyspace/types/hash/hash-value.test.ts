@@ -94,3 +94,34 @@ test('setPairs equals set() pair by pair: duplicates, updates, conversion', () =
   }
   assert.equal(batch.encoding(), 'hashtable');
 });
+
+test('a hash Redis holds as hashtable for a long text stays packed while small, then a MemberTable', () => {
+  const limits: HashLimits = { maxListpackEntries: 512, maxListpackValueBytes: 64 };
+  const hash = new HashValue();
+  hash.set('a', '1', limits);
+  hash.set('long', 'v'.repeat(100), limits);
+  assert.equal(hash.encoding(), 'hashtable');
+  assert.equal(hash.table, undefined, 'packed still');
+  assert.deepEqual(entries(hash), [['a', '1'], ['long', 'v'.repeat(100)]], 'insertion order kept while packed');
+  hash.delete('long');
+  assert.equal(hash.encoding(), 'hashtable', 'never back to listpack');
+  for (let i = 0; i < 127; i++) hash.set(`f${i}`, 'x', limits);
+  assert.equal(hash.size, 128);
+  assert.equal(hash.table, undefined);
+  hash.set('one-more', 'x', limits);
+  assert.notEqual(hash.table, undefined, 'a MemberTable past 128 entries');
+  assert.equal(hash.size, 129);
+  assert.equal(hash.get('f5'), 'x');
+
+  const huge = new HashValue();
+  huge.set('a', '1', limits);
+  huge.set('b', 'v'.repeat(2000), limits);
+  assert.notEqual(huge.table, undefined, 'a text past 1 KB goes to a MemberTable');
+  assert.equal(huge.get('a'), '1');
+
+  const bulky = new HashValue();
+  bulky.set('x', 'v'.repeat(100), limits);
+  for (let i = 0; i < 20; i++) bulky.set(`f${i}`, 'w'.repeat(1000), limits);
+  assert.notEqual(bulky.table, undefined, 'a MemberTable past 16 KB packed');
+  assert.equal(bulky.size, 21);
+});
