@@ -1,0 +1,77 @@
+import type { ReplyWriter } from '../../resp/reply-writer.js';
+import type { CommandContext, CommandDefinition } from '../context.js';
+import { blockTimeoutAtMsFromSeconds } from '../parse.js';
+import { type End, deleteIfEmpty, parseEnd, popEnd, writeList } from './list-access.js';
+import { moveElement, mpopFirst, parseMpop } from './move.js';
+
+/**
+ * BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP. Each first tries its non-blocking form; when every key
+ * is empty it parks the client with ctx.block, and the server runs the handler again when one
+ * of the keys is written (so a client blocked on several keys is served from the first one that
+ * has data, in its key order). Served commands propagate as their non-blocking forms (BLPOP →
+ * LPOP, BLMOVE → LMOVE), like Redis. Inside MULTI or a script (ctx.mayBlock false) they reply
+ * at once as on timeout.
+ */
+
+// Redis replies a null array on timeout for every list blocking command (blocked.c:
+// replyToBlockedClientTimedOut), BLMOVE and BRPOPLPUSH included.
+const nullArrayReply = (reply: ReplyWriter): void => reply.nullArray();
+
+function blockingPop(ctx: CommandContext, argv: string[], end: End): void {
+  const timeoutAtMs = blockTimeoutAtMsFromSeconds(argv[argv.length - 1] as string, ctx.nowMs);
+  const keys = argv.slice(1, -1);
+  for (const key of keys) {
+    const list = writeList(ctx, key);
+    if (list === undefined) continue;
+    const value = popEnd(list, end);
+    ctx.reply.array(2);
+    ctx.reply.bulk(key);
+    ctx.reply.bulk(value);
+    ctx.dirty();
+    deleteIfEmpty(ctx, key, list);
+    ctx.propagateAs([end === 'left' ? 'LPOP' : 'RPOP', key]);
+    return;
+  }
+  if (!ctx.mayBlock) ctx.reply.nullArray();
+  else ctx.block({ keys, timeoutAtMs, onTimeout: nullArrayReply });
+}
+
+function blockingMove(ctx: CommandContext, argv: string[], from: End, to: End, timeoutText: string, propagated: string[]): void {
+  const timeoutAtMs = blockTimeoutAtMsFromSeconds(timeoutText, ctx.nowMs);
+  const source = argv[1] as string;
+  if (moveElement(ctx, source, argv[2] as string, from, to)) {
+    ctx.propagateAs(propagated);
+    return;
+  }
+  // Redis's blmoveGenericCommand answers a plain null (not a null array) when it may not block.
+  if (!ctx.mayBlock) ctx.reply.null();
+  else ctx.block({ keys: [source], timeoutAtMs, onTimeout: nullArrayReply });
+}
+
+function blmove(ctx: CommandContext, argv: string[]): void {
+  const from = parseEnd(argv[3] as string);
+  const to = parseEnd(argv[4] as string);
+  const propagated = ['LMOVE', argv[1] as string, argv[2] as string, argv[3] as string, argv[4] as string];
+  blockingMove(ctx, argv, from, to, argv[5] as string, propagated);
+}
+
+function brpoplpush(ctx: CommandContext, argv: string[]): void {
+  blockingMove(ctx, argv, 'right', 'left', argv[3] as string, ['RPOPLPUSH', argv[1] as string, argv[2] as string]);
+}
+
+function blmpop(ctx: CommandContext, argv: string[]): void {
+  // Redis parses numkeys, the keys, LEFT|RIGHT and COUNT before the timeout.
+  const request = parseMpop(argv, 2);
+  const timeoutAtMs = blockTimeoutAtMsFromSeconds(argv[1] as string, ctx.nowMs);
+  if (mpopFirst(ctx, request)) return;
+  if (!ctx.mayBlock) ctx.reply.nullArray();
+  else ctx.block({ keys: request.keys, timeoutAtMs, onTimeout: nullArrayReply });
+}
+
+export const blockingCommands: readonly CommandDefinition[] = [
+  { name: 'blpop', handler: (ctx, argv) => blockingPop(ctx, argv, 'left') },
+  { name: 'brpop', handler: (ctx, argv) => blockingPop(ctx, argv, 'right') },
+  { name: 'blmove', handler: blmove },
+  { name: 'brpoplpush', handler: brpoplpush },
+  { name: 'blmpop', handler: blmpop },
+];
