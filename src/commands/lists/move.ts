@@ -16,7 +16,9 @@ export function moveElement(ctx: CommandContext, source: string, destination: st
   if (sourceList === undefined) return false;
   const destinationList = source === destination ? sourceList : writeList(ctx, destination);
   const value = popEnd(sourceList, from);
-  pushEnd(destinationList ?? writeListOrCreate(ctx, destination), to, value);
+  const target = destinationList ?? writeListOrCreate(ctx, destination);
+  pushEnd(target, to, value);
+  target.settle();
   deleteIfEmpty(ctx, source, sourceList);
   ctx.dirty();
   ctx.reply.bulk(value);

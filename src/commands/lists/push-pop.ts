@@ -22,6 +22,7 @@ function pushGeneric(ctx: CommandContext, argv: string[], end: End, onlyIfExists
   }
   if (end === 'left') for (let i = 2; i < argv.length; i++) list.pushFront(argv[i] as string);
   else for (let i = 2; i < argv.length; i++) list.pushBack(argv[i] as string);
+  list.settle();
   ctx.dirty(argv.length - 2);
   ctx.reply.integer(list.size);
 }

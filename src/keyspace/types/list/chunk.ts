@@ -18,6 +18,8 @@ export const CHUNK_MAX_ITEMS = 128;
  * (2-byte offsets need < 64 KB): Redis's 8 KB listpack nodes (list-max-listpack-size -2).
  */
 export const CHUNK_MAX_BYTES = 8192;
+/** Offsets table and bytes of the biggest packable chunk. */
+const PACK_SCRATCH = Buffer.allocUnsafe(2 * (CHUNK_MAX_ITEMS + 1) + CHUNK_MAX_BYTES);
 /** Room made on the growing side of a mutable chunk when it has none. */
 const MIN_SPARE_SLOTS = 4;
 
@@ -225,16 +227,24 @@ export class Chunk {
     if (items === null) return true;
     const count = this.tail - this.head;
     if (count === 0 || this.bytes > CHUNK_MAX_BYTES) return false;
-    const codes = new Array<number>(2 * (count + 1));
-    let offset = 0;
+    // Written into one scratch buffer and read back as one flat string: concatenating would
+    // leave a cons string (two more objects per chunk).
+    const scratch = PACK_SCRATCH;
+    const base = 2 * (count + 1);
+    let at = base;
     for (let i = 0; i <= count; i++) {
-      codes[2 * i] = offset & 0xff;
-      codes[2 * i + 1] = offset >> 8;
-      if (i < count) offset += (items[this.head + i] as string).length;
+      const offset = at - base;
+      scratch[2 * i] = offset & 0xff;
+      scratch[2 * i + 1] = offset >> 8;
+      if (i === count) break;
+      const item = items[this.head + i] as string;
+      const length = item.length;
+      if (length < 16) for (let j = 0; j < length; j++) scratch[at + j] = item.charCodeAt(j);
+      else scratch.latin1Write(item, at);
+      at += length;
     }
-    const head = String.fromCharCode.apply(null, codes);
-    this.packed = head + (this.head === 0 && this.tail === items.length ? items : items.slice(this.head, this.tail)).join('');
-    this.base = codes.length;
+    this.packed = scratch.latin1Slice(0, at);
+    this.base = base;
     this.items = null;
     this.head = 0;
     this.tail = count;

@@ -47,6 +47,8 @@ function runRandomOps(seed: number, steps: number, pushBias: number, trims: bool
         list.pushBack(v);
         model.push(v);
       }
+      // Commands settle after each batch of pushes (packs a one-chunk list).
+      if (random.int(3) === 0) list.settle();
     } else if (op < 55) {
       if (random.int(2) === 0) assert.equal(list.popFront(), model.shift(), where);
       else assert.equal(list.popBack(), model.pop(), where);
@@ -123,8 +125,20 @@ test('random operations on the chunked list match an array model', () => {
 test('random operations on a growing list (many chunks, packed interiors) match an array model', () => {
   for (let seed = 100; seed <= 104; seed++) {
     const maxSize = runRandomOps(seed, 20000, 50, false);
-    assert.ok(maxSize > 2000, `max size ${maxSize}`);
+    assert.ok(maxSize > 1000, `max size ${maxSize}`);
   }
+});
+
+test('a small list settles into one packed string', () => {
+  const list = ListValue.from(['a', 'bb', '', 'ccc']);
+  list.settle();
+  assert.ok(list.memoryUsageBytes() <= 256, `memory ${list.memoryUsageBytes()}`);
+  assert.equal(list.popFront(), 'a');
+  list.pushFront('z');
+  list.pushBack('y');
+  list.settle();
+  assert.deepEqual(list.toArray(), ['z', 'bb', '', 'ccc', 'y']);
+  list.checkInvariants();
 });
 
 test('a big list of small elements packs its interior chunks', () => {

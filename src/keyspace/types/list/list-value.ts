@@ -5,6 +5,10 @@ import { Ring } from './ring.js';
 /** Heap bytes of the list object and its ring, counted once per list (MEMORY USAGE). */
 const LIST_OVERHEAD_BYTES = 96;
 
+/** Where #locate found an index: chunk position in the ring, and offset inside it. */
+let foundChunk = 0;
+let foundOffset = 0;
+
 /** What LPOS looks for. */
 export interface PositionQuery {
   /** Scan from the tail (a negative RANK). */
@@ -25,12 +29,13 @@ export interface PositionQuery {
  * Indexes given to methods are already normalized: 0 ≤ index < size unless said otherwise.
  */
 export class ListValue implements ContainerValue {
-  readonly type = 'list' as const;
   #chunks = new Ring<Chunk>();
   #size = 0;
-  /** Where #locate found an index: chunk position in the ring, and offset inside it. */
-  #foundChunk = 0;
-  #foundOffset = 0;
+
+  // A prototype getter, not a field: one pointer less in each of millions of small lists.
+  get type(): 'list' {
+    return 'list';
+  }
 
   static from(values: readonly string[]): ListValue {
     const list = new ListValue();
@@ -40,6 +45,17 @@ export class ListValue implements ContainerValue {
 
   get size(): number {
     return this.#size;
+  }
+
+  /**
+   * Packs a list that fits in one chunk (call after a batch of edits: pushes unpack it). Small
+   * lists then cost one string for all their elements, like Redis's single-listpack quicklist;
+   * big lists are untouched (their interior chunks are packed as they go).
+   */
+  settle(): void {
+    if (this.#chunks.length !== 1) return;
+    const chunk = this.#chunks.get(0);
+    if (!chunk.isPacked && chunk.count <= CHUNK_MAX_ITEMS) chunk.pack();
   }
 
   /** Redis 7.0 stores every list as a quicklist (listpack-encoded lists came in 7.2). */
@@ -103,24 +119,30 @@ export class ListValue implements ContainerValue {
 
   at(index: number): string {
     this.#locate(index);
-    return this.#chunks.get(this.#foundChunk).get(this.#foundOffset);
+    return this.#chunks.get(foundChunk).get(foundOffset);
   }
 
   set(index: number, value: string): void {
     this.#locate(index);
-    const chunk = this.#chunks.get(this.#foundChunk);
-    chunk.set(this.#foundOffset, value);
-    this.#repackIfInterior(this.#foundChunk);
+    const chunk = this.#chunks.get(foundChunk);
+    chunk.set(foundOffset, value);
+    this.#repackIfInterior(foundChunk);
+    this.settle();
   }
 
   /** Inserts so that value ends up at index (0 ≤ index ≤ size). */
   insertAt(index: number, value: string): void {
+    this.#insert(index, value);
+    this.settle();
+  }
+
+  #insert(index: number, value: string): void {
     if (index === 0) return this.pushFront(value);
     if (index === this.#size) return this.pushBack(value);
     this.#locate(index);
-    const at = this.#foundChunk;
+    const at = foundChunk;
     const chunk = this.#chunks.get(at);
-    chunk.insert(this.#foundOffset, value);
+    chunk.insert(foundOffset, value);
     this.#size++;
     if (chunk.count > CHUNK_MAX_ITEMS) {
       this.#chunks.insertAt(at + 1, chunk.splitHalf());
@@ -158,6 +180,7 @@ export class ListValue implements ContainerValue {
     if (removed > 0) {
       this.#size -= removed;
       this.#compact();
+      this.settle();
     }
     return removed;
   }
@@ -166,6 +189,7 @@ export class ListValue implements ContainerValue {
   trim(start: number, stop: number): void {
     this.#dropFront(start);
     this.#dropBack(this.#size - 1 - (stop - start));
+    this.settle();
   }
 
   /** Removes every element. */
@@ -177,8 +201,8 @@ export class ListValue implements ContainerValue {
   /** Calls visit for elements start..stop in order (0 ≤ start ≤ stop < size). */
   forRange(start: number, stop: number, visit: (value: string) => void): void {
     this.#locate(start);
-    let c = this.#foundChunk;
-    let i = this.#foundOffset;
+    let c = foundChunk;
+    let i = foundOffset;
     let left = stop - start + 1;
     while (left > 0) {
       const chunk = this.#chunks.get(c);
@@ -240,7 +264,7 @@ export class ListValue implements ContainerValue {
     if (total !== this.#size) throw new Error(`size ${this.#size} != ${total}`);
   }
 
-  /** Sets #foundChunk/#foundOffset for 0 ≤ index < size, walking from the nearer end. */
+  /** Sets foundChunk/foundOffset for 0 ≤ index < size, walking from the nearer end. */
   #locate(index: number): void {
     const chunks = this.#chunks;
     if (index < this.#size >> 1) {
@@ -250,8 +274,8 @@ export class ListValue implements ContainerValue {
         index -= chunk.count;
         chunk = chunks.get(++c);
       }
-      this.#foundChunk = c;
-      this.#foundOffset = index;
+      foundChunk = c;
+      foundOffset = index;
       return;
     }
     let fromEnd = this.#size - 1 - index;
@@ -261,8 +285,8 @@ export class ListValue implements ContainerValue {
       fromEnd -= chunk.count;
       chunk = chunks.get(--c);
     }
-    this.#foundChunk = c;
-    this.#foundOffset = chunk.count - 1 - fromEnd;
+    foundChunk = c;
+    foundOffset = chunk.count - 1 - fromEnd;
   }
 
   #dropFront(n: number): void {
