@@ -1,10 +1,11 @@
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import type { CommandDefinition } from './context.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { serverCommands } from './server-commands.js';
 import { stringCommands } from './strings.js';
 
 /** Every command group Tessera serves; the table checks each has a Redis 7.0 spec. */
-export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...keyCommands, ...listCommands, ...serverCommands, ...configCommands];
+export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...keyCommands, ...listCommands, ...serverCommands, ...configCommands, ...hyperloglogCommands];
