@@ -6,6 +6,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { serverCommands } from './server-commands.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 
 /** Every command group Tessera serves; the table checks each has a Redis 7.0 spec. */
-export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...keyCommands, ...listCommands, ...serverCommands, ...configCommands, ...hyperloglogCommands];
+export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...transactionCommands, ...keyCommands, ...listCommands, ...serverCommands, ...configCommands, ...hyperloglogCommands];
