@@ -4,7 +4,6 @@ import { performance } from 'node:perf_hooks';
 import { encodeCommand } from '../../src/resp/reply-parser.js';
 import { RawClient, replyToPlain } from '../support/raw-client.js';
 import { startTessera, type InProcessNode } from '../support/tessera.js';
-import { whenBlocked } from '../support/blocked-clients.js';
 
 /**
  * BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP with several clients. A test waits for "client N is
@@ -22,6 +21,19 @@ async function connect(t: TestContext, node: InProcessNode): Promise<RawClient> 
   const client = await RawClient.connect(node.port, '127.0.0.1', { nullMarkers: true });
   t.after(() => client.close());
   return client;
+}
+
+/** Resolves when the server parks the next client (an event, not a poll of INFO). */
+function whenBlocked(node: InProcessNode): Promise<void> {
+  const server = node.server;
+  const original = server.parkClient;
+  return new Promise((resolve) => {
+    server.parkClient = (...args: Parameters<typeof original>) => {
+      server.parkClient = original;
+      original.apply(server, args);
+      resolve();
+    };
+  });
 }
 
 /** Sends a command that will block, and resolves once the server has parked the client. */
@@ -179,4 +191,34 @@ test('a key that becomes another type does not serve a blocked BLPOP; a later li
   await writer.call('DEL', 'k');
   await writer.call('RPUSH', 'k', 'q');
   assert.deepEqual(await plain(waiter), bulkArray('k', 'q'));
+});
+
+test('inside MULTI blocking commands reply at once as on timeout (BLMOVE/BRPOPLPUSH: null bulk)', async (t) => {
+  const node = await startNode(t);
+  const client = await connect(t, node);
+  await client.call('MULTI');
+  for (const command of [
+    ['BLPOP', 'none', '0'],
+    ['BRPOP', 'none', '0'],
+    ['BLMOVE', 'none', 'd', 'LEFT', 'LEFT', '0'],
+    ['BRPOPLPUSH', 'none', 'd', '0'],
+    ['BLMPOP', '0', '1', 'none', 'LEFT'],
+  ]) {
+    assert.deepEqual(replyToPlain(await client.call(...command)), { simple: 'QUEUED' });
+  }
+  assert.deepEqual(replyToPlain(await client.call('EXEC'), { keepNullMarker: true }), {
+    array: [{ null: '*' }, { null: '*' }, { null: '$' }, { null: '$' }, { null: '*' }],
+  });
+});
+
+test('a push inside MULTI serves the waiting client after EXEC', async (t) => {
+  const node = await startNode(t);
+  const [waiter, writer] = [await connect(t, node), await connect(t, node)];
+  await sendBlocking(node, waiter, 'BLPOP', 'k', '0');
+  await writer.call('MULTI');
+  await writer.call('RPUSH', 'k', 'a');
+  await writer.call('LLEN', 'k');
+  assert.deepEqual(replyToPlain(await writer.call('EXEC')), { array: [{ integer: '1' }, { integer: '1' }] });
+  assert.deepEqual(await plain(waiter), bulkArray('k', 'a'));
+  assert.deepEqual(replyToPlain(await writer.call('EXISTS', 'k')), { integer: '0' });
 });

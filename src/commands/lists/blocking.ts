@@ -1,6 +1,7 @@
 import type { ReplyWriter } from '../../resp/reply-writer.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { blockTimeoutAtMsFromSeconds } from '../parse.js';
+import { ListValue } from '../../keyspace/types/list/list-value.js';
 import { type End, deleteIfEmpty, parseEnd, popEnd, writeList } from './list-access.js';
 import { moveElement, mpopFirst, parseMpop } from './move.js';
 
@@ -13,6 +14,27 @@ import { moveElement, mpopFirst, parseMpop } from './move.js';
  * at once as on timeout.
  */
 
+/**
+ * The argv arrays handed to ctx.block as argvOnWake: the registry runs a woken command with
+ * exactly that array, so seeing it again tells a wake-up retry from a first call. On a retry,
+ * Redis only serves from keys that hold lists (handleClientsBlockedOnKeys): a key that became
+ * another type (SET over it) leaves the client blocked instead of answering WRONGTYPE.
+ */
+const wakeArgvs = new WeakSet<string[]>();
+
+function park(ctx: CommandContext, argv: string[], keys: string[], timeoutAtMs: number): void {
+  const argvOnWake = wakeArgvs.has(argv) ? argv : [...argv];
+  wakeArgvs.add(argvOnWake);
+  ctx.block({ keys, timeoutAtMs, onTimeout: nullArrayReply, argvOnWake });
+}
+
+/** The list at key, or undefined when missing, or (on a wake-up retry only) of another type. */
+function sourceList(ctx: CommandContext, argv: string[], key: string): ListValue | undefined {
+  if (!wakeArgvs.has(argv)) return writeList(ctx, key);
+  const value = ctx.db.lookup(key);
+  return value instanceof ListValue ? value : undefined;
+}
+
 // Redis replies a null array on timeout for every list blocking command (blocked.c:
 // replyToBlockedClientTimedOut), BLMOVE and BRPOPLPUSH included.
 const nullArrayReply = (reply: ReplyWriter): void => reply.nullArray();
@@ -21,7 +43,7 @@ function blockingPop(ctx: CommandContext, argv: string[], end: End): void {
   const timeoutAtMs = blockTimeoutAtMsFromSeconds(argv[argv.length - 1] as string, ctx.nowMs);
   const keys = argv.slice(1, -1);
   for (const key of keys) {
-    const list = writeList(ctx, key);
+    const list = sourceList(ctx, argv, key);
     if (list === undefined) continue;
     const value = popEnd(list, end);
     ctx.reply.array(2);
@@ -33,19 +55,19 @@ function blockingPop(ctx: CommandContext, argv: string[], end: End): void {
     return;
   }
   if (!ctx.mayBlock) ctx.reply.nullArray();
-  else ctx.block({ keys, timeoutAtMs, onTimeout: nullArrayReply });
+  else park(ctx, argv, keys, timeoutAtMs);
 }
 
 function blockingMove(ctx: CommandContext, argv: string[], from: End, to: End, timeoutText: string, propagated: string[]): void {
   const timeoutAtMs = blockTimeoutAtMsFromSeconds(timeoutText, ctx.nowMs);
   const source = argv[1] as string;
-  if (moveElement(ctx, source, argv[2] as string, from, to)) {
+  if (sourceList(ctx, argv, source) !== undefined && moveElement(ctx, source, argv[2] as string, from, to)) {
     ctx.propagateAs(propagated);
     return;
   }
   // Redis's blmoveGenericCommand answers a plain null (not a null array) when it may not block.
   if (!ctx.mayBlock) ctx.reply.null();
-  else ctx.block({ keys: [source], timeoutAtMs, onTimeout: nullArrayReply });
+  else park(ctx, argv, [source], timeoutAtMs);
 }
 
 function blmove(ctx: CommandContext, argv: string[]): void {
@@ -63,9 +85,10 @@ function blmpop(ctx: CommandContext, argv: string[]): void {
   // Redis parses numkeys, the keys, LEFT|RIGHT and COUNT before the timeout.
   const request = parseMpop(argv, 2);
   const timeoutAtMs = blockTimeoutAtMsFromSeconds(argv[1] as string, ctx.nowMs);
+  if (wakeArgvs.has(argv)) request.keys = request.keys.filter((key) => sourceList(ctx, argv, key) !== undefined);
   if (mpopFirst(ctx, request)) return;
   if (!ctx.mayBlock) ctx.reply.nullArray();
-  else ctx.block({ keys: request.keys, timeoutAtMs, onTimeout: nullArrayReply });
+  else park(ctx, argv, parseMpop(argv, 2).keys, timeoutAtMs);
 }
 
 export const blockingCommands: readonly CommandDefinition[] = [
