@@ -1,17 +1,19 @@
+import { ListValue } from '../../keyspace/types/list/list-value.js';
 import type { ReplyWriter } from '../../resp/reply-writer.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { blockTimeoutAtMsFromSeconds } from '../parse.js';
-import { ListValue } from '../../keyspace/types/list/list-value.js';
 import { type End, deleteIfEmpty, parseEnd, popEnd, writeList } from './list-access.js';
 import { moveElement, mpopFirst, parseMpop } from './move.js';
 
 /**
  * BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP. Each first tries its non-blocking form; when every key
  * is empty it parks the client with ctx.block, and the server runs the handler again when one
- * of the keys is written (so a client blocked on several keys is served from the first one that
- * has data, in its key order). Served commands propagate as their non-blocking forms (BLPOP →
- * LPOP, BLMOVE → LMOVE), like Redis. Inside MULTI or a script (ctx.mayBlock false) they reply
- * at once as on timeout.
+ * of the keys is written, so a client blocked on several keys is served from the first one that
+ * has data, in its key order. (Redis serves from the key that became ready first: the two differ
+ * only when one transaction or script fills several of a client's keys.) Served commands
+ * propagate as their non-blocking forms (BLPOP → LPOP, BLMOVE → LMOVE), like Redis. Inside
+ * MULTI or a script (ctx.mayBlock false) they reply at once as on timeout. On a retry the
+ * timeout is parsed again but unused: the registry keeps the first deadline.
  */
 
 /**

@@ -1,4 +1,4 @@
-import { ReplyError, Errors } from '../../lib/errors.js';
+import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { isOption, parseSafeInt } from '../parse.js';
 import { type End, deleteIfEmpty, parseEnd, popEnd, pushEnd, writeList, writeListOrCreate } from './list-access.js';
