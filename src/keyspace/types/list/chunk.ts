@@ -226,7 +226,8 @@ export class Chunk {
     const items = this.items;
     if (items === null) return true;
     const count = this.tail - this.head;
-    if (count === 0 || this.bytes > CHUNK_MAX_BYTES) return false;
+    // The scratch buffer and the 2-byte offsets are sized for these bounds.
+    if (count === 0 || count > CHUNK_MAX_ITEMS || this.bytes > CHUNK_MAX_BYTES) return false;
     // Written into one scratch buffer and read back as one flat string: concatenating would
     // leave a cons string (two more objects per chunk).
     const scratch = PACK_SCRATCH;
