@@ -4,10 +4,22 @@ import { connectionCommands } from './connection.js';
 import type { CommandDefinition } from './context.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 
 /** Every command group Tessera serves; the table checks each has a Redis 7.0 spec. */
-export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...transactionCommands, ...keyCommands, ...serverCommands, ...configCommands, ...hyperloglogCommands, ...hashCommands, ...setCommands];
+export const allCommands: readonly CommandDefinition[] = [
+  ...connectionCommands,
+  ...stringCommands,
+  ...transactionCommands,
+  ...keyCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...hyperloglogCommands,
+  ...serverCommands,
+  ...configCommands,
+];
