@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { decodeMessage, encodeMessage } from './codec.js';
-import { GOSSIP, GOSSIP_ENTRY_BYTES, HEADER_BYTES, MessageType, NodeFlag, type MessageTypeName } from './constants.js';
+import { ClusterState, GOSSIP, GOSSIP_ENTRY_BYTES, HEADER_BYTES, MessageType, NodeFlag, type MessageTypeName } from './constants.js';
 import type { ClusterMessage } from './message.js';
 import { formatNodeFlags } from '../node-flags.js';
 import { formatSlotRanges } from '../nodes-conf.js';
@@ -42,11 +42,14 @@ interface Truth {
   /** `key: value` lines; a value `a -> b` (changed between snapshots) gives both. */
   readonly values: Map<string, string[]>;
   readonly idsInFrame: IdInFrame[];
+  /** `note:` lines: the fixture's own remarks on values that moved between snapshots. */
+  readonly notes: string[];
 }
 
 function readTruth(name: string): Truth {
   const values = new Map<string, string[]>();
   const idsInFrame: IdInFrame[] = [];
+  const notes: string[] = [];
   for (const line of readFileSync(new URL(`${name}.txt`, TESTDATA), 'latin1').split('\n')) {
     const id = /^ {2}(\d+): ([0-9a-f]{40}) (\S+) \([^)]*\) (.*)$/.exec(line);
     if (id !== null) {
@@ -56,10 +59,11 @@ function readTruth(name: string): Truth {
     }
     const pair = /^([A-Za-z_.]+): (.*)$/.exec(line);
     if (pair === null) continue;
+    if (pair[1] === 'note') notes.push(pair[2]!);
     const value = pair[2]!.split(/ {3}\(/)[0]!;
     values.set(pair[1]!, value.includes(' -> ') ? value.split(' -> ').map((part) => part.trim()) : [value.trim()]);
   }
-  return { values, idsInFrame };
+  return { values, idsInFrame, notes };
 }
 
 function one(truth: Truth, key: string): string {
@@ -79,6 +83,12 @@ function parseView(view: string): { flags: string; address: string; configEpoch:
   const match = /^(\S+) (?:connected|disconnected) (\S+) configEpoch (\d+) slots (.*)$/.exec(view);
   assert.ok(match !== null, `view ${view}`);
   return { flags: match[1]!, address: match[2]!, configEpoch: Number(match[3]), slots: match[4]! };
+}
+
+/** The value lies between the before and after snapshots (numeric values only). */
+function within(values: string[], value: number): boolean {
+  const numbers = values.filter((text) => /^\d+$/.test(text)).map(Number);
+  return numbers.length > 0 && Math.min(...numbers) <= value && value <= Math.max(...numbers);
 }
 
 function slotsText(bitmap: Uint8Array): string {
@@ -135,6 +145,12 @@ for (const name of names) {
     assert.ok(anyOf(truth, 'sender.cport').includes(String(header.cport)));
     assert.ok(anyOf(truth, 'sender.flags').includes(formatNodeFlags(header.nodeFlags)), formatNodeFlags(header.nodeFlags));
     assert.ok(anyOf(truth, 'sender.master_id').includes(header.masterId ?? '-'));
+    assert.ok(within(anyOf(truth, 'sender.currentEpoch'), header.currentEpoch), 'currentEpoch');
+    const epochKey = (header.nodeFlags & NodeFlag.slave) !== 0 ? 'sender.master_configEpoch' : 'sender.configEpoch';
+    if (!truth.notes.some((note) => note.startsWith('raw.configEpoch'))) {
+      assert.ok(within(anyOf(truth, epochKey), header.configEpoch), 'configEpoch');
+    }
+    assert.ok(anyOf(truth, 'sender.cluster_state').includes(header.clusterState === ClusterState.ok ? 'ok' : 'fail'));
     if ((header.nodeFlags & NodeFlag.master) !== 0) {
       assert.ok(anyOf(truth, 'sender.slots').includes(slotsText(header.slotBitmap)), slotsText(header.slotBitmap));
     } else {

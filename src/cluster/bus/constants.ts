@@ -7,6 +7,7 @@
  * that the fields are contiguous and that every offset equals the one Redis pins with
  * static_assert, so a slip here fails a test instead of corrupting a frame.
  */
+import { assert } from '../../lib/assert.js';
 import { SLOT_BITMAP_BYTES } from '../slot-bitmap.js';
 
 export const SIGNATURE = 'RCmb';
@@ -160,3 +161,13 @@ export const ClusterState = {
   ok: 0,
   fail: 1,
 } as const;
+
+/** Checked at load, like Redis's static_asserts: a wrong size here would corrupt every frame. */
+function end(fields: Record<string, FieldLayout>): number {
+  return Math.max(...Object.values(fields).map((field) => field.offset + field.size));
+}
+assert(end(HEADER) === HEADER_BYTES && HEADER.mflags.offset === 2253, 'clusterMsg header layout');
+assert(end(GOSSIP) === GOSSIP_ENTRY_BYTES, 'clusterMsgDataGossip layout');
+assert(end(PING_EXT) === PING_EXT_HEADER_BYTES, 'clusterMsgPingExt layout');
+assert(end(FAIL_BODY) === FAIL_BODY_BYTES && end(UPDATE_BODY) === UPDATE_BODY_BYTES, 'FAIL / UPDATE body layout');
+assert(end(PUBLISH_BODY) === PUBLISH_BODY_FIXED_BYTES && end(MODULE_BODY) === MODULE_BODY_FIXED_BYTES, 'PUBLISH / MODULE body layout');
