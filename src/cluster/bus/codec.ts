@@ -239,9 +239,9 @@ function decodeExtension(frame: Buffer, at: number, length: number): PingExtensi
 
 /** A NUL-terminated string in a fixed-size field; a field without a NUL is refused. */
 function readCString(frame: Buffer, at: number, size: number, field: string): string {
-  const nul = frame.indexOf(0, at);
-  if (nul === -1 || nul >= at + size) fail('unterminated-string', `${field} has no NUL within its ${size} bytes`);
-  return frame.toString('latin1', at, nul);
+  const length = frame.subarray(at, at + size).indexOf(0);
+  if (length === -1) fail('unterminated-string', `${field} has no NUL within its ${size} bytes`);
+  return frame.toString('latin1', at, at + length);
 }
 
 function readU64(frame: Buffer, at: number, field: string): number {
