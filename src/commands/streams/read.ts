@@ -165,7 +165,8 @@ function readCommand(ctx: CommandContext, argv: string[], xreadgroup: boolean): 
   }
   let wakeArgv = argv;
   if (!waking) {
-    wakeArgv = [argv[0] as string, 'COUNT', String(args.count === 0 ? BLOCKED_DEFAULT_COUNT : args.count)];
+    // BLOCK stays so that a reader with nothing to be served blocks again (keeping its place).
+    wakeArgv = [argv[0] as string, 'BLOCK', String(args.blockMs), 'COUNT', String(args.count === 0 ? BLOCKED_DEFAULT_COUNT : args.count)];
     if (args.group !== null) wakeArgv.push('GROUP', args.group, args.consumer);
     if (args.noAck) wakeArgv.push('NOACK');
     wakeArgv.push('STREAMS', ...keys, ...ids.map((id, k) => (args.group !== null ? (argv[args.streamsAt + n + k] as string) : formatId(id))));
