@@ -7,10 +7,13 @@ import type { U64 } from './stream-id.js';
  * it is deleted. Deleted entries keep their slot (fields null), as Redis only flags them.
  */
 export class StreamNode {
-  readonly ms: U64[] = [];
-  readonly seq: U64[] = [];
-  /** Field/value pairs, flat, per entry; null once deleted. */
-  readonly fields: Array<string[] | null> = [];
+  ms: U64[] = [];
+  seq: U64[] = [];
+  /**
+   * Per entry: its field/value pairs (flat), or just the value when it has the master entry's
+   * single field (the common case, without an array per entry), or null once deleted.
+   */
+  #data: Array<string | string[] | null> = [];
   live = 0;
   deleted = 0;
   /** The master entry's field names (those of the first entry). */
@@ -72,8 +75,26 @@ export class StreamNode {
     this.#entryBytes += bytes;
     this.ms.push(ms);
     this.seq.push(seq);
-    this.fields.push(fields);
+    this.#data.push(sameFields && numFields === 1 ? shared(fields[1] as string) : fields);
     this.live++;
+  }
+
+  isLive(slot: number): boolean {
+    return this.#data[slot] !== null;
+  }
+
+  /** The entry's field/value pairs, or null when deleted. */
+  fieldsAt(slot: number): string[] | null {
+    const data = this.#data[slot];
+    if (data === null || data === undefined) return null;
+    return typeof data === 'string' ? [this.masterFields[0] as string, data] : data;
+  }
+
+  /** Drops the arrays' spare capacity once the node is full (V8 grows arrays by half). */
+  compact(): void {
+    this.ms = this.ms.slice();
+    this.seq = this.seq.slice();
+    this.#data = this.#data.slice();
   }
 
   #hasMasterFields(fields: readonly string[]): boolean {
@@ -85,21 +106,29 @@ export class StreamNode {
 
   /** Flags the entry at `index` deleted. */
   deleteAt(index: number): void {
-    this.fields[index] = null;
+    this.#data[index] = null;
     this.live--;
     this.deleted++;
   }
 
   /** Rough heap bytes (MEMORY USAGE). */
   memoryUsageBytes(): number {
-    let bytes = 64 + this.ms.length * 24;
-    for (const f of this.fields) {
-      if (f === null) continue;
-      bytes += 16 + f.length * 8;
-      for (const s of f) bytes += s.length > 1 ? 16 + s.length : 0;
+    let bytes = 96 + this.ms.length * 24;
+    for (const data of this.#data) {
+      if (data === null) continue;
+      if (typeof data === 'string') bytes += data.length > 1 ? 16 + data.length : 0;
+      else {
+        bytes += 48 + data.length * 8;
+        for (const text of data) bytes += text.length > 1 ? 16 + text.length : 0;
+      }
     }
     return bytes;
   }
+}
+
+/** One-byte strings come from V8's single-character table: one shared copy each. */
+function shared(text: string): string {
+  return text.length === 1 ? String.fromCharCode(text.charCodeAt(0)) : text;
 }
 
 /** The signed difference a - b of two u64 parts, as Redis stores it in the listpack (int64). */

@@ -53,6 +53,7 @@ export class StreamValue implements ContainerValue {
       if (node.bytes + totalBytes >= maxBytes || (limits.maxEntries !== 0 && node.slots >= limits.maxEntries)) node = undefined;
     }
     if (node === undefined) {
+      this.nodes[this.nodes.length - 1]?.compact();
       node = new StreamNode(fields);
       this.nodes.push(node);
     }
@@ -100,7 +101,7 @@ export class StreamValue implements ContainerValue {
     if (n < 0) return null;
     const node = this.nodes[n] as StreamNode;
     const slot = StreamValue.#slotLowerBound(node, id.ms, id.seq);
-    if (slot >= node.slots || node.fields[slot] === null) return null;
+    if (slot >= node.slots || !node.isLive(slot)) return null;
     if (node.ms[slot] !== id.ms || node.seq[slot] !== id.seq) return null;
     return [n, slot];
   }
@@ -113,7 +114,7 @@ export class StreamValue implements ContainerValue {
   get(id: StreamId): readonly string[] | null {
     const at = this.#locate(id);
     if (at === null) return null;
-    return (this.nodes[at[0]] as StreamNode).fields[at[1]] ?? null;
+    return (this.nodes[at[0]] as StreamNode).fieldsAt(at[1]);
   }
 
   /** Flags an entry deleted (XDEL); false if absent. Updates first id and max deleted id. */
@@ -137,8 +138,8 @@ export class StreamValue implements ContainerValue {
       for (; n < nodes.length; n++, slot = 0) {
         const node = nodes[n] as StreamNode;
         for (; slot < node.slots; slot++) {
-          const fields = node.fields[slot];
-          if (fields === null || fields === undefined) continue;
+          const fields = node.fieldsAt(slot);
+          if (fields === null) continue;
           const ms = node.ms[slot] as U64;
           const seq = node.seq[slot] as U64;
           if (compareParts(ms, seq, end.ms, end.seq) > 0) return;
@@ -155,8 +156,8 @@ export class StreamValue implements ContainerValue {
         const node = nodes[n] as StreamNode;
         if (slot === -2) slot = node.slots - 1;
         for (; slot >= 0; slot--) {
-          const fields = node.fields[slot];
-          if (fields === null || fields === undefined) continue;
+          const fields = node.fieldsAt(slot);
+          if (fields === null) continue;
           const ms = node.ms[slot] as U64;
           const seq = node.seq[slot] as U64;
           if (compareParts(ms, seq, start.ms, start.seq) < 0) return;
@@ -215,7 +216,7 @@ export class StreamValue implements ContainerValue {
             ? this.length <= strategy.maxLength
             : compareParts(node.ms[slot] as U64, node.seq[slot] as U64, strategy.minId.ms, strategy.minId.seq) >= 0;
         if (stop) break;
-        if (node.fields[slot] !== null) {
+        if (node.isLive(slot)) {
           node.deleteAt(slot);
           this.length--;
           deleted++;
@@ -246,11 +247,11 @@ export class StreamValue implements ContainerValue {
   clone(): StreamValue {
     const copy = new StreamValue();
     for (const node of this.nodes) {
-      const n = new StreamNode(node.fields[0] ?? interleave(node.masterFields));
+      const n = new StreamNode(node.fieldsAt(0) ?? interleave(node.masterFields));
       // Rebuild with the same sizes: replay live and deleted slots.
       for (let slot = 0; slot < node.slots; slot++) {
-        const fields = node.fields[slot];
-        n.append(node.ms[slot] as U64, node.seq[slot] as U64, fields === null || fields === undefined ? interleave(node.masterFields) : fields.slice());
+        const fields = node.fieldsAt(slot);
+        n.append(node.ms[slot] as U64, node.seq[slot] as U64, fields === null ? interleave(node.masterFields) : fields.slice());
         if (fields === null) n.deleteAt(slot);
       }
       copy.nodes.push(n);
