@@ -7,8 +7,17 @@ import type { U64 } from './stream-id.js';
  * it is deleted. Deleted entries keep their slot (fields null), as Redis only flags them.
  */
 export class StreamNode {
-  ms: U64[] = [];
-  seq: U64[] = [];
+  /**
+   * Ids, compact: ms as an offset from the master id's ms and seq, both in 32 bits (8 bytes an
+   * entry, the usual case); a node whose ids do not fit moves to plain arrays ("wide").
+   */
+  #msOffset: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
+  #seq32: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
+  #wideMs: U64[] | null = null;
+  #wideSeq: U64[] | null = null;
+  #slots = 0;
+  #masterMs: U64 = 0;
+  #masterSeq: U64 = 0;
   /**
    * Per entry: its field/value pairs (flat), or just the value when it has the master entry's
    * single field (the common case, without an array per entry), or null once deleted.
@@ -33,15 +42,71 @@ export class StreamNode {
   }
 
   get masterMs(): U64 {
-    return this.ms[0] as U64;
+    return this.#masterMs;
   }
 
   get masterSeq(): U64 {
-    return this.seq[0] as U64;
+    return this.#masterSeq;
   }
 
   get slots(): number {
-    return this.ms.length;
+    return this.#slots;
+  }
+
+  msAt(slot: number): U64 {
+    const wide = this.#wideMs;
+    if (wide !== null) return wide[slot] as U64;
+    return (this.#masterMs as number) + (this.#msOffset[slot] as number);
+  }
+
+  seqAt(slot: number): U64 {
+    const wide = this.#wideSeq;
+    if (wide !== null) return wide[slot] as U64;
+    return this.#seq32[slot] as number;
+  }
+
+  #pushId(ms: U64, seq: U64): void {
+    const slot = this.#slots;
+    if (slot === 0) {
+      this.#masterMs = ms;
+      this.#masterSeq = seq;
+    }
+    if (this.#wideMs === null) {
+      const offset = typeof ms === 'number' && typeof this.#masterMs === 'number' ? ms - this.#masterMs : -1;
+      if (offset >= 0 && offset <= 0xffffffff && typeof seq === 'number' && seq <= 0xffffffff) {
+        if (slot === this.#msOffset.length) this.#resize(slot * 2);
+        this.#msOffset[slot] = offset;
+        this.#seq32[slot] = seq;
+        this.#slots++;
+        return;
+      }
+      this.#widen();
+    }
+    (this.#wideMs as U64[]).push(ms);
+    (this.#wideSeq as U64[]).push(seq);
+    this.#slots++;
+  }
+
+  #resize(capacity: number): void {
+    const ms = new Uint32Array(capacity);
+    ms.set(this.#msOffset.subarray(0, Math.min(capacity, this.#slots)));
+    const seq = new Uint32Array(capacity);
+    seq.set(this.#seq32.subarray(0, Math.min(capacity, this.#slots)));
+    this.#msOffset = ms;
+    this.#seq32 = seq;
+  }
+
+  #widen(): void {
+    const ms: U64[] = [];
+    const seq: U64[] = [];
+    for (let slot = 0; slot < this.#slots; slot++) {
+      ms.push(this.msAt(slot));
+      seq.push(this.seqAt(slot));
+    }
+    this.#wideMs = ms;
+    this.#wideSeq = seq;
+    this.#msOffset = EMPTY;
+    this.#seq32 = EMPTY;
   }
 
   /** The listpack's size in bytes as Redis would have it. */
@@ -61,7 +126,7 @@ export class StreamNode {
     const sameFields = this.#hasMasterFields(fields);
     const numFields = fields.length / 2;
     let bytes = 2; // flags
-    if (this.ms.length === 0) bytes += 4;
+    if (this.#slots === 0) bytes += 4;
     else bytes += listpackIntBytes(delta(ms, this.masterMs)) + listpackIntBytes(delta(seq, this.masterSeq));
     let lpCount = numFields + 3;
     if (sameFields) {
@@ -73,8 +138,7 @@ export class StreamNode {
     }
     bytes += listpackIntBytes(lpCount);
     this.#entryBytes += bytes;
-    this.ms.push(ms);
-    this.seq.push(seq);
+    this.#pushId(ms, seq);
     this.#data.push(sameFields && numFields === 1 ? shared(fields[1] as string) : fields);
     this.live++;
   }
@@ -92,8 +156,7 @@ export class StreamNode {
 
   /** Drops the arrays' spare capacity once the node is full (V8 grows arrays by half). */
   compact(): void {
-    this.ms = this.ms.slice();
-    this.seq = this.seq.slice();
+    if (this.#wideMs === null && this.#msOffset.length > this.#slots) this.#resize(this.#slots);
     this.#data = this.#data.slice();
   }
 
@@ -113,7 +176,7 @@ export class StreamNode {
 
   /** Rough heap bytes (MEMORY USAGE). */
   memoryUsageBytes(): number {
-    let bytes = 96 + this.ms.length * 24;
+    let bytes = 160 + this.#msOffset.length * 8 + this.#data.length * 8 + (this.#wideMs === null ? 0 : this.#slots * 16);
     for (const data of this.#data) {
       if (data === null) continue;
       if (typeof data === 'string') bytes += data.length > 1 ? 16 + data.length : 0;
@@ -125,6 +188,9 @@ export class StreamNode {
     return bytes;
   }
 }
+
+const INITIAL_CAPACITY = 8;
+const EMPTY = new Uint32Array(0);
 
 /** One-byte strings come from V8's single-character table: one shared copy each. */
 function shared(text: string): string {

@@ -89,7 +89,7 @@ export class StreamValue implements ContainerValue {
     let hi = node.slots;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareParts(node.ms[mid] as U64, node.seq[mid] as U64, ms, seq) < 0) lo = mid + 1;
+      if (compareParts(node.msAt(mid), node.seqAt(mid), ms, seq) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -102,7 +102,7 @@ export class StreamValue implements ContainerValue {
     const node = this.nodes[n] as StreamNode;
     const slot = StreamValue.#slotLowerBound(node, id.ms, id.seq);
     if (slot >= node.slots || !node.isLive(slot)) return null;
-    if (node.ms[slot] !== id.ms || node.seq[slot] !== id.seq) return null;
+    if (node.msAt(slot) !== id.ms || node.seqAt(slot) !== id.seq) return null;
     return [n, slot];
   }
 
@@ -140,8 +140,8 @@ export class StreamValue implements ContainerValue {
         for (; slot < node.slots; slot++) {
           const fields = node.fieldsAt(slot);
           if (fields === null) continue;
-          const ms = node.ms[slot] as U64;
-          const seq = node.seq[slot] as U64;
+          const ms = node.msAt(slot);
+          const seq = node.seqAt(slot);
           if (compareParts(ms, seq, end.ms, end.seq) > 0) return;
           if (!visit(ms, seq, fields)) return;
         }
@@ -151,15 +151,15 @@ export class StreamValue implements ContainerValue {
       if (n < 0) return;
       let slot = StreamValue.#slotLowerBound(nodes[n] as StreamNode, end.ms, end.seq);
       const first = nodes[n] as StreamNode;
-      if (slot < first.slots && compareParts(first.ms[slot] as U64, first.seq[slot] as U64, end.ms, end.seq) === 0) slot++;
+      if (slot < first.slots && compareParts(first.msAt(slot), first.seqAt(slot), end.ms, end.seq) === 0) slot++;
       for (slot--; n >= 0; n--) {
         const node = nodes[n] as StreamNode;
         if (slot === -2) slot = node.slots - 1;
         for (; slot >= 0; slot--) {
           const fields = node.fieldsAt(slot);
           if (fields === null) continue;
-          const ms = node.ms[slot] as U64;
-          const seq = node.seq[slot] as U64;
+          const ms = node.msAt(slot);
+          const seq = node.seqAt(slot);
           if (compareParts(ms, seq, start.ms, start.seq) < 0) return;
           if (!visit(ms, seq, fields)) return;
         }
@@ -201,7 +201,7 @@ export class StreamValue implements ContainerValue {
         removeNode = this.length - entries >= strategy.maxLength;
       } else {
         const last = node.slots - 1;
-        removeNode = compareParts(node.ms[last] as U64, node.seq[last] as U64, strategy.minId.ms, strategy.minId.seq) < 0;
+        removeNode = compareParts(node.msAt(last), node.seqAt(last), strategy.minId.ms, strategy.minId.seq) < 0;
       }
       if (removeNode) {
         this.nodes.shift();
@@ -214,7 +214,7 @@ export class StreamValue implements ContainerValue {
         const stop =
           strategy.kind === 'maxlen'
             ? this.length <= strategy.maxLength
-            : compareParts(node.ms[slot] as U64, node.seq[slot] as U64, strategy.minId.ms, strategy.minId.seq) >= 0;
+            : compareParts(node.msAt(slot), node.seqAt(slot), strategy.minId.ms, strategy.minId.seq) >= 0;
         if (stop) break;
         if (node.isLive(slot)) {
           node.deleteAt(slot);
@@ -251,7 +251,7 @@ export class StreamValue implements ContainerValue {
       // Rebuild with the same sizes: replay live and deleted slots.
       for (let slot = 0; slot < node.slots; slot++) {
         const fields = node.fieldsAt(slot);
-        n.append(node.ms[slot] as U64, node.seq[slot] as U64, fields === null ? interleave(node.masterFields) : fields.slice());
+        n.append(node.msAt(slot), node.seqAt(slot), fields === null ? interleave(node.masterFields) : fields.slice());
         if (fields === null) n.deleteAt(slot);
       }
       copy.nodes.push(n);
