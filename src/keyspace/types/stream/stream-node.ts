@@ -11,8 +11,8 @@ export class StreamNode {
    * Ids, compact: ms as an offset from the master id's ms and seq, both in 32 bits (8 bytes an
    * entry, the usual case); a node whose ids do not fit moves to plain arrays ("wide").
    */
-  #msOffset: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
-  #seq32: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
+  /** Pairs (ms offset, seq) per slot, interleaved: one typed array per node. */
+  #ids32: Uint32Array = new Uint32Array(INITIAL_CAPACITY * 2);
   #wideMs: U64[] | null = null;
   #wideSeq: U64[] | null = null;
   #slots = 0;
@@ -56,13 +56,13 @@ export class StreamNode {
   msAt(slot: number): U64 {
     const wide = this.#wideMs;
     if (wide !== null) return wide[slot] as U64;
-    return (this.#masterMs as number) + (this.#msOffset[slot] as number);
+    return (this.#masterMs as number) + (this.#ids32[slot * 2] as number);
   }
 
   seqAt(slot: number): U64 {
     const wide = this.#wideSeq;
     if (wide !== null) return wide[slot] as U64;
-    return this.#seq32[slot] as number;
+    return this.#ids32[slot * 2 + 1] as number;
   }
 
   #pushId(ms: U64, seq: U64): void {
@@ -74,9 +74,9 @@ export class StreamNode {
     if (this.#wideMs === null) {
       const offset = typeof ms === 'number' && typeof this.#masterMs === 'number' ? ms - this.#masterMs : -1;
       if (offset >= 0 && offset <= 0xffffffff && typeof seq === 'number' && seq <= 0xffffffff) {
-        if (slot === this.#msOffset.length) this.#resize(slot * 2);
-        this.#msOffset[slot] = offset;
-        this.#seq32[slot] = seq;
+        if (slot * 2 === this.#ids32.length) this.#resize(slot * 2);
+        this.#ids32[slot * 2] = offset;
+        this.#ids32[slot * 2 + 1] = seq;
         this.#slots++;
         return;
       }
@@ -87,13 +87,11 @@ export class StreamNode {
     this.#slots++;
   }
 
+  /** New capacity in slots. */
   #resize(capacity: number): void {
-    const ms = new Uint32Array(capacity);
-    ms.set(this.#msOffset.subarray(0, Math.min(capacity, this.#slots)));
-    const seq = new Uint32Array(capacity);
-    seq.set(this.#seq32.subarray(0, Math.min(capacity, this.#slots)));
-    this.#msOffset = ms;
-    this.#seq32 = seq;
+    const ids = new Uint32Array(capacity * 2);
+    ids.set(this.#ids32.subarray(0, Math.min(capacity, this.#slots) * 2));
+    this.#ids32 = ids;
   }
 
   #widen(): void {
@@ -105,8 +103,7 @@ export class StreamNode {
     }
     this.#wideMs = ms;
     this.#wideSeq = seq;
-    this.#msOffset = EMPTY;
-    this.#seq32 = EMPTY;
+    this.#ids32 = EMPTY;
   }
 
   /** The listpack's size in bytes as Redis would have it. */
@@ -156,7 +153,7 @@ export class StreamNode {
 
   /** Drops the arrays' spare capacity once the node is full (V8 grows arrays by half). */
   compact(): void {
-    if (this.#wideMs === null && this.#msOffset.length > this.#slots) this.#resize(this.#slots);
+    if (this.#wideMs === null && this.#ids32.length > this.#slots * 2) this.#resize(this.#slots);
     this.#data = this.#data.slice();
   }
 
@@ -176,7 +173,7 @@ export class StreamNode {
 
   /** Rough heap bytes (MEMORY USAGE). */
   memoryUsageBytes(): number {
-    let bytes = 160 + this.#msOffset.length * 8 + this.#data.length * 8 + (this.#wideMs === null ? 0 : this.#slots * 16);
+    let bytes = 160 + this.#ids32.length * 4 + this.#data.length * 8 + (this.#wideMs === null ? 0 : this.#slots * 16);
     for (const data of this.#data) {
       if (data === null) continue;
       if (typeof data === 'string') bytes += data.length > 1 ? 16 + data.length : 0;

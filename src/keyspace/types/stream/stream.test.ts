@@ -82,3 +82,19 @@ test('clone is deep: groups and entries are independent', () => {
   assert.equal(stream.length, 3);
   assert.equal(copy.length, 2);
 });
+
+test('ids that do not fit 32 bits move a node to plain arrays without changing them', () => {
+  const stream = new StreamValue();
+  const input: Array<[U64, U64]> = [
+    [1, 0],
+    [1, 4294967295],
+    [4294967297, 5],
+    [9007199254740991, 2 ** 40],
+    [9007199254740993n, 18446744073709551615n],
+  ];
+  for (const [ms, seq] of input) stream.append({ ms, seq }, ['f', 'v'], LIMITS);
+  assert.equal(stream.nodes.length, 1);
+  assert.deepEqual(ids(stream), input.map(([ms, seq]) => `${ms}-${seq}`));
+  assert.equal(stream.has({ ms: 4294967297, seq: 5 }), true);
+  assert.equal(stream.has({ ms: 9007199254740993n, seq: 18446744073709551615n }), true);
+});
