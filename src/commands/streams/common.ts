@@ -29,11 +29,13 @@ export function writeStream(ctx: CommandContext, key: string): StreamValue | und
   return asStream(lookupWrite(ctx, key));
 }
 
+/** Reused on every XADD (read right away, never kept): no allocation per command. */
+const limits = { maxBytes: 4096, maxEntries: 100 };
+
 export function nodeLimits(ctx: CommandContext): NodeLimits {
-  return {
-    maxBytes: ctx.server.config.number('stream-node-max-bytes'),
-    maxEntries: ctx.server.config.number('stream-node-max-entries'),
-  };
+  limits.maxBytes = ctx.server.config.number('stream-node-max-bytes');
+  limits.maxEntries = ctx.server.config.number('stream-node-max-entries');
+  return limits;
 }
 
 /** streamParseStrictIDOrReply. */

@@ -9,7 +9,7 @@ import { parseAddTrimArgs, type AddTrimArgs } from './trim-args.js';
 /** XADD XTRIM XDEL XLEN XRANGE XREVRANGE XSETID. */
 
 /** The id XADD gives the new entry (Redis's streamAppendItem id rules), or an error. */
-function newEntryId(stream: StreamValue, args: AddTrimArgs, nowMs: number): StreamId {
+function newEntryId(stream: StreamValue, args: Readonly<AddTrimArgs>, nowMs: number): StreamId {
   const last = stream.lastId;
   let id: StreamId;
   if (args.id !== null) {
@@ -75,7 +75,7 @@ function xadd(ctx: CommandContext, argv: string[]): void {
 }
 
 /** Approximate trims propagate as exact ones to where the stream ended (Redis does the same). */
-function rewriteTrim(argv: string[], stream: StreamValue, args: AddTrimArgs): void {
+function rewriteTrim(argv: string[], stream: StreamValue, args: Readonly<AddTrimArgs>): void {
   argv[args.trimValueIndex - 1] = '=';
   if (args.trim?.kind === 'maxlen') argv[args.trimValueIndex] = String(stream.length);
   else argv[args.trimValueIndex] = formatId(stream.edgeId(true) ?? MIN_ID);

@@ -20,8 +20,12 @@ export interface AddTrimArgs {
   seqGiven: boolean;
 }
 
+/** XADD key * ...: no options (the common case, without parsing or allocating). */
+const AUTO_ID_ARGS: Readonly<AddTrimArgs> = Object.freeze({ trim: null, approximate: false, limit: 0, trimValueIndex: 0, noMakeStream: false, idIndex: 2, id: null, seqGiven: true });
+
 /** Redis's streamParseAddOrTrimArgsOrReply. */
-export function parseAddTrimArgs(ctx: CommandContext, argv: readonly string[], xadd: boolean): AddTrimArgs {
+export function parseAddTrimArgs(ctx: CommandContext, argv: readonly string[], xadd: boolean): Readonly<AddTrimArgs> {
+  if (xadd && argv[2] === '*') return AUTO_ID_ARGS;
   const args: AddTrimArgs = { trim: null, approximate: false, limit: 0, trimValueIndex: 0, noMakeStream: false, idIndex: argv.length, id: null, seqGiven: true };
   let limitGiven = false;
   let i = 2;
