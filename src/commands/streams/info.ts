@@ -44,6 +44,8 @@ function writeLag(reply: ReplyWriter, stream: StreamValue, group: ConsumerGroup)
 }
 
 function infoStream(ctx: CommandContext, argv: string[]): void {
+  // Redis looks the key up before it reads the options.
+  const stream = existingStream(ctx, argv[2] as string);
   const options = argv.slice(3);
   let full = false;
   let count = 10;
@@ -57,7 +59,6 @@ function infoStream(ctx: CommandContext, argv: string[]): void {
       count = value < 0n ? 10 : value > 2147483647n ? 2147483647 : Number(value);
     }
   }
-  const stream = existingStream(ctx, argv[2] as string);
   const reply = ctx.reply;
   reply.map(full ? 9 : 10);
   reply.bulk('length');
