@@ -13,11 +13,15 @@ import { deliverHistory, deliverNew } from './delivery.js';
 /** XREAD_BLOCKED_DEFAULT_COUNT: a woken reader gets at most this many entries per stream. */
 const BLOCKED_DEFAULT_COUNT = 1000;
 
+/** A BLOCK value whose deadline overflowed int64 in Redis: it times out immediately. */
+const WRAPPED_TIMEOUT = -2;
+
 /** argv arrays built for waking a blocked reader: served as Redis serves a ready key. */
 const wakeArgvs = new WeakSet<string[]>();
 
 interface ReadArgs {
-  blockMs: number; // -1: no BLOCK
+  /** -1: no BLOCK; 0: forever; WRAPPED_TIMEOUT: a deadline Redis would wrap into the past. */
+  blockMs: number;
   count: number;
   noAck: boolean;
   group: string | null;
@@ -26,7 +30,7 @@ interface ReadArgs {
   streamCount: number;
 }
 
-function parseReadArgs(argv: readonly string[], xreadgroup: boolean): ReadArgs {
+function parseReadArgs(argv: readonly string[], xreadgroup: boolean, nowMs: number): ReadArgs {
   const args: ReadArgs = { blockMs: -1, count: 0, noAck: false, group: null, consumer: '', streamsAt: 0, streamCount: 0 };
   for (let i = 1; i < argv.length; i++) {
     const moreArgs = argv.length - i - 1;
@@ -35,7 +39,10 @@ function parseReadArgs(argv: readonly string[], xreadgroup: boolean): ReadArgs {
       i++;
       const ms = parseInt64(argv[i] as string, 'ERR timeout is not an integer or out of range');
       if (ms < 0n) throw new ReplyError(Errors.timeoutNegative);
-      args.blockMs = Number(ms);
+      // Redis 7.0 adds the clock without a range check: past int64 the deadline wraps into the
+      // past and the wait ends at once; past 2^53 ms (285,000 years) it is as good as forever.
+      if (ms > 9223372036854775807n - BigInt(nowMs)) args.blockMs = WRAPPED_TIMEOUT;
+      else args.blockMs = ms > BigInt(Number.MAX_SAFE_INTEGER) - BigInt(nowMs) ? 0 : Number(ms);
     } else if (isOption(opt, 'count') && moreArgs > 0) {
       i++;
       const count = parseInt64(argv[i] as string);
@@ -60,12 +67,11 @@ function parseReadArgs(argv: readonly string[], xreadgroup: boolean): ReadArgs {
   }
   if (args.streamsAt === 0) throw new ReplyError(Errors.syntax);
   if (xreadgroup && args.group === null) throw new ReplyError('ERR Missing GROUP option for XREADGROUP');
-  if (args.blockMs > 0 && args.blockMs > Number.MAX_SAFE_INTEGER / 2) throw new ReplyError('ERR timeout is out of range');
   return args;
 }
 
 function readCommand(ctx: CommandContext, argv: string[], xreadgroup: boolean): void {
-  const args = parseReadArgs(argv, xreadgroup);
+  const args = parseReadArgs(argv, xreadgroup, ctx.nowMs);
   const waking = wakeArgvs.has(argv);
   const n = args.streamCount;
   const keys = argv.slice(args.streamsAt, args.streamsAt + n);
@@ -165,8 +171,9 @@ function readCommand(ctx: CommandContext, argv: string[], xreadgroup: boolean): 
   }
   let wakeArgv = argv;
   if (!waking) {
-    // BLOCK stays so that a reader with nothing to be served blocks again (keeping its place).
-    wakeArgv = [argv[0] as string, 'BLOCK', String(args.blockMs), 'COUNT', String(args.count === 0 ? BLOCKED_DEFAULT_COUNT : args.count)];
+    // BLOCK stays so that a reader with nothing to be served blocks again: it keeps its place
+    // and its first deadline (the registry does not re-arm it), so the value does not matter.
+    wakeArgv = [argv[0] as string, 'BLOCK', '0', 'COUNT', String(args.count === 0 ? BLOCKED_DEFAULT_COUNT : args.count)];
     if (args.group !== null) wakeArgv.push('GROUP', args.group, args.consumer);
     if (args.noAck) wakeArgv.push('NOACK');
     wakeArgv.push('STREAMS', ...keys, ...ids.map((id, k) => (args.group !== null ? (argv[args.streamsAt + n + k] as string) : formatId(id))));
@@ -174,7 +181,7 @@ function readCommand(ctx: CommandContext, argv: string[], xreadgroup: boolean): 
   }
   ctx.block({
     keys,
-    timeoutAtMs: args.blockMs === 0 ? 0 : ctx.nowMs + args.blockMs,
+    timeoutAtMs: args.blockMs === 0 ? 0 : args.blockMs === WRAPPED_TIMEOUT ? ctx.nowMs : ctx.nowMs + args.blockMs,
     onTimeout: (reply) => reply.nullArray(),
     argvOnWake: wakeArgv,
   });
