@@ -111,3 +111,19 @@ test('XREAD BLOCK without COUNT is served at most 1000 entries per stream when w
   const reply = replyToPlain(await pending) as { array: Array<{ array: [unknown, { array: unknown[] }] }> };
   assert.equal(reply.array[0]?.array[1].array.length, 1);
 });
+
+test('a reader woken with nothing to read blocks again and keeps its first deadline', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const reader = await rawClient(t, node.port);
+  const writer = await rawClient(t, node.port);
+  await writer.call('XADD', 's', '1-0', 'a', '1');
+  const startedMs = Date.now();
+  const pending = reader.call('XREAD', 'BLOCK', '150', 'STREAMS', 's', '$');
+  await blockedClients(node, 1);
+  await writer.call('DEL', 's');
+  await blockedClients(node, 1);
+  assert.deepEqual(replyToPlain(await pending, { keepNullMarker: true }), { null: '*' });
+  const waitedMs = Date.now() - startedMs;
+  assert.ok(waitedMs >= 140 && waitedMs < 2000, `waited ${waitedMs} ms`);
+});

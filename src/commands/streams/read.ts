@@ -162,6 +162,9 @@ function readCommand(ctx: CommandContext, argv: string[], xreadgroup: boolean): 
       else deliverNew(reply, stream, nextId(group.lastId) ?? MIN_ID, args.count, group, consumer, args.noAck, ctx.nowMs);
       ctx.dirty();
     }
+    // Redis propagates XCLAIMs instead; until several commands can be propagated for one, at
+    // least never replay a BLOCK on a replica or from the AOF.
+    if (args.group !== null && args.blockMs !== -1) ctx.propagateAs(withoutBlock(argv));
     return;
   }
 
@@ -185,6 +188,19 @@ function readCommand(ctx: CommandContext, argv: string[], xreadgroup: boolean): 
     onTimeout: (reply) => reply.nullArray(),
     argvOnWake: wakeArgv,
   });
+}
+
+function withoutBlock(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (isOption(argv[i], 'streams')) return out.concat(argv.slice(i));
+    if (isOption(argv[i], 'block') && i + 1 < argv.length) i++;
+    else if (isOption(argv[i], 'group') && i + 2 < argv.length) {
+      out.push(...argv.slice(i, i + 3));
+      i += 2;
+    } else out.push(argv[i] as string);
+  }
+  return out;
 }
 
 export const readCommands: readonly CommandDefinition[] = [
