@@ -47,15 +47,14 @@ function xadd(ctx: CommandContext, argv: string[]): void {
   const target = stream ?? new StreamValue();
   if (isMaxId(target.lastId)) throw new ReplyError('ERR The stream has exhausted the last possible ID, unable to add more items');
   const id = newEntryId(target, args, ctx.nowMs);
-  const fields = argv.slice(fieldsAt);
   let totalBytes = 0;
-  for (const f of fields) totalBytes += f.length;
+  for (let i = fieldsAt; i < argv.length; i++) totalBytes += (argv[i] as string).length;
   if (totalBytes > STREAM_LISTPACK_MAX_BYTES) throw new ReplyError('ERR Elements are too large to be stored');
   if (stream === undefined) {
     stream = target;
     ctx.db.set(key, stream);
   }
-  stream.append(id, fields, nodeLimits(ctx));
+  stream.append(id, argv, nodeLimits(ctx), fieldsAt);
   const idText = formatId(id);
   ctx.reply.bulk(idText);
   ctx.dirty();

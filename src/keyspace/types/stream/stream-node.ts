@@ -31,10 +31,11 @@ export class StreamNode {
   /** Bytes of all entries as Redis encodes them (Redis only flags deletions: sizes stay). */
   #entryBytes = 0;
 
-  constructor(firstFields: readonly string[]) {
+  /** The first entry's fields are items[from...] (field, value, ...). */
+  constructor(items: readonly string[], from = 0) {
     const names: string[] = [];
-    for (let i = 0; i < firstFields.length; i += 2) {
-      const name = firstFields[i] as string;
+    for (let i = from; i < items.length; i += 2) {
+      const name = items[i] as string;
       names.push(name);
       this.#masterFieldBytes += listpackStringBytes(name);
     }
@@ -119,24 +120,25 @@ export class StreamNode {
     );
   }
 
-  append(ms: U64, seq: U64, fields: string[]): void {
-    const sameFields = this.#hasMasterFields(fields);
-    const numFields = fields.length / 2;
+  /** Appends an entry whose fields are items[from...] (field, value, ...; XADD's argv). */
+  append(ms: U64, seq: U64, items: readonly string[], from = 0): void {
+    const sameFields = this.#hasMasterFields(items, from);
+    const numFields = (items.length - from) / 2;
     let bytes = 2; // flags
     if (this.#slots === 0) bytes += 4;
     else bytes += listpackIntBytes(delta(ms, this.masterMs)) + listpackIntBytes(delta(seq, this.masterSeq));
     let lpCount = numFields + 3;
     if (sameFields) {
-      for (let i = 1; i < fields.length; i += 2) bytes += listpackStringBytes(fields[i] as string);
+      for (let i = from + 1; i < items.length; i += 2) bytes += listpackStringBytes(items[i] as string);
     } else {
       bytes += listpackIntBytes(numFields);
-      for (let i = 0; i < fields.length; i++) bytes += listpackStringBytes(fields[i] as string);
+      for (let i = from; i < items.length; i++) bytes += listpackStringBytes(items[i] as string);
       lpCount += numFields + 1;
     }
     bytes += listpackIntBytes(lpCount);
     this.#entryBytes += bytes;
     this.#pushId(ms, seq);
-    this.#data.push(sameFields && numFields === 1 ? shared(fields[1] as string) : fields);
+    this.#data.push(sameFields && numFields === 1 ? shared(items[from + 1] as string) : items.slice(from));
     this.live++;
   }
 
@@ -157,10 +159,10 @@ export class StreamNode {
     this.#data = this.#data.slice();
   }
 
-  #hasMasterFields(fields: readonly string[]): boolean {
+  #hasMasterFields(items: readonly string[], from: number): boolean {
     const names = this.masterFields;
-    if (fields.length !== names.length * 2) return false;
-    for (let i = 0; i < names.length; i++) if (fields[i * 2] !== names[i]) return false;
+    if (items.length - from !== names.length * 2) return false;
+    for (let i = 0; i < names.length; i++) if (items[from + i * 2] !== names[i]) return false;
     return true;
   }
 

@@ -43,21 +43,24 @@ export class StreamValue implements ContainerValue {
     return 'stream';
   }
 
-  /** Appends an entry (its id already checked to be greater than lastId). */
-  append(id: StreamId, fields: string[], limits: NodeLimits): void {
+  /**
+   * Appends an entry (its id already checked to be greater than lastId) whose fields are
+   * items[from...]: field, value, ... (XADD passes its argv, no copy).
+   */
+  append(id: StreamId, items: readonly string[], limits: NodeLimits, from = 0): void {
     let node = this.nodes[this.nodes.length - 1];
     if (node !== undefined) {
       let totalBytes = 0;
-      for (const f of fields) totalBytes += f.length;
+      for (let i = from; i < items.length; i++) totalBytes += (items[i] as string).length;
       const maxBytes = limits.maxBytes === 0 || limits.maxBytes > STREAM_LISTPACK_MAX_BYTES ? STREAM_LISTPACK_MAX_BYTES : limits.maxBytes;
       if (node.bytes + totalBytes >= maxBytes || (limits.maxEntries !== 0 && node.slots >= limits.maxEntries)) node = undefined;
     }
     if (node === undefined) {
       this.nodes[this.nodes.length - 1]?.compact();
-      node = new StreamNode(fields);
+      node = new StreamNode(items, from);
       this.nodes.push(node);
     }
-    node.append(id.ms, id.seq, fields);
+    node.append(id.ms, id.seq, items, from);
     this.length++;
     this.entriesAdded++;
     this.lastId = id;
