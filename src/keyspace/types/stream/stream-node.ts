@@ -12,7 +12,7 @@ export class StreamNode {
    * entry, the usual case); a node whose ids do not fit moves to plain arrays ("wide").
    */
   /** Pairs (ms offset, seq) per slot, interleaved: one typed array per node. */
-  #ids32: Uint32Array = new Uint32Array(INITIAL_CAPACITY * 2);
+  #ids32: Uint32Array;
   #wideMs: U64[] | null = null;
   #wideSeq: U64[] | null = null;
   #slots = 0;
@@ -31,8 +31,12 @@ export class StreamNode {
   /** Bytes of all entries as Redis encodes them (Redis only flags deletions: sizes stay). */
   #entryBytes = 0;
 
-  /** The first entry's fields are items[from...] (field, value, ...). */
-  constructor(items: readonly string[], from = 0) {
+  /**
+   * The first entry's fields are items[from...] (field, value, ...). `expectedSlots`: room to
+   * reserve (stream-node-max-entries), so a node fills without regrowing.
+   */
+  constructor(items: readonly string[], from = 0, expectedSlots = INITIAL_CAPACITY) {
+    this.#ids32 = new Uint32Array(Math.min(Math.max(expectedSlots, 1), MAX_RESERVED_SLOTS) * 2);
     const names: string[] = [];
     for (let i = from; i < items.length; i += 2) {
       const name = items[i] as string;
@@ -75,7 +79,7 @@ export class StreamNode {
     if (this.#wideMs === null) {
       const offset = typeof ms === 'number' && typeof this.#masterMs === 'number' ? ms - this.#masterMs : -1;
       if (offset >= 0 && offset <= 0xffffffff && typeof seq === 'number' && seq <= 0xffffffff) {
-        if (slot * 2 === this.#ids32.length) this.#resize(slot * 2);
+        if (slot * 2 === this.#ids32.length) this.#resize(Math.max(slot * 2, 1));
         this.#ids32[slot * 2] = offset;
         this.#ids32[slot * 2 + 1] = seq;
         this.#slots++;
@@ -189,6 +193,8 @@ export class StreamNode {
 }
 
 const INITIAL_CAPACITY = 8;
+/** Larger nodes (a big stream-node-max-entries) grow as they fill. */
+const MAX_RESERVED_SLOTS = 128;
 const EMPTY = new Uint32Array(0);
 
 /** One-byte strings come from V8's single-character table: one shared copy each. */

@@ -57,7 +57,7 @@ export class StreamValue implements ContainerValue {
     }
     if (node === undefined) {
       this.nodes[this.nodes.length - 1]?.compact();
-      node = new StreamNode(items, from);
+      node = new StreamNode(items, from, limits.maxEntries === 0 ? undefined : limits.maxEntries);
       this.nodes.push(node);
     }
     node.append(id.ms, id.seq, items, from);
