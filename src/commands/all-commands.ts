@@ -1,10 +1,12 @@
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import type { CommandDefinition } from './context.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { serverCommands } from './server-commands.js';
 import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 
 /** Every command group Tessera serves; the table checks each has a Redis 7.0 spec. */
-export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...keyCommands, ...serverCommands, ...configCommands, ...streamCommands];
+export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...transactionCommands, ...keyCommands, ...serverCommands, ...configCommands, ...hyperloglogCommands, ...streamCommands];
