@@ -7,6 +7,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './sets.js';
+import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
 
@@ -19,6 +20,7 @@ export const allCommands: readonly CommandDefinition[] = [
   ...listCommands,
   ...hashCommands,
   ...setCommands,
+  ...streamCommands,
   ...hyperloglogCommands,
   ...serverCommands,
   ...configCommands,
