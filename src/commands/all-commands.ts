@@ -5,6 +5,7 @@ import type { CommandDefinition } from './context.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-commands.js';
 import { setCommands } from './sets.js';
 import { streamCommands } from './streams.js';
@@ -22,6 +23,7 @@ export const allCommands: readonly CommandDefinition[] = [
   ...setCommands,
   ...streamCommands,
   ...hyperloglogCommands,
+  ...pubsubCommands,
   ...serverCommands,
   ...configCommands,
 ];

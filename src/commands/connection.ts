@@ -1,6 +1,7 @@
 import { Errors, ReplyError, cStringArg } from '../lib/errors.js';
 import type { CommandContext, CommandDefinition } from './context.js';
 import { isOption, parseInt32, parseInt64 } from './parse.js';
+import { isSubscribedResp2 } from './pubsub.js';
 
 /** Client names: printable ASCII without spaces (Redis's validateClientName). */
 export function validateClientName(name: string): void {
@@ -12,6 +13,12 @@ export function validateClientName(name: string): void {
 
 function ping(ctx: CommandContext, argv: string[]): void {
   if (argv.length > 2) throw new ReplyError(Errors.wrongArity('ping'));
+  if (isSubscribedResp2(ctx)) {
+    ctx.reply.array(2);
+    ctx.reply.bulk('pong');
+    ctx.reply.bulk(argv[1] ?? '');
+    return;
+  }
   if (argv.length === 1) ctx.reply.simple('PONG');
   else ctx.reply.bulk(argv[1] as string);
 }
@@ -113,6 +120,7 @@ function reset(ctx: CommandContext): void {
   const client = ctx.client;
   ctx.server.transactions.discard(client);
   ctx.server.transactions.unwatch(client);
+  ctx.server.pubsub.removeAll(client);
   client.dbIndex = 0;
   client.protocol = 2;
   ctx.reply.protocol = 2;

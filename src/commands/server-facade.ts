@@ -11,6 +11,7 @@ export interface ServerFacade {
   readonly commands: CommandRegistry;
   readonly clients: ClientsFacade;
   readonly transactions: TransactionsFacade;
+  readonly pubsub: PubSubFacade;
   /** 40 hex chars, new at each start (INFO run_id). */
   readonly runId: string;
   readonly startedAtMs: number;
@@ -153,4 +154,24 @@ export interface TransactionsFacade {
   /** WATCH keys in the client's database. */
   watch(client: ClientState, keys: readonly string[]): void;
   unwatch(client: ClientState): void;
+}
+
+export type SubscriptionKind = 'channel' | 'pattern' | 'shard';
+
+/** Pub/sub subscriptions and delivery (src/server/pubsub.ts). */
+export interface PubSubFacade {
+  add(client: ClientState, kind: SubscriptionKind, name: string): boolean;
+  remove(client: ClientState, kind: SubscriptionKind, name: string): boolean;
+  /** The client's subscriptions of one kind, in the order made. */
+  names(client: ClientState, kind: SubscriptionKind): string[];
+  /** The count subscription replies carry: channels + patterns, or shard channels. */
+  count(client: ClientState, kind: SubscriptionKind): number;
+  isSubscribed(client: ClientState): boolean;
+  removeAll(client: ClientState): void;
+  /** Delivers to subscribers and matching patterns; returns how many received it. */
+  publish(channel: string, message: string): number;
+  publishShard(channel: string, message: string): number;
+  activeChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[];
+  subscribersOf(kind: 'channel' | 'shard', channel: string): number;
+  readonly patternCount: number;
 }

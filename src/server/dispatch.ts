@@ -52,7 +52,12 @@ export interface DispatchHost {
   deferWakeups(defer: boolean): void;
   /** Forgets the client's WATCHed keys; true when one of them expired since it was watched. */
   endWatch(client: DispatchClient): boolean;
+  /** The client has pub/sub subscriptions (RESP2 subscriber mode restricts its commands). */
+  isSubscribed(client: DispatchClient): boolean;
 }
+
+/** What a RESP2 client in subscriber mode may run (Redis's processCommand). */
+const SUBSCRIBER_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'quit', 'reset']);
 
 /** A client's MULTI state: the queued commands, and whether queuing failed (EXECABORT). */
 export interface TransactionState {
@@ -170,6 +175,15 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
       return;
     }
     client.authenticated = true;
+  }
+  if (client.protocol === 2 && !SUBSCRIBER_MODE_COMMANDS.has(spec.fullName) && host.isSubscribed(client)) {
+    command.stats.rejectedCalls++;
+    reject(
+      host,
+      client,
+      `ERR Can't execute '${spec.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+    return;
   }
   if (client.transaction !== undefined) {
     if (spec.flags.has('no_multi')) {

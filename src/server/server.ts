@@ -4,7 +4,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/all-commands.js';
 import type { ClientState } from '../commands/client-state.js';
-import type { MemorySnapshot, ServerFacade, ShutdownOptions, TransactionsFacade } from '../commands/server-facade.js';
+import type { MemorySnapshot, PubSubFacade, ServerFacade, ShutdownOptions, TransactionsFacade } from '../commands/server-facade.js';
 import { CommandTable } from '../commands/table.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock } from '../lib/clock.js';
@@ -18,6 +18,8 @@ import type { BlockRequest } from '../commands/context.js';
 import type { Command } from '../commands/table.js';
 import { BlockingRegistry } from './blocking.js';
 import { WatchRegistry } from './watch.js';
+import { PubSubHub } from './pubsub.js';
+import { outputLimitFor, overOutputLimit } from './output-limits.js';
 import { call, dispatch, type DispatchClient, type DispatchHost } from './dispatch.js';
 import { renderInfo } from './info.js';
 import type { LogLevel, Logger } from './log.js';
@@ -88,6 +90,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.startedAtMs = this.clock.nowMs();
     this.clients = new ClientRegistry(() => this.clock.nowMs());
     this.clients.unblockHook = (session, how) => this.blocking.unblock(session, how);
+    this.#pubsubLimit = outputLimitFor(this.config.value('client-output-buffer-limit'), 'pubsub');
+    this.config.onChange('client-output-buffer-limit', (value) => (this.#pubsubLimit = outputLimitFor(value, 'pubsub')));
     this.keyspace = new Keyspace({
       databaseCount: Number(this.config.value('databases')),
       random: this.random,
@@ -314,6 +318,43 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     for (const [dbIndex, keys] of pending ?? []) this.blocking.keysWritten(dbIndex, keys);
   }
 
+  // ---- pub/sub ---------------------------------------------------------------------------
+
+  readonly #pendingFlush = new Set<Session>();
+  #flushScheduled = false;
+  /** client-output-buffer-limit's pubsub class; set from the config in the constructor. */
+  #pubsubLimit = outputLimitFor('', 'pubsub');
+
+  /** Receivers of messages are flushed once per event-loop turn, then their backlog checked. */
+  readonly pubsubHub = new PubSubHub<Session>((receiver) => {
+    this.#pendingFlush.add(receiver);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flushReceivers());
+  });
+
+  #flushReceivers(): void {
+    this.#flushScheduled = false;
+    const nowMs = this.clock.nowMs();
+    for (const session of this.#pendingFlush) {
+      session.flush();
+      const pendingBytes = session.socket.writableLength;
+      if (!session.closed && overOutputLimit(this.#pubsubLimit, pendingBytes, nowMs, session.outputLimitState)) {
+        this.logger.warning(
+          `Client id=${session.id} addr=${session.remoteAddress} closed for overcoming of output buffer limits (pubsub, ${pendingBytes} bytes pending).`,
+        );
+        session.close();
+      }
+    }
+    this.#pendingFlush.clear();
+  }
+
+  isSubscribed(client: DispatchClient): boolean {
+    return this.pubsubHub.subscriberCount > 0 && this.pubsubHub.isSubscribed(client as Session);
+  }
+
+  readonly pubsub: PubSubFacade = pubSubFacade(this.pubsubHub);
+
   // ---- transactions (MULTI/EXEC run in dispatch; this is their state) --------------------
 
   readonly watches = new WatchRegistry<Session>();
@@ -385,6 +426,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   onSessionClosed(session: Session): void {
     this.blocking.remove(session);
     this.watches.unwatchAll(session);
+    this.pubsubHub.removeClient(session);
+    this.#pendingFlush.delete(session);
     this.clients.remove(session);
     this.#monitors.delete(session);
   }
@@ -497,3 +540,22 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
 const PROTECTED_MODE_MESSAGE =
   "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+
+/** The handlers' view of the pub/sub hub (clients are Sessions). */
+function pubSubFacade(hub: PubSubHub<Session>): PubSubFacade {
+  return {
+    add: (client, kind, name) => hub.add(client as Session, kind, name),
+    remove: (client, kind, name) => hub.remove(client as Session, kind, name),
+    names: (client, kind) => hub.names(client as Session, kind),
+    count: (client, kind) => hub.countFor(client as Session, kind),
+    isSubscribed: (client) => hub.isSubscribed(client as Session),
+    removeAll: (client) => hub.removeClient(client as Session),
+    publish: (channel, message) => hub.publish(channel, message),
+    publishShard: (channel, message) => hub.publishShard(channel, message),
+    activeChannels: (kind, pattern) => hub.activeChannels(kind, pattern),
+    subscribersOf: (kind, channel) => hub.subscribersOf(kind, channel),
+    get patternCount() {
+      return hub.patternCount;
+    },
+  };
+}

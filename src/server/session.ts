@@ -42,6 +42,8 @@ export class Session implements DispatchClient {
   lastCommand = 'NULL';
   monitor = false;
   blocked = false;
+  /** When this client's output first went over the soft limit (0: it is not over). */
+  readonly outputLimitState = { overSoftSinceMs: 0 };
   transaction: TransactionState | undefined = undefined;
   watchDirty = false;
   dispatchContext: Context | undefined = undefined;
