@@ -121,6 +121,8 @@ export interface ClientsFacade {
   /** CLIENT PAUSE: 'write' pauses only write commands. */
   pause(untilMs: number, mode: 'all' | 'write'): void;
   unpause(): void;
+  /** CLIENT UNBLOCK: ends a blocked client's wait; false when it was not blocked. */
+  unblock(id: number, how: 'timeout' | 'error'): boolean;
   /** True once the client ran MONITOR. */
   isMonitor(client: ClientState): boolean;
 }

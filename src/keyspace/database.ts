@@ -1,6 +1,7 @@
+import { ReplyError } from '../lib/errors.js';
 import { SLOT_COUNT, keyHashSlot } from '../lib/hash-slot.js';
 import type { Random } from '../lib/random.js';
-import { SlotDict } from './slot-dict.js';
+import { KeyTable } from './key-table.js';
 import type { StoredValue } from './stored-value.js';
 
 /** What a database needs from its owner: the command's time and an access-clock stamp. */
@@ -15,22 +16,28 @@ export interface DatabaseHost {
 
 /** How many keys with a TTL one active-expire step samples before checking its time budget. */
 const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
+/** SCAN cursors (live iterators) kept per database; the least recently used is dropped beyond. */
+const MAX_OPEN_SCANS = 1024;
 
 /**
- * One numbered database: an array of 16384 per-slot dictionaries (created on first use, dropped
- * when empty), and a map of expiry times for the keys that have one. Keys are latin1 strings.
+ * One numbered database: one table of keys (src/keyspace/key-table.ts), per-slot key counts,
+ * and a map of expiry times for the keys that have one. Keys are latin1 strings.
  */
 export class Database {
   readonly id: number;
   readonly #host: DatabaseHost;
-  #slots: Array<SlotDict | undefined> = new Array(SLOT_COUNT);
+  #table = new KeyTable();
+  /** Keys per hash slot (COUNTKEYSINSLOT), allocated with the first key. */
+  #slotCounts: Uint32Array | undefined;
+  /** Open SCAN cursors: cursor → live key iterator and keys left to offer, oldest first. */
+  #scans = new Map<number, { iterator: Iterator<string>; remaining: number }>();
+  #nextScanCursor = 1;
   #expiresAtMs = new Map<string, number>();
   /**
    * The exact expiry of the rare keys whose expiry is past 2^53 ms (year 287,396; PEXPIREAT
    * accepts any int64): the number in #expiresAtMs is then rounded, so PEXPIRETIME reads here.
    */
   #hugeExpiresAtMs = new Map<string, bigint>();
-  #size = 0;
   /** Where the active expire cycle resumes (keys are visited in insertion order). */
   #expireCursor: Iterator<[string, number]> | undefined;
 
@@ -40,7 +47,7 @@ export class Database {
   }
 
   get size(): number {
-    return this.#size;
+    return this.#table.size;
   }
 
   get expiresCount(): number {
@@ -50,13 +57,13 @@ export class Database {
   /** Looks a key up for a command: removes it if expired, stamps its access clock. */
   lookup(key: string): StoredValue | undefined {
     if (this.#expiresAtMs.size > 0 && this.#expireIfNeeded(key)) return undefined;
-    return this.#slots[keyHashSlot(key)]?.getAndTouch(key, this.#host);
+    return this.#table.getAndTouch(key, this.#host);
   }
 
   /** Like lookup, without touching the access clock (TYPE, OBJECT, TTL...). */
   peek(key: string): StoredValue | undefined {
     if (this.#expiresAtMs.size > 0 && this.#expireIfNeeded(key)) return undefined;
-    return this.#slots[keyHashSlot(key)]?.get(key);
+    return this.#table.get(key);
   }
 
   exists(key: string): boolean {
@@ -65,43 +72,41 @@ export class Database {
 
   /** Stores a value. Overwriting clears the TTL unless keepTtl (SET semantics). */
   set(key: string, value: StoredValue, keepTtl = false): void {
-    const slot = keyHashSlot(key);
-    let dict = this.#slots[slot];
-    if (dict === undefined) this.#slots[slot] = dict = new SlotDict();
-    if (dict.set(key, value, this.#host.accessClock(undefined))) this.#size++;
-    else if (!keepTtl && this.#expiresAtMs.size > 0) this.#removeExpire(key);
+    this.#store(key, value, this.#host.accessClock(undefined), keepTtl);
   }
 
   /** Adds a key with a given access clock (RENAME, MOVE keep the value's LRU/LFU data). */
   setWithAccessClock(key: string, value: StoredValue, accessClock: number): void {
+    this.#store(key, value, accessClock, false);
+  }
+
+  #store(key: string, value: StoredValue, accessClock: number, keepTtl: boolean): void {
+    if (this.#table.size >= KeyTable.MAX_KEYS && !this.#table.has(key)) {
+      throw new ReplyError(`OOM this database holds the most keys one Tessera node supports (${KeyTable.MAX_KEYS})`);
+    }
+    if (this.#table.set(key, value, accessClock)) this.#countSlot(key, 1);
+    else if (!keepTtl && this.#expiresAtMs.size > 0) this.#removeExpire(key);
+  }
+
+  #countSlot(key: string, delta: number): void {
+    this.#slotCounts ??= new Uint32Array(SLOT_COUNT);
     const slot = keyHashSlot(key);
-    let dict = this.#slots[slot];
-    if (dict === undefined) this.#slots[slot] = dict = new SlotDict();
-    if (dict.set(key, value, accessClock)) this.#size++;
-    else if (this.#expiresAtMs.size > 0) this.#removeExpire(key);
+    this.#slotCounts[slot] = (this.#slotCounts[slot] as number) + delta;
   }
 
   /** Replaces the value of an existing key, keeping its TTL and access clock. */
   replace(key: string, value: StoredValue): void {
-    const dict = this.#slots[keyHashSlot(key)];
-    const clock = dict?.accessClockOf(key);
-    if (dict === undefined || clock === undefined) {
-      this.set(key, value, true);
-      return;
-    }
-    dict.set(key, value, clock);
+    const clock = this.#table.accessClockOf(key);
+    if (clock === undefined) this.set(key, value, true);
+    else this.#table.set(key, value, clock);
   }
 
   /** Removes a key and its TTL. Returns the value it held. */
   delete(key: string): StoredValue | undefined {
-    const slot = keyHashSlot(key);
-    const dict = this.#slots[slot];
-    if (dict === undefined) return undefined;
-    const value = dict.delete(key);
+    const value = this.#table.delete(key);
     if (value === undefined) return undefined;
-    this.#size--;
+    this.#countSlot(key, -1);
     if (this.#expiresAtMs.size > 0) this.#removeExpire(key);
-    if (dict.size === 0) this.#slots[slot] = undefined;
     return value;
   }
 
@@ -147,11 +152,11 @@ export class Database {
   }
 
   accessClockOf(key: string): number | undefined {
-    return this.#slots[keyHashSlot(key)]?.accessClockOf(key);
+    return this.#table.accessClockOf(key);
   }
 
   setAccessClock(key: string, accessClock: number): void {
-    this.#slots[keyHashSlot(key)]?.setAccessClock(key, accessClock);
+    this.#table.setAccessClock(key, accessClock);
   }
 
   /** True when the key has a TTL in the past; removes it then (Redis: now > when). */
@@ -165,69 +170,86 @@ export class Database {
 
   /** Removes every key; returns how many there were. */
   flush(): number {
-    const removed = this.#size;
-    this.#slots = new Array(SLOT_COUNT);
+    const removed = this.#table.size;
+    this.#table = new KeyTable();
+    this.#slotCounts = undefined;
     this.#expiresAtMs = new Map();
     this.#hugeExpiresAtMs = new Map();
     this.#expireCursor = undefined;
-    this.#size = 0;
+    this.#scans.clear();
     return removed;
   }
 
   /** Exchanges contents with another database (SWAPDB). */
   swapContents(other: Database): void {
-    [this.#slots, other.#slots] = [other.#slots, this.#slots];
+    [this.#table, other.#table] = [other.#table, this.#table];
+    [this.#slotCounts, other.#slotCounts] = [other.#slotCounts, this.#slotCounts];
     [this.#expiresAtMs, other.#expiresAtMs] = [other.#expiresAtMs, this.#expiresAtMs];
     [this.#hugeExpiresAtMs, other.#hugeExpiresAtMs] = [other.#hugeExpiresAtMs, this.#hugeExpiresAtMs];
-    [this.#size, other.#size] = [other.#size, this.#size];
     this.#expireCursor = undefined;
     other.#expireCursor = undefined;
+    this.#scans.clear();
+    other.#scans.clear();
   }
 
   countKeysInSlot(slot: number): number {
-    return this.#slots[slot]?.size ?? 0;
+    return this.#slotCounts?.[slot] ?? 0;
   }
 
-  /** Up to maxCount keys of a slot (CLUSTER GETKEYSINSLOT). */
+  /**
+   * Up to maxCount keys of a slot (CLUSTER GETKEYSINSLOT). A walk over the database: fine for
+   * an occasional call; the resharding issue will add a per-slot index if migrations need one.
+   */
   keysInSlot(slot: number, maxCount: number): string[] {
     const out: string[] = [];
-    const dict = this.#slots[slot];
-    if (dict === undefined) return out;
-    for (const key of dict.keys()) {
+    if (this.countKeysInSlot(slot) === 0) return out;
+    for (const key of this.#table.keys()) {
       if (out.length >= maxCount) break;
-      out.push(key);
+      if (keyHashSlot(key) === slot) out.push(key);
     }
     return out;
   }
 
   /** Every key (KEYS, snapshots). Keys may be expired: callers that reply check with peek(). */
-  *keys(): IterableIterator<string> {
-    for (const dict of this.#slots) if (dict !== undefined) yield* dict.keys();
+  keys(): IterableIterator<string> {
+    return this.#table.keys();
   }
 
-  *entries(): IterableIterator<[string, StoredValue]> {
-    for (const dict of this.#slots) if (dict !== undefined) yield* dict.entries();
+  entries(): IterableIterator<[string, StoredValue]> {
+    return this.#table.entries();
   }
 
   /**
-   * One SCAN step. The cursor is the next slot to visit; each slot is returned whole, so every
-   * key present for the whole scan is returned (Redis's guarantee) however keys come and go.
-   * Visits slots until at least `count` keys were offered. Returns the next cursor (0 = done).
-   * Trade-off: a single slot holding a huge number of keys (one hash tag) comes back in one reply.
+   * One SCAN step: offers up to `count` keys and returns the next cursor (0 = done). A cursor
+   * names a live iterator over the key table kept between calls. Keys present when the scan
+   * started come first in its order (a Map iterates in insertion order; later inserts go to the
+   * end), so offering as many keys as the table held at the start returns every key present for
+   * the whole scan, and the scan ends however fast keys are added (as Redis's does).
+   * Cursor 0 starts a scan. An unknown cursor (one of more than MAX_OPEN_SCANS concurrent scans,
+   * or from before a restart) starts over: the guarantee still holds, with repeats.
    */
   scan(cursor: number, count: number, visit: (key: string, value: StoredValue) => void): number {
-    let slot = cursor;
+    let state = cursor === 0 ? undefined : this.#scans.get(cursor);
+    if (state !== undefined) this.#scans.delete(cursor);
+    state ??= { iterator: this.#table.keyIterator(), remaining: this.#table.size };
     let offered = 0;
-    while (slot < SLOT_COUNT && offered < count) {
-      const dict = this.#slots[slot];
-      slot++;
-      if (dict === undefined) continue;
-      for (const [key, value] of dict.entries()) {
-        visit(key, value);
-        offered++;
-      }
+    while (offered < count) {
+      if (state.remaining === 0) return 0;
+      const next = state.iterator.next();
+      if (next.done) return 0;
+      state.remaining--;
+      const value = this.#table.get(next.value);
+      if (value === undefined) continue;
+      visit(next.value, value);
+      offered++;
     }
-    return slot >= SLOT_COUNT ? 0 : slot;
+    if (state.remaining === 0) return 0;
+    const nextCursor = this.#nextScanCursor;
+    // Cursors stay below 2^53 and are never 0; wrapping reuses ids long since dropped.
+    this.#nextScanCursor = nextCursor >= Number.MAX_SAFE_INTEGER ? 1 : nextCursor + 1;
+    this.#scans.set(nextCursor, state);
+    if (this.#scans.size > MAX_OPEN_SCANS) this.#scans.delete(this.#scans.keys().next().value as number);
+    return nextCursor;
   }
 
   /**
@@ -236,8 +258,8 @@ export class Database {
    * removes a key, so the database size bounds the loop.
    */
   randomKey(random: Random): string | undefined {
-    const maxAttempts = this.#size + 1;
-    for (let attempt = 0; attempt < maxAttempts && this.#size > 0; attempt++) {
+    const maxAttempts = this.#table.size + 1;
+    for (let attempt = 0; attempt < maxAttempts && this.#table.size > 0; attempt++) {
       const key = this.#randomStoredKey(random);
       if (key === undefined) return undefined;
       const atMs = this.#expiresAtMs.get(key);
@@ -252,17 +274,7 @@ export class Database {
   }
 
   #randomStoredKey(random: Random): string | undefined {
-    if (this.#size === 0) return undefined;
-    let dict: SlotDict | undefined;
-    for (let probe = 0; probe < 32 && dict === undefined; probe++) dict = this.#slots[random.int(SLOT_COUNT)];
-    if (dict === undefined) {
-      const start = random.int(SLOT_COUNT);
-      for (let i = 0; i < SLOT_COUNT && dict === undefined; i++) dict = this.#slots[(start + i) % SLOT_COUNT];
-    }
-    if (dict === undefined) return undefined;
-    let skip = random.int(dict.size);
-    for (const key of dict.keys()) if (skip-- === 0) return key;
-    return undefined;
+    return this.#table.randomKey(random);
   }
 
   /**

@@ -82,6 +82,14 @@ export class ClientRegistry implements ClientsFacade {
     else if (this.#pauseUntilMs <= untilMs) this.#pauseMode = mode;
   }
 
+  /** Set by the server: ends a parked client's wait (the blocking registry lives there). */
+  unblockHook: (session: Session, how: 'timeout' | 'error') => boolean = () => false;
+
+  unblock(id: number, how: 'timeout' | 'error'): boolean {
+    const session = this.#sessions.get(id);
+    return session !== undefined && this.unblockHook(session, how);
+  }
+
   unpause(): void {
     this.#pauseUntilMs = 0;
     // Not now: the caller is inside a session's processInput, which must not be re-entered.

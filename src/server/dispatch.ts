@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { ClientState } from '../commands/client-state.js';
 import type { BlockRequest, CommandContext } from '../commands/context.js';
 import type { ServerFacade } from '../commands/server-facade.js';
+import { keyPositions } from '../commands/key-extraction.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -32,6 +33,11 @@ export interface DispatchHost {
   /** slowlog-log-slower-than, read per command before calling recordSlowlog. */
   readonly slowlogThresholdUs: number;
   recordSlowlog(durationUs: number, argv: readonly string[], client: ClientState): void;
+  /** A handler asked to block: park the client (src/server/blocking.ts). */
+  parkClient(client: DispatchClient, command: Command, argv: string[], request: BlockRequest): void;
+  readonly hasBlockedClients: boolean;
+  /** A write touched these keys (null: possibly any key, e.g. FLUSHALL): wake their waiters. */
+  keysWritten(dbIndex: number | null, keys: readonly string[] | null): void;
 }
 
 /** The caller of a command, as dispatch sees it: the handler view plus its reply writer. */
@@ -43,6 +49,8 @@ export interface DispatchClient extends ClientState {
   readonly isLocal: boolean;
   /** The client's reusable command context (created by dispatch on first use). */
   dispatchContext: Context | undefined;
+  /** Parked by a blocking command: its further input waits. */
+  blocked: boolean;
 }
 
 /**
@@ -139,13 +147,30 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     }
     client.authenticated = true;
   }
-  const handler = command.handler;
-  if (handler === undefined) {
+  if (command.handler === undefined) {
     // A container reached without a subcommand: its arity (-2) already refused that.
     reject(host, writer, Errors.unknownSubcommand('', name));
     return;
   }
+  call(host, client, command, argv, false);
+}
 
+/**
+ * Writes whose keys are not (all) in the key specs, or in another database: after them every
+ * blocked client is retried (Redis signals the affected keys one by one; retrying is equivalent).
+ */
+const WIDE_WRITES = new Set(['move', 'copy', 'swapdb', 'flushall', 'flushdb']);
+
+/**
+ * Runs a resolved, checked command and does the bookkeeping. `retry`: a blocked client being
+ * woken (src/server/blocking.ts): if the handler blocks again it keeps its place. Returns true
+ * when the command blocked.
+ */
+export function call(host: DispatchHost, client: DispatchClient, command: Command, argv: string[], retry: boolean): boolean {
+  const writer = client.writer;
+  const spec = command.spec;
+  const handler = command.handler;
+  if (handler === undefined) return false;
   let context = client.dispatchContext;
   if (context === undefined) context = client.dispatchContext = new Context(client, host);
   const startedMs = performance.now();
@@ -154,6 +179,7 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   context.nowMs = nowMs;
   context.changes = 0;
   context.rewritten = undefined;
+  context.blockRequest = undefined;
   const dbIndex = client.dbIndex;
   const replyMark = writer.mark;
   // Set before the call, like Redis's c->lastcmd: CLIENT LIST shows cmd=client|list for itself.
@@ -168,6 +194,13 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     command.stats.failedCalls++;
   }
   const durationUs = (performance.now() - startedMs) * 1000;
+  const blockRequest = context.blockRequest;
+  if (blockRequest !== undefined) {
+    context.blockRequest = undefined;
+    // A parked command replies later; it is counted when it completes (as Redis does).
+    if (!retry) host.parkClient(client, command, argv, blockRequest);
+    return true;
+  }
   command.stats.calls++;
   command.stats.usec += durationUs;
   host.facade.stats.totalCommandsProcessed++;
@@ -177,10 +210,21 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     client.replyMode = 'on';
     client.skipCurrentReply = true;
   }
-  if (context.changes > 0) host.propagate(dbIndex, context.rewritten ?? argv, context.changes);
   if (durationUs >= host.slowlogThresholdUs && host.slowlogThresholdUs >= 0) host.recordSlowlog(durationUs, argv, client);
-  if (host.hasMonitors && !spec.flags.has('admin') && !spec.flags.has('skip_monitor')) host.feedMonitors(client, argv);
+  if (!retry && host.hasMonitors && !spec.flags.has('admin') && !spec.flags.has('skip_monitor')) host.feedMonitors(client, argv);
+  if (context.changes > 0) {
+    host.propagate(dbIndex, context.rewritten ?? argv, context.changes);
+    if (host.hasBlockedClients) wakeWaiters(host, spec.fullName, dbIndex, argv, command);
+  }
+  return false;
 }
+
+function wakeWaiters(host: DispatchHost, fullName: string, dbIndex: number, argv: readonly string[], command: Command): void {
+  const positions = WIDE_WRITES.has(fullName) ? null : keyPositions(command.spec, argv);
+  if (positions === null || positions.length === 0) host.keysWritten(null, null);
+  else host.keysWritten(dbIndex, positions.map((i) => argv[i] as string));
+}
+
 
 function reject(host: DispatchHost, writer: ReplyWriter, message: string): void {
   writer.error(message);

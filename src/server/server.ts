@@ -14,7 +14,10 @@ import { systemClock } from '../lib/system-clock.js';
 import { RequestParser } from '../resp/request-parser.js';
 import { ClientRegistry } from './clients.js';
 import type { ConfigStore } from './config/config-store.js';
-import { dispatch, type DispatchHost } from './dispatch.js';
+import type { BlockRequest } from '../commands/context.js';
+import type { Command } from '../commands/table.js';
+import { BlockingRegistry } from './blocking.js';
+import { call, dispatch, type DispatchClient, type DispatchHost } from './dispatch.js';
 import { renderInfo } from './info.js';
 import type { LogLevel, Logger } from './log.js';
 import { MemoryTracker } from './memory-tracker.js';
@@ -83,6 +86,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.#onShutdown = options.onShutdown;
     this.startedAtMs = this.clock.nowMs();
     this.clients = new ClientRegistry(() => this.clock.nowMs());
+    this.clients.unblockHook = (session, how) => this.blocking.unblock(session, how);
     this.keyspace = new Keyspace({ databaseCount: Number(this.config.value('databases')), random: this.random });
     this.#applyAccessMode();
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.config.onChange(name, () => this.#applyAccessMode());
@@ -263,6 +267,32 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     dispatch(this, session, argv);
   }
 
+  // ---- blocking commands -----------------------------------------------------------------
+
+  readonly blocking = new BlockingRegistry<Session, Command>({
+    retry: (parked) => call(this, parked.client, parked.command, parked.argv, true),
+    released: (parked) => {
+      const session = parked.client;
+      session.flush();
+      // Its pipelined input waited while it was blocked: run it on the next turn, not nested.
+      setImmediate(() => session.processInput());
+    },
+    countError: (message) => this.stats.countError(message),
+    nowMs: () => this.clock.nowMs(),
+  });
+
+  parkClient(client: DispatchClient, command: Command, argv: string[], request: BlockRequest): void {
+    this.blocking.park(client as Session, client.dbIndex, argv, request, command);
+  }
+
+  get hasBlockedClients(): boolean {
+    return this.blocking.size > 0;
+  }
+
+  keysWritten(dbIndex: number | null, keys: readonly string[] | null): void {
+    this.blocking.keysWritten(dbIndex, keys);
+  }
+
   wallClockOffsetMs = 0;
 
   beginBatch(): void {
@@ -293,6 +323,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   onSessionClosed(session: Session): void {
+    this.blocking.remove(session);
     this.clients.remove(session);
     this.#monitors.delete(session);
   }

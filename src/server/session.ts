@@ -41,6 +41,7 @@ export class Session implements DispatchClient {
   lastInteractionMs: number;
   lastCommand = 'NULL';
   monitor = false;
+  blocked = false;
   dispatchContext: Context | undefined = undefined;
   readonly writer = new ReplyWriter();
   readonly parser: RequestParser;
@@ -90,7 +91,7 @@ export class Session implements DispatchClient {
   /** Runs every complete command buffered, then flushes. Also called when a pause ends. */
   processInput(): void {
     this.#host.beginBatch();
-    while (!this.#closed && !this.closeAfterReply) {
+    while (!this.#closed && !this.closeAfterReply && !this.blocked) {
       let argv = this.#parked;
       this.#parked = null;
       if (argv === null) {

@@ -1,6 +1,5 @@
 import { globMatch } from '../../keyspace/glob.js';
 import { typeOfValue } from '../../keyspace/stored-value.js';
-import { SLOT_COUNT } from '../../lib/hash-slot.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { isOption, parseInt64 } from '../parse.js';
@@ -26,10 +25,10 @@ export function parseScanCursor(text: string): bigint {
 }
 
 /**
- * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. The cursor is the next hash slot to
- * visit (Database.scan returns whole slots, so every key present during the whole scan is
- * returned at least once). Cursors therefore differ from Redis's; clients treat them as opaque.
- * Filters run after the step, as in Redis: pattern, then type, then expiry.
+ * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. A cursor names a live iterator kept by
+ * the database (Database.scan), so every key present during the whole scan is returned.
+ * Cursors therefore differ from Redis's; clients treat them as opaque. Filters run after the
+ * step, as in Redis: pattern, then type, then expiry.
  */
 function scan(ctx: CommandContext, argv: string[]): void {
   const cursor = parseScanCursor(argv[1] as string);
@@ -54,7 +53,9 @@ function scan(ctx: CommandContext, argv: string[]): void {
   }
   const db = ctx.db;
   const found: string[] = [];
-  const next = cursor >= BigInt(SLOT_COUNT) ? 0 : db.scan(Number(cursor), count, (key) => found.push(key));
+  // A cursor we never handed out (too big for one) restarts the scan: Database.scan's rule.
+  const cursorNumber = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? -1 : Number(cursor);
+  const next = db.scan(cursorNumber, count, (key) => found.push(key));
   const keys: string[] = [];
   for (const key of found) {
     if (pattern !== undefined && !globMatch(pattern, key)) continue;

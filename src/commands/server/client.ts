@@ -9,6 +9,21 @@ import { subcommandSyntaxError } from './subcommand-error.js';
 
 /** CLIENT subcommands, with Redis 7.0's argument rules and error strings (networking.c). */
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked and is now released. */
+function clientUnblock(ctx: CommandContext, argv: string[]): void {
+  const id = parseInt64(argv[2] as string);
+  let how: 'timeout' | 'error' = 'timeout';
+  if (argv.length === 4) {
+    if (isOption(argv[3], 'timeout')) how = 'timeout';
+    else if (isOption(argv[3], 'error')) how = 'error';
+    else throw new ReplyError('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+  } else if (argv.length > 4) {
+    throw new ReplyError(Errors.syntax);
+  }
+  const released = id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER) && ctx.server.clients.unblock(Number(id), how);
+  ctx.reply.integer(released ? 1 : 0);
+}
+
 type ClientType = 'normal' | 'master' | 'replica' | 'pubsub';
 
 /** Redis's getClientTypeByName. */
@@ -211,6 +226,7 @@ export const clientCommand: CommandDefinition = {
     { name: 'unpause', handler: clientUnpause },
     { name: 'reply', handler: clientReply },
     { name: 'no-evict', handler: clientNoEvict },
+    { name: 'unblock', handler: clientUnblock },
     { name: 'help', handler: (ctx) => writeHelp(ctx.reply, clientHelp) },
   ],
 };

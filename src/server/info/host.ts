@@ -22,6 +22,8 @@ export interface InfoHost {
   nowUs(): number;
   /** Effective hz (INFO hz): the configured one, clamped like Redis's tick. */
   readonly effectiveHz: number;
+  /** Clients parked by blocking commands (INFO blocked_clients). */
+  readonly blocking: { readonly size: number };
 }
 
 /** A directive's value, or `fallback` while the config table does not have it yet. */

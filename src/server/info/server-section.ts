@@ -44,7 +44,7 @@ export function clientsSection(host: InfoHost): InfoFields {
     ['maxclients', configOr(host, 'maxclients', '10000')],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', 0],
+    ['blocked_clients', host.blocking.size],
     ['tracking_clients', 0],
     ['clients_in_timeout_table', 0],
   ];
