@@ -40,12 +40,7 @@ function zaddGeneric(ctx: CommandContext, argv: string[], incrOnly: boolean): vo
     throw new ReplyError('ERR GT, LT, and/or NX options at the same time are not compatible');
   }
   const scores = new Array<number>(count);
-  let maxMemberBytes = 0;
-  for (let i = 0; i < count; i++) {
-    scores[i] = parseScore(argv[at + 2 * i] as string);
-    const memberBytes = (argv[at + 2 * i + 1] as string).length;
-    if (memberBytes > maxMemberBytes) maxMemberBytes = memberBytes;
-  }
+  for (let i = 0; i < count; i++) scores[i] = parseScore(argv[at + 2 * i] as string);
   let zset = writeZset(ctx, key);
   const limits = zsetLimits(ctx);
   let added = 0;
@@ -57,7 +52,8 @@ function zaddGeneric(ctx: CommandContext, argv: string[], incrOnly: boolean): vo
       replyAdd(ctx, flags, processed, lastScore, added, updated);
       return;
     }
-    zset = SortedSet.create(count, maxMemberBytes, limits);
+    // Redis 7.0 sizes a new set by its first member only; later adds convert as needed.
+    zset = SortedSet.create(limits.maxListpackEntries === 0 ? 1 : 0, (argv[at + 1] as string).length, limits);
     ctx.db.set(key, zset);
   }
   for (let i = 0; i < count; i++) {

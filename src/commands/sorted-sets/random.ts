@@ -9,7 +9,7 @@ const LONG_MAX = 9223372036854775807n;
 function zrandmember(ctx: CommandContext, argv: string[]): void {
   if (argv.length >= 3) {
     const parsed = parseInt64(argv[2] as string);
-    if (parsed < -LONG_MAX) throw new ReplyError(`ERR value is out of range, must be between ${-LONG_MAX} and ${LONG_MAX}`);
+    if (parsed < -LONG_MAX) throw new ReplyError(`ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`);
     let withScores = false;
     if (argv.length > 4 || (argv.length === 4 && !isOption(argv[3], 'withscores'))) throw new ReplyError(Errors.syntax);
     if (argv.length === 4) {
@@ -48,8 +48,9 @@ function withCount(ctx: CommandContext, key: string, requested: bigint, withScor
     return;
   }
   if (magnitude >= BigInt(size)) {
+    // The whole set, highest first: the order redis-server 7.0 replies it in.
     reply.begin(size);
-    for (const [member, score] of zset.entries()) reply.add(member, score);
+    zset.walk(size - 1, size, true, (member, score) => reply.add(member, score));
     return;
   }
   const count = Number(magnitude);
