@@ -73,12 +73,12 @@ function zaddGeneric(ctx: CommandContext, argv: string[], incrOnly: boolean): vo
       lastScore = score;
       processed++;
       if (score !== current) {
-        zset.set(member, score, limits);
+        zset.update(member, current, score);
         updated++;
       }
     } else {
       if (flags.xx) continue;
-      zset.set(member, score, limits);
+      zset.insertNew(member, score, limits);
       lastScore = score;
       processed++;
       added++;

@@ -18,8 +18,11 @@ function runRandomOps(seed: number, operations: number, memberSpace: number, sco
     const old = model.get(member);
     if (roll < 0.55) {
       const score = random.int(scoreSpace) - scoreSpace / 2;
-      if (old !== undefined) assert.ok(tree.remove(old, member));
-      tree.insert(score, member);
+      if (old !== undefined && old !== score && random.next() < 0.7) assert.ok(tree.update(old, member, score));
+      else {
+        if (old !== undefined) assert.ok(tree.remove(old, member));
+        tree.insert(score, member);
+      }
       model.set(member, score);
     } else if (roll < 0.9) {
       assert.equal(tree.remove(old ?? 0, member), old !== undefined);
@@ -74,6 +77,27 @@ test('OrderTree grows to several levels and shrinks back to an empty leaf', () =
   tree.checkInvariants();
   assert.equal(tree.size, 0);
   assert.deepEqual([...tree.entries()], []);
+});
+
+test('OrderTree.update moves members by small steps inside a leaf and across leaves', () => {
+  const tree = new OrderTree();
+  const scores = new Map<string, number>();
+  const random = new SeededRandom(5);
+  for (let i = 0; i < 5000; i++) {
+    tree.insert(i, `m${i}`);
+    scores.set(`m${i}`, i);
+  }
+  for (let i = 0; i < 50_000; i++) {
+    const member = `m${random.int(5000)}`;
+    const old = scores.get(member) as number;
+    const next = old + (random.int(7) - 3) * (random.next() < 0.05 ? 1000 : 1);
+    if (next === old) continue;
+    assert.ok(tree.update(old, member, next));
+    scores.set(member, next);
+  }
+  tree.checkInvariants();
+  assert.deepEqual([...tree.entries()], sortModel(scores));
+  assert.equal(tree.update(-1e9, 'absent', 0), false);
 });
 
 test('member order is byte order: shorter prefix first, high bytes last', () => {

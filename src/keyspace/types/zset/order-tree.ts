@@ -93,6 +93,49 @@ export class OrderTree {
     return true;
   }
 
+  /**
+   * Moves a present pair to a new score. When the new place is inside the same leaf (small
+   * score changes, as in ZINCRBY on a leaderboard) only that leaf's slots shift.
+   */
+  update(oldScore: number, member: string, newScore: number): boolean {
+    let node = this.#root;
+    while (node instanceof Inner) node = node.children[this.#childFor(node, oldScore, member)] as Leaf | Inner;
+    const leaf = node;
+    const at = leafLowerBound(leaf, oldScore, member);
+    const members = leaf.members;
+    const scores = leaf.scores;
+    const length = members.length;
+    if (at >= length || members[at] !== member || scores[at] !== oldScore) return false;
+    const first = at === 0 ? 1 : 0;
+    const last = at === length - 1 ? length - 2 : length - 1;
+    if (
+      first < last &&
+      zless(scores[first] as number, members[first] as string, newScore, member) &&
+      zless(newScore, member, scores[last] as number, members[last] as string)
+    ) {
+      const to = leafLowerBound(leaf, newScore, member);
+      if (to > at) {
+        for (let k = at; k < to - 1; k++) {
+          members[k] = members[k + 1] as string;
+          scores[k] = scores[k + 1] as number;
+        }
+        members[to - 1] = member;
+        scores[to - 1] = newScore;
+      } else {
+        for (let k = at; k > to; k--) {
+          members[k] = members[k - 1] as string;
+          scores[k] = scores[k - 1] as number;
+        }
+        members[to] = member;
+        scores[to] = newScore;
+      }
+      return true;
+    }
+    this.#removeAt(leaf, at);
+    this.insert(newScore, member);
+    return true;
+  }
+
   /** 0-based rank of a pair, or -1. */
   rankOf(score: number, member: string): number {
     let rank = 0;

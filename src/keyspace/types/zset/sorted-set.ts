@@ -69,20 +69,27 @@ export class SortedSet implements ContainerValue {
    * skiplist first when the new member would pass the listpack limits, as zsetAdd does.
    */
   set(member: string, score: number, limits: ZsetLimits): void {
-    // A listpack keeps scores as text, and "-0" reads back as the integer 0.
-    if (score === 0 && this.#scores === null) score = 0;
     const old = this.score(member);
-    if (old === undefined) {
-      if (this.#scores === null && (this.tree.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValueBytes)) {
-        this.convertToSkiplist();
-      }
-      this.tree.insert(score, member);
-      this.#scores?.set(member, score);
-      return;
+    if (old === undefined) this.insertNew(member, score, limits);
+    else this.update(member, old, score);
+  }
+
+  /** Adds a member known to be absent. */
+  insertNew(member: string, score: number, limits: ZsetLimits): void {
+    if (this.#scores === null) {
+      if (this.tree.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValueBytes) this.convertToSkiplist();
+      // A listpack keeps scores as text, and "-0" reads back as the integer 0.
+      else if (score === 0) score = 0;
     }
-    if (old === score) return;
-    this.tree.remove(old, member);
     this.tree.insert(score, member);
+    this.#scores?.set(member, score);
+  }
+
+  /** Moves a present member from `old` (its current score) to `score`. */
+  update(member: string, old: number, score: number): void {
+    if (this.#scores === null && score === 0) score = 0;
+    if (old === score) return; // Redis compares with !=, so -0 and 0 are the same score
+    this.tree.update(old, member, score);
     this.#scores?.set(member, score);
   }
 

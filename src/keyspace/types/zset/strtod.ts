@@ -63,12 +63,32 @@ function hexValue(negative: boolean, digits: string, exponentText: string | unde
  * NaN. Returns null when Redis would reply an error.
  */
 export function parseStrictDouble(text: string): number | null {
+  if (isPlainDecimal(text)) return Number(text);
   if (text.length === 0 || SPACE.test(text)) return null;
   const result = strtod(text);
   if (result.length !== text.length || result.length === 0) return null;
   if (Number.isNaN(result.value)) return null;
   if (result.outOfRange) return null;
   return result.value;
+}
+
+/**
+ * A short "-123.45"-style number (the common case): Number parses it exactly as strtod does,
+ * and it can neither overflow nor underflow.
+ */
+function isPlainDecimal(text: string): boolean {
+  const length = text.length;
+  if (length === 0 || length > 30) return false;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  let digits = 0;
+  let dot = false;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && !dot) dot = true;
+    else return false;
+  }
+  return digits > 0;
 }
 
 /**
