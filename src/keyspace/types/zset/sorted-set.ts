@@ -9,6 +9,8 @@ export interface ZsetLimits {
   readonly maxListpackValueBytes: number;
 }
 
+/** Members whose sizes MEMORY USAGE looks at before extrapolating. */
+const MEMORY_SAMPLE_MEMBERS = 64;
 /** Scan cursors kept per set (ZSCAN over a large set); the oldest is forgotten first. */
 const MAX_SCAN_CURSORS = 64;
 
@@ -179,11 +181,17 @@ export class SortedSet implements ContainerValue {
   }
 
   memoryUsageBytes(): number {
-    // Leaf slots (member pointer + unboxed score) and the member strings; the skiplist
-    // encoding adds a Map entry and a boxed score per member.
-    let bytes = 96;
-    for (const [member] of this.tree.entries()) bytes += 16 + 16 + Math.ceil(member.length / 8) * 8;
-    if (this.#scores !== null) bytes += this.tree.size * 48;
-    return bytes;
+    // Leaf slots (member pointer + unboxed score, with the leaves' spare room) and the member
+    // strings, measured on the first members and extrapolated (MEMORY USAGE samples, like
+    // Redis); the skiplist encoding adds a Map entry and a boxed score per member.
+    const size = this.tree.size;
+    let sampled = 0;
+    let stringBytes = 0;
+    for (const [member] of this.tree.entries()) {
+      stringBytes += 16 + Math.ceil(member.length / 8) * 8;
+      if (++sampled === MEMORY_SAMPLE_MEMBERS) break;
+    }
+    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24 + (this.#scores === null ? 0 : 48);
+    return 96 + Math.round(perMember * size);
   }
 }
