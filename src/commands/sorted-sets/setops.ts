@@ -1,3 +1,4 @@
+import { assert } from '../../lib/assert.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { StoredValue } from '../../keyspace/stored-value.js';
 import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
@@ -48,8 +49,10 @@ function asSource(value: StoredValue | undefined): Source {
   if (value === undefined) return { value: undefined, weight: 1 };
   if (value instanceof SortedSet) return { value, weight: 1 };
   if (typeof value !== 'string' && 'type' in value && value.type === 'set') {
-    // The set type keeps `has` and `members` (see src/keyspace/types/set).
-    return { value: value as unknown as PlainSetView, weight: 1 };
+    // The set type keeps `has` and `members` (see src/keyspace/types/set); checked, not assumed.
+    const view = value as unknown as Partial<PlainSetView>;
+    assert(typeof view.has === 'function' && view.members !== undefined, 'set values expose has() and members');
+    return { value: view as PlainSetView, weight: 1 };
   }
   throw new ReplyError(Errors.wrongType);
 }
