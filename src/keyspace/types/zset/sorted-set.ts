@@ -1,5 +1,6 @@
 import type { ContainerValue } from '../../stored-value.js';
 import { OrderTree, type OrderPredicate } from './order-tree.js';
+import { ScoreTable } from './score-table.js';
 
 /** Redis's zset encoding thresholds as read from the config for one command. */
 export interface ZsetLimits {
@@ -23,7 +24,7 @@ const MAX_SCAN_CURSORS = 64;
 export class SortedSet implements ContainerValue {
   readonly type = 'zset' as const;
   readonly tree = new OrderTree();
-  #scores: Map<string, number> | null = null;
+  #scores: ScoreTable | null = null;
   #scanCursors: Map<number, [number, string]> | null = null;
   #nextCursor = 1;
 
@@ -48,8 +49,8 @@ export class SortedSet implements ContainerValue {
 
   convertToSkiplist(): void {
     if (this.#scores !== null) return;
-    const scores = new Map<string, number>();
-    for (const [member, score] of this.tree.entries()) scores.set(member, score);
+    const scores = new ScoreTable();
+    for (const [member, score] of this.tree.entries()) scores.add(member, score);
     this.#scores = scores;
   }
 
@@ -84,7 +85,7 @@ export class SortedSet implements ContainerValue {
       else if (score === 0) score = 0;
     }
     this.tree.insert(score, member);
-    this.#scores?.set(member, score);
+    this.#scores?.add(member, score);
   }
 
   /** Moves a present member from `old` (its current score) to `score`. */
@@ -175,7 +176,7 @@ export class SortedSet implements ContainerValue {
     if (this.#scores !== null) copy.convertToSkiplist();
     for (const [member, score] of this.tree.entries()) {
       copy.tree.insert(score, member);
-      copy.#scores?.set(member, score);
+      copy.#scores?.add(member, score);
     }
     return copy;
   }
@@ -191,7 +192,7 @@ export class SortedSet implements ContainerValue {
       stringBytes += 16 + Math.ceil(member.length / 8) * 8;
       if (++sampled === MEMORY_SAMPLE_MEMBERS) break;
     }
-    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24 + (this.#scores === null ? 0 : 48);
-    return 96 + Math.round(perMember * size);
+    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24 + (this.#scores === null ? 0 : 40);
+    return 96 + Math.round(perMember * size) + (this.#scores?.arrayBytes ?? 0);
   }
 }
