@@ -32,3 +32,12 @@ test('searchRanges: the centre cell first, never an empty range', () => {
   assert.ok(min <= centre && centre < max);
   for (const [lo, hi] of ranges) assert.ok(lo < hi);
 });
+
+test('the 52-bit fast decode equals the bigint decode', () => {
+  for (let i = 0; i < 2000; i++) {
+    const score = Math.floor(((i * 2654435761) % 4503599627370496) + (i % 7));
+    const fast = decodeGeoScore(score);
+    const slow = decodeGeoScore(score + 0.5); // not an integer: the bigint path, same cell
+    assert.deepEqual(fast, slow, String(score));
+  }
+});

@@ -110,9 +110,40 @@ function scoreToBits(score: number): bigint {
   return BigInt.asUintN(64, BigInt(truncated));
 }
 
+/** The even bits of a 32-bit value, packed into its low 16 bits. */
+function evenBits(x: number): number {
+  x &= 0x55555555;
+  x = (x | (x >>> 1)) & 0x33333333;
+  x = (x | (x >>> 2)) & 0x0f0f0f0f;
+  x = (x | (x >>> 4)) & 0x00ff00ff;
+  return (x | (x >>> 8)) & 0x0000ffff;
+}
+
+const TWO_32 = 2 ** 32;
+
+/** geohashDecode of a 52-bit score without bigints (GEOSEARCH decodes every candidate). */
+function decodeArea52(score: number): GeoHashArea {
+  const lo = score % TWO_32;
+  const hi = (score - lo) / TWO_32;
+  const ilato = evenBits(lo) + evenBits(hi) * 65536;
+  const ilono = evenBits(lo >>> 1) + evenBits(hi >>> 1) * 65536;
+  const cells = 2 ** GEO_STEP_MAX;
+  const latScale = GEO_LAT_MAX - GEO_LAT_MIN;
+  const longScale = GEO_LONG_MAX - GEO_LONG_MIN;
+  return {
+    latitudeMin: GEO_LAT_MIN + (ilato * 1.0 / cells) * latScale,
+    latitudeMax: GEO_LAT_MIN + ((ilato + 1) * 1.0 / cells) * latScale,
+    longitudeMin: GEO_LONG_MIN + (ilono * 1.0 / cells) * longScale,
+    longitudeMax: GEO_LONG_MIN + ((ilono + 1) * 1.0 / cells) * longScale,
+  };
+}
+
 /** decodeGeohash: a score back to [longitude, latitude], the centre of its cell, clamped. */
 export function decodeGeoScore(score: number): [number, number] {
-  const area = geohashDecode(WGS84_LONG, WGS84_LAT, { bits: scoreToBits(score), step: GEO_STEP_MAX });
+  const area =
+    Number.isInteger(score) && score >= 0 && score < 2 ** 52
+      ? decodeArea52(score)
+      : geohashDecode(WGS84_LONG, WGS84_LAT, { bits: scoreToBits(score), step: GEO_STEP_MAX });
   let longitude = (area.longitudeMin + area.longitudeMax) / 2;
   if (longitude > GEO_LONG_MAX) longitude = GEO_LONG_MAX;
   if (longitude < GEO_LONG_MIN) longitude = GEO_LONG_MIN;
