@@ -78,9 +78,19 @@ export class OrderTree {
       node = node.children[i] as Leaf | Inner;
     }
     const at = leafLowerBound(node, score, member);
-    node.members.splice(at, 0, member);
-    node.scores.splice(at, 0, score);
-    if (node.members.length > LEAF_MAX) this.#splitLeaf(node);
+    // A hand-written shift: splice allocates its result array on every call.
+    const members = node.members;
+    const scores = node.scores;
+    let k = members.length;
+    members.push(member);
+    scores.push(score);
+    for (; k > at; k--) {
+      members[k] = members[k - 1] as string;
+      scores[k] = scores[k - 1] as number;
+    }
+    members[at] = member;
+    scores[at] = score;
+    if (members.length > LEAF_MAX) this.#splitLeaf(node);
   }
 
   /** Removes a pair; false when absent. */
@@ -278,8 +288,15 @@ export class OrderTree {
   }
 
   #removeAt(leaf: Leaf, at: number): void {
-    leaf.members.splice(at, 1);
-    leaf.scores.splice(at, 1);
+    const members = leaf.members;
+    const scores = leaf.scores;
+    const last = members.length - 1;
+    for (let k = at; k < last; k++) {
+      members[k] = members[k + 1] as string;
+      scores[k] = scores[k + 1] as number;
+    }
+    members.pop();
+    scores.pop();
     for (let child: Leaf | Inner = leaf, p = leaf.parent; p !== null; child = p, p = p.parent) {
       p.size--;
       (p.sizes[p.children.indexOf(child)] as number)--;
