@@ -172,6 +172,12 @@ export class OrderTree {
     return { leaf: node, index: rank };
   }
 
+  /** The pair at a rank (0 <= rank < size). */
+  at(rank: number): [string, number] {
+    const cursor = this.cursorAt(rank);
+    return [cursor.leaf.members[cursor.index] as string, cursor.leaf.scores[cursor.index] as number];
+  }
+
   /** How many elements come before the first one for which `pred` holds. */
   countBefore(pred: OrderPredicate): number {
     let rank = 0;

@@ -1,5 +1,6 @@
 import type { ContainerValue } from '../../stored-value.js';
 import { OrderTree, type OrderPredicate } from './order-tree.js';
+import { PackedList } from './packed-list.js';
 import { ScoreTable } from './score-table.js';
 
 /** Redis's zset encoding thresholds as read from the config for one command. */
@@ -15,18 +16,22 @@ const MEMORY_SAMPLE_MEMBERS = 64;
 /** Scan cursors kept per set (ZSCAN over a large set); the oldest is forgotten first. */
 const MAX_SCAN_CURSORS = 64;
 
+/** What ZSCAN over a large set remembers: the last element each cursor returned. */
+interface ScanState {
+  cursors: Map<number, [number, string]>;
+  next: number;
+}
+
 /**
- * A sorted set. Members live in an order-statistic tree; while the set is small (Redis's
- * listpack encoding) that tree is one leaf and member lookups scan it, like Redis scans its
- * listpack. Past the thresholds it converts, one way, to the "skiplist" encoding: a Map
- * member → score beside the tree, like Redis's dict beside its zskiplist.
+ * A sorted set. While small (Redis's listpack encoding) its pairs are packed into one string
+ * (PackedList) and member lookups scan it, like Redis scans its listpack. Past the thresholds it
+ * converts, one way, to the "skiplist" encoding: an order-statistic tree for ranks and ranges
+ * beside a member → score table, like Redis's zskiplist beside its dict.
  */
 export class SortedSet implements ContainerValue {
-  readonly type = 'zset' as const;
-  readonly tree = new OrderTree();
+  #order: PackedList | OrderTree = new PackedList();
   #scores: ScoreTable | null = null;
-  #scanCursors: Map<number, [number, string]> | null = null;
-  #nextCursor = 1;
+  #scan: ScanState | null = null;
 
   /** A set with the encoding Redis's zsetTypeCreate picks for the expected size. */
   static create(sizeHint: number, maxMemberBytes: number, limits: ZsetLimits): SortedSet {
@@ -35,8 +40,12 @@ export class SortedSet implements ContainerValue {
     return zset;
   }
 
+  get type(): 'zset' {
+    return 'zset';
+  }
+
   get size(): number {
-    return this.tree.size;
+    return this.#order.size;
   }
 
   get isListpack(): boolean {
@@ -49,18 +58,19 @@ export class SortedSet implements ContainerValue {
 
   convertToSkiplist(): void {
     if (this.#scores !== null) return;
+    const tree = new OrderTree();
     const scores = new ScoreTable();
-    for (const [member, score] of this.tree.entries()) scores.add(member, score);
+    for (const [member, score] of this.#order.entries()) {
+      tree.insert(score, member);
+      scores.add(member, score);
+    }
+    this.#order = tree;
     this.#scores = scores;
   }
 
   score(member: string): number | undefined {
     if (this.#scores !== null) return this.#scores.get(member);
-    for (let leaf = this.tree.firstLeaf as typeof this.tree.firstLeaf | null; leaf !== null; leaf = leaf.next) {
-      const i = leaf.members.indexOf(member);
-      if (i !== -1) return leaf.scores[i];
-    }
-    return undefined;
+    return (this.#order as PackedList).scoreOf(member);
   }
 
   has(member: string): boolean {
@@ -80,11 +90,11 @@ export class SortedSet implements ContainerValue {
   /** Adds a member known to be absent. */
   insertNew(member: string, score: number, limits: ZsetLimits): void {
     if (this.#scores === null) {
-      if (this.tree.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValueBytes) this.convertToSkiplist();
+      if (this.#order.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValueBytes) this.convertToSkiplist();
       // A listpack keeps scores as text, and "-0" reads back as the integer 0.
       else if (score === 0) score = 0;
     }
-    this.tree.insert(score, member);
+    this.#order.insert(score, member);
     this.#scores?.add(member, score);
   }
 
@@ -92,14 +102,14 @@ export class SortedSet implements ContainerValue {
   update(member: string, old: number, score: number): void {
     if (this.#scores === null && score === 0) score = 0;
     if (old === score) return; // Redis compares with !=, so -0 and 0 are the same score
-    this.tree.update(old, member, score);
+    this.#order.update(old, member, score);
     this.#scores?.set(member, score);
   }
 
   remove(member: string): boolean {
     const score = this.score(member);
     if (score === undefined) return false;
-    this.tree.remove(score, member);
+    this.#order.remove(score, member);
     this.#scores?.delete(member);
     return true;
   }
@@ -107,35 +117,27 @@ export class SortedSet implements ContainerValue {
   /** 0-based rank from the lowest score, or -1. */
   rank(member: string): number {
     const score = this.score(member);
-    return score === undefined ? -1 : this.tree.rankOf(score, member);
+    return score === undefined ? -1 : this.#order.rankOf(score, member);
   }
 
   /** Elements before the first one where pred holds (pred monotone in zset order). */
   countBefore(pred: OrderPredicate): number {
-    return this.tree.countBefore(pred);
+    return this.#order.countBefore(pred);
   }
 
   /** `count` elements from `rank` (reverse walks down); fn returns false to stop. */
   walk(rank: number, count: number, reverse: boolean, fn: (member: string, score: number) => boolean | void): void {
-    this.tree.walk(rank, count, reverse, fn);
+    this.#order.walk(rank, count, reverse, fn);
   }
 
   /** The element at a rank. */
   at(rank: number): [string, number] {
-    const cursor = this.tree.cursorAt(rank);
-    return [cursor.leaf.members[cursor.index] as string, cursor.leaf.scores[cursor.index] as number];
+    return this.#order.at(rank);
   }
 
   /** Every member with its score, in order. */
   entries(): IterableIterator<[string, number]> {
-    return this.tree.entries();
-  }
-
-  /** The longest member in bytes (zsetConvertToListpackIfNeeded's maxelelen). */
-  maxMemberBytes(): number {
-    let max = 0;
-    for (const [member] of this.tree.entries()) if (member.length > max) max = member.length;
-    return max;
+    return this.#order.entries();
   }
 
   /**
@@ -146,53 +148,56 @@ export class SortedSet implements ContainerValue {
   scanStep(cursor: number, count: number, fn: (member: string, score: number) => void): number {
     let rank = 0;
     if (cursor !== 0) {
-      const last = this.#scanCursors?.get(cursor);
-      this.#scanCursors?.delete(cursor);
+      const last = this.#scan?.cursors.get(cursor);
+      this.#scan?.cursors.delete(cursor);
       if (last !== undefined) {
         const [s, m] = last;
-        rank = this.tree.countBefore((score, member) => score > s || (score === s && member > m));
+        rank = this.#order.countBefore((score, member) => score > s || (score === s && member > m));
       }
     }
     let lastSeen: [number, string] | null = null;
     let returned = 0;
-    this.tree.walk(rank, count, false, (member, score) => {
+    this.#order.walk(rank, count, false, (member, score) => {
       fn(member, score);
       lastSeen = [score, member];
       returned++;
     });
-    if (lastSeen === null || rank + returned >= this.tree.size) return 0;
-    this.#scanCursors ??= new Map();
-    if (this.#scanCursors.size >= MAX_SCAN_CURSORS) {
-      const oldest = this.#scanCursors.keys().next();
-      if (oldest.done !== true) this.#scanCursors.delete(oldest.value);
+    if (lastSeen === null || rank + returned >= this.#order.size) return 0;
+    this.#scan ??= { cursors: new Map(), next: 1 };
+    const cursors = this.#scan.cursors;
+    if (cursors.size >= MAX_SCAN_CURSORS) {
+      const oldest = cursors.keys().next();
+      if (oldest.done !== true) cursors.delete(oldest.value);
     }
-    const id = this.#nextCursor++;
-    this.#scanCursors.set(id, lastSeen);
+    const id = this.#scan.next++;
+    cursors.set(id, lastSeen);
     return id;
   }
 
   clone(): ContainerValue {
     const copy = new SortedSet();
     if (this.#scores !== null) copy.convertToSkiplist();
-    for (const [member, score] of this.tree.entries()) {
-      copy.tree.insert(score, member);
+    for (const [member, score] of this.#order.entries()) {
+      copy.#order.insert(score, member);
       copy.#scores?.add(member, score);
     }
     return copy;
   }
 
   memoryUsageBytes(): number {
+    const order = this.#order;
+    if (order instanceof PackedList) return 64 + Math.ceil(order.byteLength / 8) * 8;
     // Leaf slots (member pointer + unboxed score, with the leaves' spare room) and the member
     // strings, measured on the first members and extrapolated (MEMORY USAGE samples, like
-    // Redis); the skiplist encoding adds a Map entry and a boxed score per member.
-    const size = this.tree.size;
+    // Redis); the table adds a Map entry per member and its score array.
+    const size = order.size;
     let sampled = 0;
     let stringBytes = 0;
-    for (const [member] of this.tree.entries()) {
+    for (const [member] of order.entries()) {
       stringBytes += 16 + Math.ceil(member.length / 8) * 8;
       if (++sampled === MEMORY_SAMPLE_MEMBERS) break;
     }
-    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24 + (this.#scores === null ? 0 : 40);
+    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24 + 40;
     return 96 + Math.round(perMember * size) + (this.#scores?.arrayBytes ?? 0);
   }
 }
