@@ -153,8 +153,9 @@ function zmpop(ctx: CommandContext, argv: string[]): void {
 }
 
 function bzmpop(ctx: CommandContext, argv: string[]): void {
-  const timeoutAtMs = blockTimeoutAtMsFromSeconds(argv[1] as string, ctx.nowMs);
+  // Redis reads numkeys, MIN|MAX and COUNT before the timeout.
   const args = parseMpop(argv, 2);
+  const timeoutAtMs = blockTimeoutAtMsFromSeconds(argv[1] as string, ctx.nowMs);
   const found = firstZset(ctx, args.keys);
   if (found !== undefined) {
     popFrom(ctx, found[0], found[1], args.end, args.count, MPOP_SHAPE);
