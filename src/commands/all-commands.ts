@@ -1,11 +1,31 @@
 import { configCommands } from './config.js';
+import { hashCommands } from './hashes.js';
 import { connectionCommands } from './connection.js';
 import type { CommandDefinition } from './context.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
 import { serverCommands } from './server-commands.js';
 import { geoCommands } from './geo.js';
+import { setCommands } from './sets.js';
 import { sortedSetCommands } from './sorted-sets.js';
+import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
 
 /** Every command group Tessera serves; the table checks each has a Redis 7.0 spec. */
-export const allCommands: readonly CommandDefinition[] = [...connectionCommands, ...stringCommands, ...keyCommands, ...serverCommands, ...configCommands, ...sortedSetCommands, ...geoCommands];
+export const allCommands: readonly CommandDefinition[] = [
+  ...connectionCommands,
+  ...stringCommands,
+  ...transactionCommands,
+  ...keyCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...streamCommands,
+  ...hyperloglogCommands,
+  ...sortedSetCommands,
+  ...geoCommands,
+  ...serverCommands,
+  ...configCommands,
+];

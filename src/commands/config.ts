@@ -1,5 +1,6 @@
 import { ReplyError } from '../lib/errors.js';
 import type { CommandContext, CommandDefinition } from './context.js';
+import { writeHelp } from './server/spec-emitter.js';
 
 /** CONFIG GET pattern [pattern ...]: a map in RESP3, a flat array in RESP2 (configGetCommand). */
 function configGet(ctx: CommandContext, argv: string[]): void {
@@ -62,8 +63,7 @@ const HELP = [
 ];
 
 function configHelp(ctx: CommandContext): void {
-  ctx.reply.array(HELP.length);
-  for (const line of HELP) ctx.reply.simple(line);
+  writeHelp(ctx.reply, HELP);
 }
 
 export const configCommands: readonly CommandDefinition[] = [

@@ -111,6 +111,8 @@ function select(ctx: CommandContext, argv: string[]): void {
 
 function reset(ctx: CommandContext): void {
   const client = ctx.client;
+  ctx.server.transactions.discard(client);
+  ctx.server.transactions.unwatch(client);
   client.dbIndex = 0;
   client.protocol = 2;
   ctx.reply.protocol = 2;

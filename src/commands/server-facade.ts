@@ -10,6 +10,7 @@ export interface ServerFacade {
   readonly stats: ServerStats;
   readonly commands: CommandRegistry;
   readonly clients: ClientsFacade;
+  readonly transactions: TransactionsFacade;
   /** 40 hex chars, new at each start (INFO run_id). */
   readonly runId: string;
   readonly startedAtMs: number;
@@ -140,4 +141,16 @@ export interface SlowlogFacade {
   entries(count: number): readonly SlowlogEntry[];
   readonly length: number;
   reset(): void;
+}
+
+/** MULTI/WATCH state of clients (the dispatcher queues commands and runs EXEC). */
+export interface TransactionsFacade {
+  inTransaction(client: ClientState): boolean;
+  /** MULTI: false when already in one. */
+  begin(client: ClientState): boolean;
+  /** DISCARD: false when not in one. Also forgets WATCHed keys. */
+  discard(client: ClientState): boolean;
+  /** WATCH keys in the client's database. */
+  watch(client: ClientState, keys: readonly string[]): void;
+  unwatch(client: ClientState): void;
 }

@@ -39,7 +39,10 @@ export class CommandTable implements CommandRegistry {
 
   /** Looks up by name as sent (any case). */
   lookup(name: string): Command | undefined {
-    return this.#byName.get(name) ?? this.#byUpperName.get(name) ?? this.#byName.get(name.toLowerCase());
+    // Try the spelling's own case first: clients send all-upper (redis-benchmark) or all-lower.
+    const first = name.charCodeAt(0);
+    const direct = first >= 65 && first <= 90 ? this.#byUpperName.get(name) : this.#byName.get(name);
+    return direct ?? this.#byName.get(name.toLowerCase());
   }
 
   all(): IterableIterator<Command> {

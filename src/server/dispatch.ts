@@ -25,6 +25,13 @@ export interface DispatchHost {
    * offset + its start, so one performance.now() call gives both its time and its duration.
    */
   readonly wallClockOffsetMs: number;
+  /**
+   * performance.now() when the previous command of the batch ended (set by beginBatch, then by
+   * each command): a command starts when the previous one ended, so each costs one clock read.
+   * Whoever runs commands outside a client's read (replication, AOF loading, scripts) calls the
+   * host's beginBatch() first, or the command's time would be stale.
+   */
+  lastCommandEndMs: number;
   /** A command changed the dataset: count it and hand its effect to replication and the AOF. */
   propagate(dbIndex: number, argv: readonly string[], changes: number): void;
   /** Feeds MONITOR clients (after the command ran, like Redis 7.0). */
@@ -36,8 +43,21 @@ export interface DispatchHost {
   /** A handler asked to block: park the client (src/server/blocking.ts). */
   parkClient(client: DispatchClient, command: Command, argv: string[], request: BlockRequest): void;
   readonly hasBlockedClients: boolean;
-  /** A write touched these keys (null: possibly any key, e.g. FLUSHALL): wake their waiters. */
+  /**
+   * A write touched these keys (null db: every database; null keys: every key of that database,
+   * e.g. FLUSHDB): wake blocked clients waiting on them and dirty the WATCHes on them.
+   */
   keysWritten(dbIndex: number | null, keys: readonly string[] | null): void;
+  /** EXEC holds wakeups of blocked clients until the transaction ends (Redis serves them after). */
+  deferWakeups(defer: boolean): void;
+  /** Forgets the client's WATCHed keys; true when one of them expired since it was watched. */
+  endWatch(client: DispatchClient): boolean;
+}
+
+/** A client's MULTI state: the queued commands, and whether queuing failed (EXECABORT). */
+export interface TransactionState {
+  readonly queued: Array<{ command: Command; argv: string[] }>;
+  aborted: boolean;
 }
 
 /** The caller of a command, as dispatch sees it: the handler view plus its reply writer. */
@@ -51,6 +71,10 @@ export interface DispatchClient extends ClientState {
   dispatchContext: Context | undefined;
   /** Parked by a blocking command: its further input waits. */
   blocked: boolean;
+  /** Between MULTI and EXEC/DISCARD. */
+  transaction: TransactionState | undefined;
+  /** A WATCHed key was touched: EXEC will fail. */
+  watchDirty: boolean;
 }
 
 /**
@@ -109,13 +133,13 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   const name = argv[0] as string;
   let command: Command | undefined = host.commands.lookup(name);
   if (command === undefined) {
-    reject(host, writer, Errors.unknownCommand(name, argv.slice(1)));
+    reject(host, client, Errors.unknownCommand(name, argv.slice(1)));
     return;
   }
   if (command.subcommands !== undefined && argv.length >= 2) {
     const sub = command.subcommands.get((argv[1] as string).toLowerCase());
     if (sub === undefined) {
-      reject(host, writer, Errors.unknownSubcommand(argv[1] as string, name));
+      reject(host, client, Errors.unknownSubcommand(argv[1] as string, name));
       return;
     }
     command = sub;
@@ -123,7 +147,7 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   const spec = command.spec;
   if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) {
     command.stats.rejectedCalls++;
-    reject(host, writer, Errors.wrongArity(spec.fullName));
+    reject(host, client, Errors.wrongArity(spec.fullName));
     return;
   }
   if (PROTECTED_COMMANDS.has((command.parent ?? command).spec.fullName)) {
@@ -133,7 +157,7 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
       const what = (command.parent ?? command).spec.fullName.toUpperCase();
       reject(
         host,
-        writer,
+        client,
         `ERR ${what} command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
       );
       return;
@@ -142,14 +166,30 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   if (!client.authenticated && !spec.flags.has('no_auth')) {
     if (host.requirePass() !== '') {
       command.stats.rejectedCalls++;
-      reject(host, writer, Errors.noAuth);
+      reject(host, client, Errors.noAuth);
       return;
     }
     client.authenticated = true;
   }
+  if (client.transaction !== undefined) {
+    if (spec.flags.has('no_multi')) {
+      command.stats.rejectedCalls++;
+      reject(host, client, 'ERR Command not allowed inside a transaction');
+      return;
+    }
+    if (!TRANSACTION_CONTROL.has(spec.fullName)) {
+      client.transaction.queued.push({ command, argv });
+      writer.simple('QUEUED');
+      return;
+    }
+  }
+  if (spec.fullName === 'exec') {
+    execTransaction(host, client, command);
+    return;
+  }
   if (command.handler === undefined) {
     // A container reached without a subcommand: its arity (-2) already refused that.
-    reject(host, writer, Errors.unknownSubcommand('', name));
+    reject(host, client, Errors.unknownSubcommand('', name));
     return;
   }
   call(host, client, command, argv, false);
@@ -173,7 +213,7 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
   if (handler === undefined) return false;
   let context = client.dispatchContext;
   if (context === undefined) context = client.dispatchContext = new Context(client, host);
-  const startedMs = performance.now();
+  const startedMs = host.lastCommandEndMs;
   const nowMs = Math.floor(host.wallClockOffsetMs + startedMs);
   host.keyspace.nowMs = nowMs;
   context.nowMs = nowMs;
@@ -193,7 +233,9 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
     host.countError(message);
     command.stats.failedCalls++;
   }
-  const durationUs = (performance.now() - startedMs) * 1000;
+  const endedMs = performance.now();
+  host.lastCommandEndMs = endedMs;
+  const durationUs = (endedMs - startedMs) * 1000;
   const blockRequest = context.blockRequest;
   if (blockRequest !== undefined) {
     context.blockRequest = undefined;
@@ -214,19 +256,70 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
   if (!retry && host.hasMonitors && !spec.flags.has('admin') && !spec.flags.has('skip_monitor')) host.feedMonitors(client, argv);
   if (context.changes > 0) {
     host.propagate(dbIndex, context.rewritten ?? argv, context.changes);
-    if (host.hasBlockedClients) wakeWaiters(host, spec.fullName, dbIndex, argv, command);
+    signalWrites(host, spec.fullName, dbIndex, argv, command);
   }
   return false;
 }
 
-function wakeWaiters(host: DispatchHost, fullName: string, dbIndex: number, argv: readonly string[], command: Command): void {
+function signalWrites(host: DispatchHost, fullName: string, dbIndex: number, argv: readonly string[], command: Command): void {
+  if (fullName === 'flushdb') {
+    host.keysWritten(dbIndex, null);
+    return;
+  }
   const positions = WIDE_WRITES.has(fullName) ? null : keyPositions(command.spec, argv);
   if (positions === null || positions.length === 0) host.keysWritten(null, null);
   else host.keysWritten(dbIndex, positions.map((i) => argv[i] as string));
 }
 
 
-function reject(host: DispatchHost, writer: ReplyWriter, message: string): void {
-  writer.error(message);
+/** Refuses a command before it runs; inside MULTI that dooms the transaction (EXECABORT). */
+function reject(host: DispatchHost, client: DispatchClient, message: string): void {
+  client.writer.error(message);
   host.countError(message);
+  if (client.transaction !== undefined) client.transaction.aborted = true;
+}
+
+/** Commands that act on the transaction itself instead of being queued by MULTI. */
+const TRANSACTION_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/**
+ * EXEC: runs the queued commands one after the other with nothing in between (other clients
+ * wait: the node is single-threaded), each reply in one array. A failed WATCH gives a null
+ * array, a queuing error EXECABORT. Blocking commands do not block inside (mayBlock false), and
+ * blocked clients woken by the transaction's writes are served after it, as in Redis.
+ */
+function execTransaction(host: DispatchHost, client: DispatchClient, exec: Command): void {
+  const state = client.transaction;
+  exec.stats.calls++;
+  host.facade.stats.totalCommandsProcessed++;
+  client.lastCommand = 'exec';
+  if (state === undefined) {
+    exec.stats.failedCalls++;
+    reject(host, client, 'ERR EXEC without MULTI');
+    return;
+  }
+  client.transaction = undefined;
+  const dirty = client.watchDirty;
+  const expired = host.endWatch(client); // also clears watchDirty
+  if (state.aborted) {
+    exec.stats.failedCalls++;
+    reject(host, client, 'EXECABORT Transaction discarded because of previous errors.');
+    return;
+  }
+  if (dirty || expired) {
+    client.writer.nullArray();
+    return;
+  }
+  client.writer.array(state.queued.length);
+  const outer = client.dispatchContext;
+  const inner = new Context(client, host);
+  inner.mayBlock = false;
+  client.dispatchContext = inner;
+  host.deferWakeups(true);
+  try {
+    for (const { command, argv } of state.queued) call(host, client, command, argv, false);
+  } finally {
+    client.dispatchContext = outer;
+    host.deferWakeups(false);
+  }
 }

@@ -4,7 +4,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/all-commands.js';
 import type { ClientState } from '../commands/client-state.js';
-import type { MemorySnapshot, ServerFacade, ShutdownOptions } from '../commands/server-facade.js';
+import type { MemorySnapshot, ServerFacade, ShutdownOptions, TransactionsFacade } from '../commands/server-facade.js';
 import { CommandTable } from '../commands/table.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock } from '../lib/clock.js';
@@ -17,6 +17,7 @@ import type { ConfigStore } from './config/config-store.js';
 import type { BlockRequest } from '../commands/context.js';
 import type { Command } from '../commands/table.js';
 import { BlockingRegistry } from './blocking.js';
+import { WatchRegistry } from './watch.js';
 import { call, dispatch, type DispatchClient, type DispatchHost } from './dispatch.js';
 import { renderInfo } from './info.js';
 import type { LogLevel, Logger } from './log.js';
@@ -87,7 +88,12 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.startedAtMs = this.clock.nowMs();
     this.clients = new ClientRegistry(() => this.clock.nowMs());
     this.clients.unblockHook = (session, how) => this.blocking.unblock(session, how);
-    this.keyspace = new Keyspace({ databaseCount: Number(this.config.value('databases')), random: this.random });
+    this.keyspace = new Keyspace({
+      databaseCount: Number(this.config.value('databases')),
+      random: this.random,
+      // An expired key counts as modified for WATCH (Redis: signalModifiedKey on expiry).
+      onExpired: (db, key) => this.watches.touch(db.id, [key]),
+    });
     this.#applyAccessMode();
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.config.onChange(name, () => this.#applyAccessMode());
     this.commands = new CommandTable(allCommands);
@@ -290,13 +296,67 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   keysWritten(dbIndex: number | null, keys: readonly string[] | null): void {
-    this.blocking.keysWritten(dbIndex, keys);
+    this.watches.touch(dbIndex, keys);
+    if (this.blocking.size === 0) return;
+    if (this.#deferredWakeups !== undefined) this.#deferredWakeups.push([dbIndex, keys]);
+    else this.blocking.keysWritten(dbIndex, keys);
   }
 
+  #deferredWakeups: Array<[number | null, readonly string[] | null]> | undefined;
+
+  deferWakeups(defer: boolean): void {
+    if (defer) {
+      this.#deferredWakeups ??= [];
+      return;
+    }
+    const pending = this.#deferredWakeups;
+    this.#deferredWakeups = undefined;
+    for (const [dbIndex, keys] of pending ?? []) this.blocking.keysWritten(dbIndex, keys);
+  }
+
+  // ---- transactions (MULTI/EXEC run in dispatch; this is their state) --------------------
+
+  readonly watches = new WatchRegistry<Session>();
+
+  endWatch(client: DispatchClient): boolean {
+    const session = client as Session;
+    let expired = false;
+    for (const { dbIndex, key, expiredWhenWatched } of this.watches.watchedBy(session)) {
+      if (!expiredWhenWatched && this.keyspace.db(dbIndex).isLogicallyExpired(key)) expired = true;
+    }
+    this.watches.unwatchAll(session);
+    return expired;
+  }
+
+  readonly transactions: TransactionsFacade = {
+    inTransaction: (client) => (client as Session).transaction !== undefined,
+    begin: (client) => {
+      const session = client as Session;
+      if (session.transaction !== undefined) return false;
+      session.transaction = { queued: [], aborted: false };
+      return true;
+    },
+    discard: (client) => {
+      const session = client as Session;
+      if (session.transaction === undefined) return false;
+      session.transaction = undefined;
+      this.watches.unwatchAll(session);
+      return true;
+    },
+    watch: (client, keys) => {
+      const session = client as Session;
+      const db = this.keyspace.db(session.dbIndex);
+      for (const key of keys) this.watches.watch(session, session.dbIndex, key, db.isLogicallyExpired(key));
+    },
+    unwatch: (client) => this.watches.unwatchAll(client as Session),
+  };
+
   wallClockOffsetMs = 0;
+  lastCommandEndMs = 0;
 
   beginBatch(): void {
-    this.wallClockOffsetMs = this.clock.nowMs() - performance.now();
+    this.lastCommandEndMs = performance.now();
+    this.wallClockOffsetMs = this.clock.nowMs() - this.lastCommandEndMs;
   }
 
   get slowlogThresholdUs(): number {
@@ -324,6 +384,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   onSessionClosed(session: Session): void {
     this.blocking.remove(session);
+    this.watches.unwatchAll(session);
     this.clients.remove(session);
     this.#monitors.delete(session);
   }

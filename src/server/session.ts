@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { ProtocolError, RequestParser } from '../resp/request-parser.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
-import type { Context, DispatchClient } from './dispatch.js';
+import type { Context, DispatchClient, TransactionState } from './dispatch.js';
 
 /** What a session needs from its node. */
 export interface SessionHost {
@@ -42,6 +42,8 @@ export class Session implements DispatchClient {
   lastCommand = 'NULL';
   monitor = false;
   blocked = false;
+  transaction: TransactionState | undefined = undefined;
+  watchDirty = false;
   dispatchContext: Context | undefined = undefined;
   readonly writer = new ReplyWriter();
   readonly parser: RequestParser;

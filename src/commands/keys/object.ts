@@ -2,6 +2,7 @@ import { encodingOfValue, parseCanonicalInteger, type StoredValue } from '../../
 import { ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { configValueOr, lookupReadNoTouch } from './common.js';
+import { writeHelp } from '../server/spec-emitter.js';
 
 /** Redis's OBJ_SHARED_REFCOUNT: what OBJECT REFCOUNT shows for a shared integer. */
 const SHARED_REFCOUNT = 2147483647;
@@ -90,8 +91,7 @@ function freq(ctx: CommandContext, argv: string[]): void {
 }
 
 function help(ctx: CommandContext): void {
-  ctx.reply.array(HELP.length);
-  for (const line of HELP) ctx.reply.simple(line);
+  writeHelp(ctx.reply, HELP);
 }
 
 export const objectCommands: readonly CommandDefinition[] = [

@@ -1,6 +1,6 @@
-import { assert } from '../../lib/assert.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { StoredValue } from '../../keyspace/stored-value.js';
+import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { lookupRead } from '../lookup.js';
@@ -12,18 +12,9 @@ import { MemberReply, parseScore, zsetLimits } from './common.js';
 type SetOp = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
 
-/**
- * What these commands need from a plain set (sets count as sorted sets with every score 1).
- * Structural, so this file does not depend on the set type's module.
- */
-interface PlainSetView {
-  readonly size: number;
-  has(member: string): boolean;
-  readonly members: Iterable<string>;
-}
-
+/** An input: a sorted set, or a plain set (every member with score 1), or nothing. */
 interface Source {
-  value: SortedSet | PlainSetView | undefined;
+  value: SortedSet | SetValue | undefined;
   weight: number;
 }
 
@@ -48,12 +39,7 @@ function* sourceEntries(source: Source): IterableIterator<[string, number]> {
 function asSource(value: StoredValue | undefined): Source {
   if (value === undefined) return { value: undefined, weight: 1 };
   if (value instanceof SortedSet) return { value, weight: 1 };
-  if (typeof value !== 'string' && 'type' in value && value.type === 'set') {
-    // The set type keeps `has` and `members` (see src/keyspace/types/set); checked, not assumed.
-    const view = value as unknown as Partial<PlainSetView>;
-    assert(typeof view.has === 'function' && view.members !== undefined, 'set values expose has() and members');
-    return { value: view as PlainSetView, weight: 1 };
-  }
+  if (value instanceof SetValue) return { value, weight: 1 };
   throw new ReplyError(Errors.wrongType);
 }
 

@@ -1,0 +1,41 @@
+import { HashValue, type HashLimits } from '../../keyspace/types/hash/hash-value.js';
+import { Errors, ReplyError } from '../../lib/errors.js';
+import type { CommandContext } from '../context.js';
+import { lookupRead, lookupWrite } from '../lookup.js';
+
+/** A hash for reading: undefined when missing, WRONGTYPE for other types. Counts hits/misses. */
+export function readHash(ctx: CommandContext, key: string): HashValue | undefined {
+  const value = lookupRead(ctx, key);
+  if (value === undefined) return undefined;
+  if (!(value instanceof HashValue)) throw new ReplyError(Errors.wrongType);
+  return value;
+}
+
+/** A hash for writing: undefined when missing, WRONGTYPE for other types. */
+export function writeHash(ctx: CommandContext, key: string): HashValue | undefined {
+  const value = lookupWrite(ctx, key);
+  if (value === undefined) return undefined;
+  if (!(value instanceof HashValue)) throw new ReplyError(Errors.wrongType);
+  return value;
+}
+
+/** Redis's hashTypeLookupWriteOrCreate: a new empty hash is stored at once. */
+export function writeOrCreateHash(ctx: CommandContext, key: string): HashValue {
+  const existing = writeHash(ctx, key);
+  if (existing !== undefined) return existing;
+  const created = new HashValue();
+  ctx.db.set(key, created);
+  return created;
+}
+
+export function hashLimits(ctx: CommandContext): HashLimits {
+  return {
+    maxListpackEntries: ctx.server.config.number('hash-max-listpack-entries'),
+    maxListpackValueBytes: ctx.server.config.number('hash-max-listpack-value'),
+  };
+}
+
+/** Removes the key when the hash became empty (Redis never keeps an empty container). */
+export function deleteIfEmpty(ctx: CommandContext, key: string, hash: HashValue): void {
+  if (hash.size === 0) ctx.db.delete(key);
+}
