@@ -7,7 +7,9 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
 import { serverCommands } from './server-commands.js';
+import { geoCommands } from './geo.js';
 import { setCommands } from './sets.js';
+import { sortedSetCommands } from './sorted-sets.js';
 import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
@@ -23,6 +25,8 @@ export const allCommands: readonly CommandDefinition[] = [
   ...setCommands,
   ...streamCommands,
   ...hyperloglogCommands,
+  ...sortedSetCommands,
+  ...geoCommands,
   ...pubsubCommands,
   ...serverCommands,
   ...configCommands,

@@ -7,6 +7,9 @@ export function formatDouble17g(value: number): string {
   if (value === Infinity) return 'inf';
   if (value === -Infinity) return '-inf';
   if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  // Integers below 1e17 have at most 17 digits: %.17g prints them exactly, as String does
+  // (a fast path for scores such as leaderboard counts).
+  if (Number.isInteger(value) && value < 1e17 && value > -1e17) return String(value);
   const exponential = value.toExponential(16);
   const ePos = exponential.indexOf('e');
   const exponent = Number(exponential.slice(ePos + 1));

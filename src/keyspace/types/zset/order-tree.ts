@@ -1,0 +1,464 @@
+/**
+ * An order-statistic B+tree of (score, member) pairs, ordered like Redis's zskiplist: by score,
+ * then by member bytes (latin1 strings compare by char code, which is memcmp order with the
+ * shorter prefix first). Inner nodes keep each child's element count, so rank, select by rank
+ * and range bounds are O(log n); leaves keep parallel arrays (scores unboxed, 8 bytes each) and
+ * are linked for in-order walks. We chose it over a skiplist of JS objects for memory: a node
+ * object per member costs far more than two array slots.
+ */
+
+/** Elements per leaf before it splits; small enough that splicing a leaf stays cheap. */
+const LEAF_MAX = 128;
+/** Children per inner node before it splits. */
+const INNER_MAX = 64;
+/** A node this small merges into a neighbour that has room. */
+const LEAF_MIN = LEAF_MAX / 4;
+const INNER_MIN = INNER_MAX / 4;
+
+export class Leaf {
+  members: string[] = [];
+  scores: number[] = [];
+  prev: Leaf | null = null;
+  next: Leaf | null = null;
+  parent: Inner | null = null;
+}
+
+class Inner {
+  children: Array<Leaf | Inner> = [];
+  /** Element count of each child. */
+  sizes: number[] = [];
+  /**
+   * A lower bound (score, member) of each child: every element of child i is >= sep i and
+   * < sep i+1. Entry 0 is unused (the node's own bound sits in its parent).
+   */
+  sepScores: number[] = [];
+  sepMembers: string[] = [];
+  size = 0;
+  parent: Inner | null = null;
+}
+
+/** (s1, m1) < (s2, m2) in zset order. */
+export function zless(s1: number, m1: string, s2: number, m2: string): boolean {
+  return s1 < s2 || (s1 === s2 && m1 < m2);
+}
+
+/** A monotone predicate over zset order: false for a prefix of the elements, true after. */
+export type OrderPredicate = (score: number, member: string) => boolean;
+
+/** A position: leaf and index inside it. */
+export interface TreeCursor {
+  leaf: Leaf;
+  index: number;
+}
+
+function nodeSize(node: Leaf | Inner): number {
+  return node instanceof Leaf ? node.members.length : node.size;
+}
+
+export class OrderTree {
+  #root: Leaf | Inner = new Leaf();
+  #first: Leaf;
+  #last: Leaf;
+
+  constructor() {
+    this.#first = this.#last = this.#root as Leaf;
+  }
+
+  get size(): number {
+    return nodeSize(this.#root);
+  }
+
+  /** Inserts a pair that is not in the tree yet. */
+  insert(score: number, member: string): void {
+    let node = this.#root;
+    while (node instanceof Inner) {
+      const i = this.#childFor(node, score, member);
+      node.size++;
+      (node.sizes[i] as number)++;
+      node = node.children[i] as Leaf | Inner;
+    }
+    const at = leafLowerBound(node, score, member);
+    // A hand-written shift: splice allocates its result array on every call.
+    const members = node.members;
+    const scores = node.scores;
+    let k = members.length;
+    members.push(member);
+    scores.push(score);
+    for (; k > at; k--) {
+      members[k] = members[k - 1] as string;
+      scores[k] = scores[k - 1] as number;
+    }
+    members[at] = member;
+    scores[at] = score;
+    if (members.length > LEAF_MAX) this.#splitLeaf(node);
+  }
+
+  /** Removes a pair; false when absent. */
+  remove(score: number, member: string): boolean {
+    let node = this.#root;
+    while (node instanceof Inner) node = node.children[this.#childFor(node, score, member)] as Leaf | Inner;
+    const at = leafLowerBound(node, score, member);
+    if (at >= node.members.length || node.members[at] !== member || node.scores[at] !== score) return false;
+    this.#removeAt(node, at);
+    return true;
+  }
+
+  /**
+   * Moves a present pair to a new score. When the new place is inside the same leaf (small
+   * score changes, as in ZINCRBY on a leaderboard) only that leaf's slots shift.
+   */
+  update(oldScore: number, member: string, newScore: number): boolean {
+    let node = this.#root;
+    while (node instanceof Inner) node = node.children[this.#childFor(node, oldScore, member)] as Leaf | Inner;
+    const leaf = node;
+    const at = leafLowerBound(leaf, oldScore, member);
+    const members = leaf.members;
+    const scores = leaf.scores;
+    const length = members.length;
+    if (at >= length || members[at] !== member || scores[at] !== oldScore) return false;
+    const first = at === 0 ? 1 : 0;
+    const last = at === length - 1 ? length - 2 : length - 1;
+    if (
+      first < last &&
+      zless(scores[first] as number, members[first] as string, newScore, member) &&
+      zless(newScore, member, scores[last] as number, members[last] as string)
+    ) {
+      const to = leafLowerBound(leaf, newScore, member);
+      if (to > at) {
+        for (let k = at; k < to - 1; k++) {
+          members[k] = members[k + 1] as string;
+          scores[k] = scores[k + 1] as number;
+        }
+        members[to - 1] = member;
+        scores[to - 1] = newScore;
+      } else {
+        for (let k = at; k > to; k--) {
+          members[k] = members[k - 1] as string;
+          scores[k] = scores[k - 1] as number;
+        }
+        members[to] = member;
+        scores[to] = newScore;
+      }
+      return true;
+    }
+    this.#removeAt(leaf, at);
+    this.insert(newScore, member);
+    return true;
+  }
+
+  /** 0-based rank of a pair, or -1. */
+  rankOf(score: number, member: string): number {
+    let rank = 0;
+    let node = this.#root;
+    while (node instanceof Inner) {
+      const i = this.#childFor(node, score, member);
+      for (let k = 0; k < i; k++) rank += node.sizes[k] as number;
+      node = node.children[i] as Leaf | Inner;
+    }
+    const at = leafLowerBound(node, score, member);
+    if (at >= node.members.length || node.members[at] !== member || node.scores[at] !== score) return -1;
+    return rank + at;
+  }
+
+  /** The element at a rank (0 <= rank < size). */
+  cursorAt(rank: number): TreeCursor {
+    let node = this.#root;
+    while (node instanceof Inner) {
+      let i = 0;
+      const last = node.children.length - 1;
+      while (i < last && rank >= (node.sizes[i] as number)) rank -= node.sizes[i++] as number;
+      node = node.children[i] as Leaf | Inner;
+    }
+    return { leaf: node, index: rank };
+  }
+
+  /** The pair at a rank (0 <= rank < size). */
+  at(rank: number): [string, number] {
+    const cursor = this.cursorAt(rank);
+    return [cursor.leaf.members[cursor.index] as string, cursor.leaf.scores[cursor.index] as number];
+  }
+
+  /** How many elements come before the first one for which `pred` holds. */
+  countBefore(pred: OrderPredicate): number {
+    let rank = 0;
+    let node = this.#root;
+    while (node instanceof Inner) {
+      // The last child whose lower bound fails the predicate holds the boundary (or ends at it).
+      let lo = 0;
+      let hi = node.children.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (pred(node.sepScores[mid] as number, node.sepMembers[mid] as string)) hi = mid - 1;
+        else lo = mid;
+      }
+      for (let k = 0; k < lo; k++) rank += node.sizes[k] as number;
+      node = node.children[lo] as Leaf | Inner;
+    }
+    let lo = 0;
+    let hi = node.members.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pred(node.scores[mid] as number, node.members[mid] as string)) hi = mid;
+      else lo = mid + 1;
+    }
+    return rank + lo;
+  }
+
+  /**
+   * Calls fn for `count` elements from `rank` on, forward or backward (rank counts from the
+   * start either way). fn returns false to stop early.
+   */
+  walk(rank: number, count: number, reverse: boolean, fn: (member: string, score: number) => boolean | void): void {
+    if (count <= 0 || rank < 0 || rank >= this.size) return;
+    const cursor = this.cursorAt(rank);
+    let leaf: Leaf | null = cursor.leaf;
+    let i = cursor.index;
+    while (leaf !== null && count > 0) {
+      if (reverse) {
+        for (; i >= 0 && count > 0; i--, count--) if (fn(leaf.members[i] as string, leaf.scores[i] as number) === false) return;
+        leaf = leaf.prev;
+        if (leaf !== null) i = leaf.members.length - 1;
+      } else {
+        const length = leaf.members.length;
+        for (; i < length && count > 0; i++, count--) if (fn(leaf.members[i] as string, leaf.scores[i] as number) === false) return;
+        leaf = leaf.next;
+        i = 0;
+      }
+    }
+  }
+
+  /** Every element in order. */
+  *entries(): IterableIterator<[string, number]> {
+    for (let leaf: Leaf | null = this.#first; leaf !== null; leaf = leaf.next) {
+      for (let i = 0; i < leaf.members.length; i++) yield [leaf.members[i] as string, leaf.scores[i] as number];
+    }
+  }
+
+  /** The first leaf (for scans over all members). */
+  get firstLeaf(): Leaf {
+    return this.#first;
+  }
+
+  get lastLeaf(): Leaf {
+    return this.#last;
+  }
+
+  /** Checks every structural invariant; throws on the first broken one (tests). */
+  checkInvariants(): void {
+    const check = (node: Leaf | Inner, parent: Inner | null, low: [number, string] | null, high: [number, string] | null): number => {
+      if (node.parent !== parent) throw new Error('parent pointer');
+      if (node instanceof Leaf) {
+        for (let i = 0; i < node.members.length; i++) {
+          const s = node.scores[i] as number;
+          const m = node.members[i] as string;
+          if (i > 0 && !zless(node.scores[i - 1] as number, node.members[i - 1] as string, s, m)) throw new Error('leaf order');
+          if (low !== null && zless(s, m, low[0], low[1])) throw new Error('below separator');
+          if (high !== null && !zless(s, m, high[0], high[1])) throw new Error('above separator');
+        }
+        if (node.members.length !== node.scores.length) throw new Error('leaf arrays');
+        return node.members.length;
+      }
+      let total = 0;
+      if (node.children.length === 0) throw new Error('empty inner');
+      for (let i = 0; i < node.children.length; i++) {
+        const lo: [number, string] | null = i === 0 ? low : [node.sepScores[i] as number, node.sepMembers[i] as string];
+        const hi: [number, string] | null = i + 1 < node.children.length ? [node.sepScores[i + 1] as number, node.sepMembers[i + 1] as string] : high;
+        const n = check(node.children[i] as Leaf | Inner, node, lo, hi);
+        if (n !== node.sizes[i]) throw new Error('child size');
+        total += n;
+      }
+      if (total !== node.size) throw new Error('inner size');
+      return total;
+    };
+    check(this.#root, null, null, null);
+    let count = 0;
+    let prev: Leaf | null = null;
+    for (let leaf: Leaf | null = this.#first; leaf !== null; leaf = leaf.next) {
+      if (leaf.prev !== prev) throw new Error('leaf links');
+      count += leaf.members.length;
+      prev = leaf;
+    }
+    if (prev !== this.#last || count !== this.size) throw new Error('leaf chain');
+  }
+
+  /** The child of `node` whose range holds (score, member). */
+  #childFor(node: Inner, score: number, member: string): number {
+    let lo = 0;
+    let hi = node.children.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (zless(score, member, node.sepScores[mid] as number, node.sepMembers[mid] as string)) hi = mid - 1;
+      else lo = mid;
+    }
+    return lo;
+  }
+
+  #removeAt(leaf: Leaf, at: number): void {
+    const members = leaf.members;
+    const scores = leaf.scores;
+    const last = members.length - 1;
+    for (let k = at; k < last; k++) {
+      members[k] = members[k + 1] as string;
+      scores[k] = scores[k + 1] as number;
+    }
+    members.pop();
+    scores.pop();
+    for (let child: Leaf | Inner = leaf, p = leaf.parent; p !== null; child = p, p = p.parent) {
+      p.size--;
+      (p.sizes[p.children.indexOf(child)] as number)--;
+    }
+    this.#rebalance(leaf);
+  }
+
+  #splitLeaf(leaf: Leaf): void {
+    const half = leaf.members.length >> 1;
+    const right = new Leaf();
+    right.members = leaf.members.splice(half);
+    right.scores = leaf.scores.splice(half);
+    right.prev = leaf;
+    right.next = leaf.next;
+    if (leaf.next !== null) leaf.next.prev = right;
+    else this.#last = right;
+    leaf.next = right;
+    this.#addSibling(leaf, right, right.scores[0] as number, right.members[0] as string);
+  }
+
+  /** Puts `right` after `left` in left's parent, with its separator; splits upward as needed. */
+  #addSibling(left: Leaf | Inner, right: Leaf | Inner, sepScore: number, sepMember: string): void {
+    let parent = left.parent;
+    if (parent === null) {
+      parent = new Inner();
+      // Sized as before the split: the code below moves right's share over.
+      const before = nodeSize(left) + nodeSize(right);
+      parent.children.push(left);
+      parent.sizes.push(before);
+      parent.sepScores.push(0);
+      parent.sepMembers.push('');
+      parent.size = before;
+      left.parent = parent;
+      this.#root = parent;
+    }
+    const i = parent.children.indexOf(left);
+    const rightSize = nodeSize(right);
+    parent.children.splice(i + 1, 0, right);
+    parent.sizes[i] = (parent.sizes[i] as number) - rightSize;
+    parent.sizes.splice(i + 1, 0, rightSize);
+    parent.sepScores.splice(i + 1, 0, sepScore);
+    parent.sepMembers.splice(i + 1, 0, sepMember);
+    right.parent = parent;
+    if (parent.children.length > INNER_MAX) this.#splitInner(parent);
+  }
+
+  #splitInner(node: Inner): void {
+    const half = node.children.length >> 1;
+    const right = new Inner();
+    right.children = node.children.splice(half);
+    right.sizes = node.sizes.splice(half);
+    right.sepScores = node.sepScores.splice(half);
+    right.sepMembers = node.sepMembers.splice(half);
+    let moved = 0;
+    for (let k = 0; k < right.children.length; k++) {
+      (right.children[k] as Leaf | Inner).parent = right;
+      moved += right.sizes[k] as number;
+    }
+    right.size = moved;
+    node.size -= moved;
+    // The parent counted the moved elements under `node`; addSibling moves them to `right`.
+    this.#addSibling(node, right, right.sepScores[0] as number, right.sepMembers[0] as string);
+  }
+
+  /** Removes empty nodes and merges small ones into a neighbour with room. */
+  #rebalance(node: Leaf | Inner): void {
+    for (;;) {
+      const parent: Inner | null = node.parent;
+      if (parent === null) {
+        // A root inner node with one child gives way to that child.
+        while (this.#root instanceof Inner && this.#root.children.length === 1) {
+          const only = this.#root.children[0] as Leaf | Inner;
+          only.parent = null;
+          this.#root = only;
+        }
+        return;
+      }
+      const i = parent.children.indexOf(node);
+      const isLeaf = node instanceof Leaf;
+      const length = node instanceof Leaf ? node.members.length : node.children.length;
+      if (length === 0) {
+        if (node instanceof Leaf) this.#unlinkLeaf(node);
+        this.#removeChild(parent, i);
+      } else if (length < (isLeaf ? LEAF_MIN : INNER_MIN)) {
+        const max = isLeaf ? LEAF_MAX : INNER_MAX;
+        const widthOf = (n: Leaf | Inner): number => (n instanceof Leaf ? n.members.length : n.children.length);
+        const left = i > 0 ? (parent.children[i - 1] as Leaf | Inner) : null;
+        const right = i + 1 < parent.children.length ? (parent.children[i + 1] as Leaf | Inner) : null;
+        if (left !== null && widthOf(left) + length <= max) this.#merge(parent, i - 1);
+        else if (right !== null && widthOf(right) + length <= max) this.#merge(parent, i);
+        else return;
+      } else {
+        return;
+      }
+      node = parent;
+    }
+  }
+
+  /** Moves child i+1's contents into child i and drops child i+1. */
+  #merge(parent: Inner, i: number): void {
+    const left = parent.children[i] as Leaf | Inner;
+    const right = parent.children[i + 1] as Leaf | Inner;
+    if (left instanceof Leaf && right instanceof Leaf) {
+      for (let k = 0; k < right.members.length; k++) {
+        left.members.push(right.members[k] as string);
+        left.scores.push(right.scores[k] as number);
+      }
+      this.#unlinkLeaf(right);
+    } else if (left instanceof Inner && right instanceof Inner) {
+      // Right's first child had no separator inside right; its bound in the parent is one.
+      right.sepScores[0] = parent.sepScores[i + 1] as number;
+      right.sepMembers[0] = parent.sepMembers[i + 1] as string;
+      for (let k = 0; k < right.children.length; k++) {
+        const child = right.children[k] as Leaf | Inner;
+        child.parent = left;
+        left.children.push(child);
+        left.sizes.push(right.sizes[k] as number);
+        left.sepScores.push(right.sepScores[k] as number);
+        left.sepMembers.push(right.sepMembers[k] as string);
+      }
+      left.size += right.size;
+    }
+    parent.sizes[i] = (parent.sizes[i] as number) + (parent.sizes[i + 1] as number);
+    parent.children.splice(i + 1, 1);
+    parent.sizes.splice(i + 1, 1);
+    parent.sepScores.splice(i + 1, 1);
+    parent.sepMembers.splice(i + 1, 1);
+  }
+
+  #removeChild(parent: Inner, i: number): void {
+    parent.children.splice(i, 1);
+    parent.sizes.splice(i, 1);
+    parent.sepScores.splice(i, 1);
+    parent.sepMembers.splice(i, 1);
+  }
+
+  #unlinkLeaf(leaf: Leaf): void {
+    if (leaf.prev !== null) leaf.prev.next = leaf.next;
+    else if (leaf.next !== null) this.#first = leaf.next;
+    if (leaf.next !== null) leaf.next.prev = leaf.prev;
+    else if (leaf.prev !== null) this.#last = leaf.prev;
+    leaf.prev = leaf.next = null;
+  }
+}
+
+/** First index in the leaf whose pair is >= (score, member). */
+function leafLowerBound(leaf: Leaf, score: number, member: string): number {
+  const scores = leaf.scores;
+  const members = leaf.members;
+  let lo = 0;
+  let hi = scores.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const s = scores[mid] as number;
+    if (s < score || (s === score && (members[mid] as string) < member)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,203 @@
+import type { ContainerValue } from '../../stored-value.js';
+import { OrderTree, type OrderPredicate } from './order-tree.js';
+import { PackedList } from './packed-list.js';
+import { ScoreTable } from './score-table.js';
+
+/** Redis's zset encoding thresholds as read from the config for one command. */
+export interface ZsetLimits {
+  /** zset-max-listpack-entries */
+  readonly maxListpackEntries: number;
+  /** zset-max-listpack-value (bytes of one member) */
+  readonly maxListpackValueBytes: number;
+}
+
+/** Members whose sizes MEMORY USAGE looks at before extrapolating. */
+const MEMORY_SAMPLE_MEMBERS = 64;
+/** Scan cursors kept per set (ZSCAN over a large set); the oldest is forgotten first. */
+const MAX_SCAN_CURSORS = 64;
+
+/** What ZSCAN over a large set remembers: the last element each cursor returned. */
+interface ScanState {
+  cursors: Map<number, [number, string]>;
+  next: number;
+}
+
+/**
+ * A sorted set. While small (Redis's listpack encoding) its pairs are packed into one string
+ * (PackedList) and member lookups scan it, like Redis scans its listpack. Past the thresholds it
+ * converts, one way, to the "skiplist" encoding: an order-statistic tree for ranks and ranges
+ * beside a member → score table, like Redis's zskiplist beside its dict.
+ */
+export class SortedSet implements ContainerValue {
+  #order: PackedList | OrderTree = new PackedList();
+  #scores: ScoreTable | null = null;
+  #scan: ScanState | null = null;
+
+  /** A set with the encoding Redis's zsetTypeCreate picks for the expected size. */
+  static create(sizeHint: number, maxMemberBytes: number, limits: ZsetLimits): SortedSet {
+    const zset = new SortedSet();
+    if (sizeHint > limits.maxListpackEntries || maxMemberBytes > limits.maxListpackValueBytes) zset.convertToSkiplist();
+    return zset;
+  }
+
+  get type(): 'zset' {
+    return 'zset';
+  }
+
+  get size(): number {
+    return this.#order.size;
+  }
+
+  get isListpack(): boolean {
+    return this.#scores === null;
+  }
+
+  encoding(): string {
+    return this.#scores === null ? 'listpack' : 'skiplist';
+  }
+
+  convertToSkiplist(): void {
+    if (this.#scores !== null) return;
+    const tree = new OrderTree();
+    const scores = new ScoreTable();
+    for (const [member, score] of this.#order.entries()) {
+      tree.insert(score, member);
+      scores.add(member, score);
+    }
+    this.#order = tree;
+    this.#scores = scores;
+  }
+
+  score(member: string): number | undefined {
+    if (this.#scores !== null) return this.#scores.get(member);
+    return (this.#order as PackedList).scoreOf(member);
+  }
+
+  has(member: string): boolean {
+    return this.score(member) !== undefined;
+  }
+
+  /**
+   * Adds a member or moves it to a new score (the caller checked NX/XX/GT/LT). Converts to
+   * skiplist first when the new member would pass the listpack limits, as zsetAdd does.
+   */
+  set(member: string, score: number, limits: ZsetLimits): void {
+    const old = this.score(member);
+    if (old === undefined) this.insertNew(member, score, limits);
+    else this.update(member, old, score);
+  }
+
+  /** Adds a member known to be absent. */
+  insertNew(member: string, score: number, limits: ZsetLimits): void {
+    if (this.#scores === null) {
+      if (this.#order.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValueBytes) this.convertToSkiplist();
+      // A listpack keeps scores as text, and "-0" reads back as the integer 0.
+      else if (score === 0) score = 0;
+    }
+    this.#order.insert(score, member);
+    this.#scores?.add(member, score);
+  }
+
+  /** Moves a present member from `old` (its current score) to `score`. */
+  update(member: string, old: number, score: number): void {
+    if (this.#scores === null && score === 0) score = 0;
+    if (old === score) return; // Redis compares with !=, so -0 and 0 are the same score
+    this.#order.update(old, member, score);
+    this.#scores?.set(member, score);
+  }
+
+  remove(member: string): boolean {
+    const score = this.score(member);
+    if (score === undefined) return false;
+    this.#order.remove(score, member);
+    this.#scores?.delete(member);
+    return true;
+  }
+
+  /** 0-based rank from the lowest score, or -1. */
+  rank(member: string): number {
+    const score = this.score(member);
+    return score === undefined ? -1 : this.#order.rankOf(score, member);
+  }
+
+  /** Elements before the first one where pred holds (pred monotone in zset order). */
+  countBefore(pred: OrderPredicate): number {
+    return this.#order.countBefore(pred);
+  }
+
+  /** `count` elements from `rank` (reverse walks down); fn returns false to stop. */
+  walk(rank: number, count: number, reverse: boolean, fn: (member: string, score: number) => boolean | void): void {
+    this.#order.walk(rank, count, reverse, fn);
+  }
+
+  /** The element at a rank. */
+  at(rank: number): [string, number] {
+    return this.#order.at(rank);
+  }
+
+  /** Every member with its score, in order. */
+  entries(): IterableIterator<[string, number]> {
+    return this.#order.entries();
+  }
+
+  /**
+   * One ZSCAN step over a large set: a cursor names the last element returned, so every member
+   * present with the same score for the whole scan is returned. Cursor 0 starts; the reply's
+   * 0 ends.
+   */
+  scanStep(cursor: number, count: number, fn: (member: string, score: number) => void): number {
+    let rank = 0;
+    if (cursor !== 0) {
+      const last = this.#scan?.cursors.get(cursor);
+      this.#scan?.cursors.delete(cursor);
+      if (last !== undefined) {
+        const [s, m] = last;
+        rank = this.#order.countBefore((score, member) => score > s || (score === s && member > m));
+      }
+    }
+    let lastSeen: [number, string] | null = null;
+    let returned = 0;
+    this.#order.walk(rank, count, false, (member, score) => {
+      fn(member, score);
+      lastSeen = [score, member];
+      returned++;
+    });
+    if (lastSeen === null || rank + returned >= this.#order.size) return 0;
+    this.#scan ??= { cursors: new Map(), next: 1 };
+    const cursors = this.#scan.cursors;
+    if (cursors.size >= MAX_SCAN_CURSORS) {
+      const oldest = cursors.keys().next();
+      if (oldest.done !== true) cursors.delete(oldest.value);
+    }
+    const id = this.#scan.next++;
+    cursors.set(id, lastSeen);
+    return id;
+  }
+
+  clone(): ContainerValue {
+    const copy = new SortedSet();
+    if (this.#scores !== null) copy.convertToSkiplist();
+    for (const [member, score] of this.#order.entries()) {
+      copy.#order.insert(score, member);
+      copy.#scores?.add(member, score);
+    }
+    return copy;
+  }
+
+  memoryUsageBytes(): number {
+    const order = this.#order;
+    if (order instanceof PackedList) return 64 + Math.ceil(order.byteLength / 8) * 8;
+    // Leaf slots (member pointer + unboxed score, with the leaves' spare room) and the member
+    // strings, measured on the first members and extrapolated (MEMORY USAGE samples, like
+    // Redis); the table adds a Map entry per member and its score array.
+    const size = order.size;
+    let sampled = 0;
+    let stringBytes = 0;
+    for (const [member] of order.entries()) {
+      stringBytes += 16 + Math.ceil(member.length / 8) * 8;
+      if (++sampled === MEMORY_SAMPLE_MEMBERS) break;
+    }
+    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24 + 40;
+    return 96 + Math.round(perMember * size) + (this.#scores?.arrayBytes ?? 0);
+  }
+}
