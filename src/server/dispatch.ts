@@ -48,6 +48,8 @@ export interface DispatchHost {
    * e.g. FLUSHDB): wake blocked clients waiting on them and dirty the WATCHes on them.
    */
   keysWritten(dbIndex: number | null, keys: readonly string[] | null): void;
+  /** Someone WATCHes or blocks: only then are written keys worked out (not on every SET). */
+  readonly hasWriteListeners: boolean;
   /** EXEC holds wakeups of blocked clients until the transaction ends (Redis serves them after). */
   deferWakeups(defer: boolean): void;
   /** Forgets the client's WATCHed keys; true when one of them expired since it was watched. */
@@ -270,7 +272,7 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
   if (!retry && host.hasMonitors && !spec.flags.has('admin') && !spec.flags.has('skip_monitor')) host.feedMonitors(client, argv);
   if (context.changes > 0) {
     host.propagate(dbIndex, context.rewritten ?? argv, context.changes);
-    signalWrites(host, spec.fullName, dbIndex, argv, command);
+    if (host.hasWriteListeners) signalWrites(host, spec.fullName, dbIndex, argv, command);
   }
   return false;
 }

@@ -306,6 +306,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     else this.blocking.keysWritten(dbIndex, keys);
   }
 
+  get hasWriteListeners(): boolean {
+    return this.watches.watchingClients > 0 || this.blocking.size > 0;
+  }
+
   #deferredWakeups: Array<[number | null, readonly string[] | null]> | undefined;
 
   deferWakeups(defer: boolean): void {
