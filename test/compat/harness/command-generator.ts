@@ -150,7 +150,98 @@ const BUILDERS: ReadonlyArray<[weight: number, name: string, build: Builder]> = 
   [1, 'lcs', (r) => ['LCS', key(r), key(r)]],
 ];
 
-export const GENERATED_COMMANDS: readonly string[] = [...new Set(BUILDERS.map(([, name]) => name))];
+// ---- data types (issue 3): the same few keys, so types collide and WRONGTYPE is exercised ----
+const FIELDS: readonly string[] = ['f1', 'f2', 'f3', '10', '-5', 'x'.repeat(70)];
+const MEMBERS: readonly string[] = ['a', 'b', 'c', '1', '2', '300', '-7', 'zz'];
+const SCORES: readonly string[] = ['0', '1', '2', '2.5', '-1', '1e3', 'inf', '-inf', '-0', 'x'];
+const RANGE_BOUNDS: readonly string[] = ['-inf', '+inf', '0', '1', '(1', '2.5', '(2.5', '1e3', 'x'];
+const LIST_INDEXES: readonly string[] = ['0', '1', '2', '-1', '-2', '5', '-10', '100', 'x'];
+const sorted: Comparison = { kind: 'sorted' };
+
+function field(random: Random): string {
+  return pick(random, FIELDS);
+}
+
+function member(random: Random): string {
+  return pick(random, MEMBERS);
+}
+
+function someMembers(random: Random, max: number): string[] {
+  return Array.from({ length: 1 + random.int(max) }, () => member(random));
+}
+
+/** Binary-exact score increments (no long-double gaps; see FLOAT_INCREMENTS). */
+const SCORE_INCREMENTS: readonly string[] = ['1', '-1', '0.5', '2.25', '-3', '10', 'inf', 'x'];
+
+const DATA_TYPE_BUILDERS: ReadonlyArray<[weight: number, name: string, build: Builder]> = [
+  // lists
+  [6, 'lpush', (r) => ['LPUSH', key(r), ...someMembers(r, 3)]],
+  [6, 'rpush', (r) => ['RPUSH', key(r), ...someMembers(r, 3)]],
+  [2, 'lpushx', (r) => ['LPUSHX', key(r), member(r)]],
+  [4, 'lpop', (r) => ['LPOP', key(r), ...(r.int(3) === 0 ? [pick(r, ['0', '1', '2', '10', '-1'])] : [])]],
+  [4, 'rpop', (r) => ['RPOP', key(r), ...(r.int(3) === 0 ? [pick(r, ['0', '2', '5'])] : [])]],
+  [3, 'llen', (r) => ['LLEN', key(r)]],
+  [5, 'lrange', (r) => ['LRANGE', key(r), pick(r, LIST_INDEXES), pick(r, LIST_INDEXES)]],
+  [3, 'lindex', (r) => ['LINDEX', key(r), pick(r, LIST_INDEXES)]],
+  [2, 'lset', (r) => ['LSET', key(r), pick(r, LIST_INDEXES), member(r)]],
+  [2, 'linsert', (r) => ['LINSERT', key(r), pick(r, ['BEFORE', 'AFTER', 'x']), member(r), member(r)]],
+  [2, 'lrem', (r) => ['LREM', key(r), pick(r, ['0', '1', '-1', '2']), member(r)]],
+  [2, 'ltrim', (r) => ['LTRIM', key(r), pick(r, LIST_INDEXES), pick(r, LIST_INDEXES)]],
+  [2, 'lpos', (r) => ['LPOS', key(r), member(r), ...(r.int(2) === 0 ? ['RANK', pick(r, ['1', '-1', '2', '0'])] : []), ...(r.int(2) === 0 ? ['COUNT', pick(r, ['0', '1', '3'])] : [])]],
+  [2, 'lmove', (r) => ['LMOVE', key(r), key(r), pick(r, ['LEFT', 'RIGHT']), pick(r, ['LEFT', 'RIGHT'])]],
+  [1, 'rpoplpush', (r) => ['RPOPLPUSH', key(r), key(r)]],
+  // hashes
+  [6, 'hset', (r) => ['HSET', key(r), ...Array.from({ length: 1 + r.int(3) }, () => [field(r), value(r)]).flat()]],
+  [4, 'hget', (r) => ['HGET', key(r), field(r)]],
+  [2, 'hsetnx', (r) => ['HSETNX', key(r), field(r), value(r)]],
+  [2, 'hmget', (r) => ['HMGET', key(r), field(r), field(r)]],
+  [3, 'hdel', (r) => ['HDEL', key(r), field(r), field(r)]],
+  [2, 'hlen', (r) => ['HLEN', key(r)]],
+  [2, 'hexists', (r) => ['HEXISTS', key(r), field(r)]],
+  [2, 'hstrlen', (r) => ['HSTRLEN', key(r), field(r)]],
+  [3, 'hincrby', (r) => ['HINCRBY', key(r), field(r), pick(r, INCREMENTS)]],
+  [2, 'hgetall', (r) => ({ argv: ['HGETALL', key(r)], comparison: sorted })],
+  [1, 'hkeys', (r) => ({ argv: ['HKEYS', key(r)], comparison: sorted })],
+  [1, 'hvals', (r) => ({ argv: ['HVALS', key(r)], comparison: sorted })],
+  // sets
+  [6, 'sadd', (r) => ['SADD', key(r), ...someMembers(r, 4)]],
+  [3, 'srem', (r) => ['SREM', key(r), ...someMembers(r, 2)]],
+  [3, 'sismember', (r) => ['SISMEMBER', key(r), member(r)]],
+  [1, 'smismember', (r) => ['SMISMEMBER', key(r), member(r), member(r)]],
+  [2, 'scard', (r) => ['SCARD', key(r)]],
+  [2, 'smembers', (r) => ({ argv: ['SMEMBERS', key(r)], comparison: sorted })],
+  [2, 'smove', (r) => ['SMOVE', key(r), key(r), member(r)]],
+  [2, 'sunion', (r) => ({ argv: ['SUNION', ...someKeys(r, 3)], comparison: sorted })],
+  [2, 'sinter', (r) => ({ argv: ['SINTER', ...someKeys(r, 3)], comparison: sorted })],
+  [2, 'sdiff', (r) => ({ argv: ['SDIFF', ...someKeys(r, 3)], comparison: sorted })],
+  [1, 'sintercard', (r) => ['SINTERCARD', '2', key(r), key(r)]],
+  [2, 'sunionstore', (r) => ['SUNIONSTORE', key(r), ...someKeys(r, 2)]],
+  [1, 'sdiffstore', (r) => ['SDIFFSTORE', key(r), ...someKeys(r, 2)]],
+  // sorted sets
+  [6, 'zadd', (r) => ['ZADD', key(r), ...(r.int(4) === 0 ? [pick(r, ['NX', 'XX', 'GT', 'LT', 'CH'])] : []), ...Array.from({ length: 1 + r.int(3) }, () => [pick(r, SCORES), member(r)]).flat()]],
+  [3, 'zincrby', (r) => ['ZINCRBY', key(r), pick(r, SCORE_INCREMENTS), member(r)]],
+  [2, 'zrem', (r) => ['ZREM', key(r), ...someMembers(r, 2)]],
+  [3, 'zscore', (r) => ['ZSCORE', key(r), member(r)]],
+  [2, 'zcard', (r) => ['ZCARD', key(r)]],
+  [2, 'zrank', (r) => ['ZRANK', key(r), member(r)]],
+  [1, 'zrevrank', (r) => ['ZREVRANK', key(r), member(r)]],
+  [2, 'zcount', (r) => ['ZCOUNT', key(r), pick(r, RANGE_BOUNDS), pick(r, RANGE_BOUNDS)]],
+  [4, 'zrange', (r) => ['ZRANGE', key(r), pick(r, LIST_INDEXES), pick(r, LIST_INDEXES), ...(r.int(2) === 0 ? ['WITHSCORES'] : [])]],
+  [2, 'zrangebyscore', (r) => ['ZRANGEBYSCORE', key(r), pick(r, RANGE_BOUNDS), pick(r, RANGE_BOUNDS), ...(r.int(2) === 0 ? ['WITHSCORES'] : []), ...(r.int(3) === 0 ? ['LIMIT', '1', '2'] : [])]],
+  [1, 'zrevrangebyscore', (r) => ['ZREVRANGEBYSCORE', key(r), pick(r, RANGE_BOUNDS), pick(r, RANGE_BOUNDS)]],
+  // No ZRANGEBYLEX: here scores differ, and Redis leaves lex ranges unspecified then
+  // (https://redis.io/commands/zrangebylex/); the corpus tests it on equal scores.
+  [2, 'zpopmin', (r) => ['ZPOPMIN', key(r), ...(r.int(2) === 0 ? [pick(r, ['0', '1', '3', '-1'])] : [])]],
+  [1, 'zpopmax', (r) => ['ZPOPMAX', key(r)]],
+  [1, 'zremrangebyscore', (r) => ['ZREMRANGEBYSCORE', key(r), pick(r, RANGE_BOUNDS), pick(r, RANGE_BOUNDS)]],
+  [1, 'zremrangebyrank', (r) => ['ZREMRANGEBYRANK', key(r), pick(r, LIST_INDEXES), pick(r, LIST_INDEXES)]],
+  [1, 'zunionstore', (r) => ['ZUNIONSTORE', key(r), '2', key(r), key(r), ...(r.int(2) === 0 ? ['AGGREGATE', pick(r, ['SUM', 'MIN', 'MAX'])] : [])]],
+  [1, 'zinterstore', (r) => ['ZINTERSTORE', key(r), '2', key(r), key(r)]],
+];
+
+const ALL_BUILDERS: ReadonlyArray<[number, string, Builder]> = [...BUILDERS, ...DATA_TYPE_BUILDERS];
+
+export const GENERATED_COMMANDS: readonly string[] = [...new Set(ALL_BUILDERS.map(([, name]) => name))];
 
 /**
  * A seeded stream of commands over a few keys. `only` limits it to some command names (to run
@@ -163,7 +254,7 @@ export class CommandGenerator {
 
   constructor(random: Random, only?: ReadonlySet<string>) {
     this.#random = random;
-    this.#builders = only === undefined ? BUILDERS : BUILDERS.filter(([, name]) => only.has(name));
+    this.#builders = only === undefined ? ALL_BUILDERS : ALL_BUILDERS.filter(([, name]) => only.has(name));
     if (this.#builders.length === 0) throw new Error('no commands left to generate');
     this.#totalWeight = this.#builders.reduce((sum, [weight]) => sum + weight, 0);
   }
