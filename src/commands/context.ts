@@ -42,6 +42,12 @@ export interface CommandContext {
    */
   readonly mayBlock: boolean;
   /**
+   * True when the handler runs again for a client woken from ctx.block: Redis then serves only
+   * from keys of the right type, and a key overwritten with another type keeps it waiting
+   * instead of answering WRONGTYPE.
+   */
+  readonly wokenFromBlock: boolean;
+  /**
    * Parks the calling client instead of replying (the handler writes nothing). When a command
    * writes one of `request.keys` (in this client's database), the handler runs again with
    * `request.argvOnWake ?? argv`, in the order clients blocked; if it blocks again, the client

@@ -120,6 +120,7 @@ export class Context implements CommandContext {
 
   /** MULTI/EXEC and scripts set this to false. */
   mayBlock = true;
+  wokenFromBlock = false;
   blockRequest: BlockRequest | undefined;
 
   block(request: BlockRequest): void {
@@ -236,6 +237,7 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
   context.changes = 0;
   context.rewritten = undefined;
   context.blockRequest = undefined;
+  context.wokenFromBlock = retry;
   const dbIndex = client.dbIndex;
   const replyMark = writer.mark;
   // Set before the call, like Redis's c->lastcmd: CLIENT LIST shows cmd=client|list for itself.

@@ -147,3 +147,18 @@ test('BZPOPMIN blocks until ZADD, serves clients in order, and times out with a 
   assert.equal(await writer.exists('q'), 0);
   assert.equal(replyToPlain(await first.call('BZPOPMAX', 'q', '0.05')), null);
 });
+
+test('a woken BZPOPMIN skips a key overwritten with another type and keeps waiting (as Redis)', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const waiter = await rawClient(t, node.port);
+  const writer = await connectIoredis(t, node.port);
+  const reply = waiter.call('BZPOPMIN', 'q', '0');
+  for (let i = 0; i < 100 && node.server.blocking.size === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(node.server.blocking.size, 1, 'the client is parked');
+  await writer.set('q', 'a string now');
+  assert.equal(node.server.blocking.size, 1, 'still waiting: no WRONGTYPE for a woken client');
+  await writer.del('q');
+  await writer.zadd('q', 5, 'm');
+  assert.deepEqual(replyToPlain(await reply), { array: [{ bulk: 'q' }, { bulk: 'm' }, { bulk: '5' }] });
+});

@@ -16,23 +16,17 @@ import { moveElement, mpopFirst, parseMpop } from './move.js';
  * timeout is parsed again but unused: the registry keeps the first deadline.
  */
 
-/**
- * The argv arrays handed to ctx.block as argvOnWake: the registry runs a woken command with
- * exactly that array, so seeing it again tells a wake-up retry from a first call. On a retry,
- * Redis only serves from keys that hold lists (handleClientsBlockedOnKeys): a key that became
- * another type (SET over it) leaves the client blocked instead of answering WRONGTYPE.
- */
-const wakeArgvs = new WeakSet<string[]>();
-
-function park(ctx: CommandContext, argv: string[], keys: string[], timeoutAtMs: number): void {
-  const argvOnWake = wakeArgvs.has(argv) ? argv : [...argv];
-  wakeArgvs.add(argvOnWake);
-  ctx.block({ keys, timeoutAtMs, onTimeout: nullArrayReply, argvOnWake });
+function park(ctx: CommandContext, _argv: string[], keys: string[], timeoutAtMs: number): void {
+  ctx.block({ keys, timeoutAtMs, onTimeout: nullArrayReply });
 }
 
-/** The list at key, or undefined when missing, or (on a wake-up retry only) of another type. */
-function sourceList(ctx: CommandContext, argv: string[], key: string): ListValue | undefined {
-  if (!wakeArgvs.has(argv)) return writeList(ctx, key);
+/**
+ * The list at key, or undefined when missing. On a wake-up retry Redis only serves from keys
+ * that hold lists (handleClientsBlockedOnKeys): a key that became another type (SET over it)
+ * leaves the client blocked instead of answering WRONGTYPE.
+ */
+function sourceList(ctx: CommandContext, _argv: string[], key: string): ListValue | undefined {
+  if (!ctx.wokenFromBlock) return writeList(ctx, key);
   const value = ctx.db.lookup(key);
   return value instanceof ListValue ? value : undefined;
 }
@@ -87,7 +81,7 @@ function blmpop(ctx: CommandContext, argv: string[]): void {
   // Redis parses numkeys, the keys, LEFT|RIGHT and COUNT before the timeout.
   const request = parseMpop(argv, 2);
   const timeoutAtMs = blockTimeoutAtMsFromSeconds(argv[1] as string, ctx.nowMs);
-  if (wakeArgvs.has(argv)) request.keys = request.keys.filter((key) => sourceList(ctx, argv, key) !== undefined);
+  if (ctx.wokenFromBlock) request.keys = request.keys.filter((key) => sourceList(ctx, argv, key) !== undefined);
   if (mpopFirst(ctx, request)) return;
   if (!ctx.mayBlock) ctx.reply.nullArray();
   else park(ctx, argv, parseMpop(argv, 2).keys, timeoutAtMs);

@@ -24,7 +24,11 @@ function firstZset(ctx: CommandContext, keys: readonly string[]): [string, Sorte
   for (const key of keys) {
     const value = lookupWrite(ctx, key);
     if (value === undefined) continue;
-    if (!(value instanceof SortedSet)) throw new ReplyError(Errors.wrongType);
+    if (!(value instanceof SortedSet)) {
+      // A woken BZPOP* skips keys that became another type and keeps waiting, as Redis does.
+      if (ctx.wokenFromBlock) continue;
+      throw new ReplyError(Errors.wrongType);
+    }
     if (value.size > 0) return [key, value];
   }
   return undefined;
