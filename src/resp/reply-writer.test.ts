@@ -72,3 +72,23 @@ test('truncateTo drops replies written after a mark (CLIENT REPLY OFF)', () => {
   w.truncateTo(mark);
   assert.equal(text(w), '+keep\r\n');
 });
+
+test('a reply past MAX_PENDING_REPLY_BYTES is refused with ReplyTooLargeError', async () => {
+  const { MAX_PENDING_REPLY_BYTES, ReplyTooLargeError } = await import('./reply-writer.js');
+  const w = new ReplyWriter();
+  const chunk = 'x'.repeat(64 * 1024 * 1024);
+  assert.throws(() => {
+    for (let written = 0; written <= MAX_PENDING_REPLY_BYTES; written += chunk.length) w.bulk(chunk);
+  }, ReplyTooLargeError);
+});
+
+test('truncateTo still works after the buffer grew past its first allocation', () => {
+  const w = new ReplyWriter();
+  w.simple('before');
+  w.take();
+  w.simple('keep');
+  const mark = w.mark;
+  w.bulk('y'.repeat(200_000)); // forces a reallocation that moves the pending bytes
+  w.truncateTo(mark);
+  assert.equal(text(w), '+keep\r\n');
+});

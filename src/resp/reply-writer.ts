@@ -2,6 +2,14 @@ import { formatDouble17g } from './format-double.js';
 
 export type ProtocolVersion = 2 | 3;
 
+/** Pending reply bytes one client may accumulate before the reply is refused (a named bound). */
+export const MAX_PENDING_REPLY_BYTES = 1024 * 1024 * 1024;
+
+/** Thrown when a reply would grow past MAX_PENDING_REPLY_BYTES; dispatch answers an error. */
+export class ReplyTooLargeError extends Error {
+  override name = 'ReplyTooLargeError';
+}
+
 const INITIAL_BYTES = 16 * 1024;
 
 /**
@@ -31,19 +39,24 @@ export class ReplyWriter {
     return out;
   }
 
-  /** Drops replies written since `mark` (CLIENT REPLY OFF/SKIP). */
+  /**
+   * Drops replies written since `mark` (CLIENT REPLY OFF/SKIP, a refused reply). Marks count
+   * from the start of the pending bytes, so they survive the buffer being grown (which moves
+   * the pending bytes); take() in between invalidates them.
+   */
   truncateTo(mark: number): void {
-    this.#end = Math.max(this.#start, mark);
+    this.#end = this.#start + Math.max(0, Math.min(mark, this.#end - this.#start));
   }
 
   /** A position to truncate back to. */
   get mark(): number {
-    return this.#end;
+    return this.#end - this.#start;
   }
 
   #reserve(bytes: number): void {
     if (this.#end + bytes <= this.#buf.length) return;
     const pending = this.#end - this.#start;
+    if (pending + bytes > MAX_PENDING_REPLY_BYTES) throw new ReplyTooLargeError(`reply over ${MAX_PENDING_REPLY_BYTES} bytes`);
     const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, pending + bytes + INITIAL_BYTES));
     this.#buf.copy(next, 0, this.#start, this.#end);
     this.#buf = next;

@@ -8,7 +8,7 @@ import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { Errors, ReplyError, sanitizeErrorText } from '../lib/errors.js';
 import type { Random } from '../lib/random.js';
-import type { ReplyWriter } from '../resp/reply-writer.js';
+import { MAX_PENDING_REPLY_BYTES, ReplyTooLargeError, type ReplyWriter } from '../resp/reply-writer.js';
 
 /** What dispatch needs from the node; src/server/server.ts provides it. */
 export interface DispatchHost {
@@ -244,7 +244,14 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
   client.lastCommand = spec.fullName;
   try {
     handler(context, argv);
-  } catch (error) {
+  } catch (thrown) {
+    let error = thrown;
+    if (error instanceof ReplyTooLargeError) {
+      // A reply the node cannot hold (SRANDMEMBER k -10000000000): drop what was written of it
+      // and answer an error, rather than run out of memory.
+      writer.truncateTo(replyMark);
+      error = new ReplyError(`ERR reply exceeds ${MAX_PENDING_REPLY_BYTES} bytes; not sent`);
+    }
     if (!(error instanceof ReplyError)) throw error;
     const message = sanitizeErrorText(error.message);
     writer.error(message);

@@ -137,3 +137,13 @@ test('*STORE results start as intsets; an empty result deletes the destination',
   assert.equal(await redis.sdiffstore('e', 'a', 'b'), 1);
   assert.deepEqual(await redis.smembers('e'), ['x']);
 });
+
+test('a reply too big to hold (SRANDMEMBER huge negative count) is an error, and the node goes on', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const client = await connectIoredis(t, node.port);
+  await client.sadd('s', 'a', 'b', 'c');
+  await assert.rejects(client.srandmember('s', -10_000_000_000), /reply exceeds/);
+  assert.equal(await client.ping(), 'PONG');
+  assert.equal(await client.scard('s'), 3);
+});
