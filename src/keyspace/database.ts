@@ -282,36 +282,38 @@ export class Database {
   }
 
   /**
-   * Eviction sampling (src/server/eviction): up to `count` uniformly random stored keys, expired
-   * or not, without removing anything and without touching access clocks. May repeat a key.
+   * Eviction sampling (src/server/eviction): up to `count` uniformly random stored keys and
+   * their access clocks (parallel arrays), expired or not, without removing anything and
+   * without touching access clocks. May repeat a key.
    */
-  sampleKeys(random: Random, count: number, out: string[]): void {
-    for (let i = 0; i < count && this.#table.size > 0; i++) {
-      const key = this.#table.randomKey(random);
-      if (key !== undefined) out.push(key);
-    }
+  sampleKeys(random: Random, count: number, keys: string[], clocks: number[]): void {
+    this.#table.sample(random, count, keys, clocks);
   }
 
   /**
-   * Eviction sampling of keys with a TTL (volatile-* policies). The expires Map has no O(1)
-   * random access, so: when at least a quarter of the keys have a TTL, random keys of the table
-   * are drawn and those without a TTL skipped (bounded attempts); otherwise the next `count`
-   * entries of a rotating cursor over the expires Map are taken (every key with a TTL is
-   * offered in turn; the eviction pool keeps the best across calls).
+   * Eviction sampling of keys with a TTL (volatile-* policies), with their access clocks. The
+   * expires Map has no O(1) random access, so: when at least a quarter of the keys have a TTL,
+   * random keys of the table are drawn and those without a TTL skipped (bounded attempts);
+   * otherwise the next `count` entries of a rotating cursor over the expires Map are taken
+   * (every key with a TTL is offered in turn; the eviction pool keeps the best across calls).
    */
-  sampleVolatileKeys(random: Random, count: number, out: string[]): void {
+  sampleVolatileKeys(random: Random, count: number, keys: string[], clocks: number[]): void {
     const expiring = this.#expiresAtMs.size;
     if (expiring === 0) return;
+    const before = keys.length;
     if (expiring * 4 >= this.#table.size) {
-      let taken = 0;
-      for (let attempt = 0; attempt < count * 8 && taken < count; attempt++) {
-        const key = this.#table.randomKey(random);
-        if (key !== undefined && this.#expiresAtMs.has(key)) {
-          out.push(key);
-          taken++;
-        }
+      this.#table.sample(random, count * 4, keys, clocks);
+      // Keep only keys with a TTL, at most `count` of them (compaction in place).
+      let kept = before;
+      for (let i = before; i < keys.length && kept - before < count; i++) {
+        const key = keys[i] as string;
+        if (!this.#expiresAtMs.has(key)) continue;
+        keys[kept] = key;
+        clocks[kept] = clocks[i] as number;
+        kept++;
       }
-      if (taken > 0) return;
+      keys.length = clocks.length = kept;
+      if (kept > before) return;
     }
     for (let taken = 0; taken < count && taken < expiring; taken++) {
       this.#sampleCursor ??= this.#expiresAtMs.keys();
@@ -321,7 +323,10 @@ export class Database {
         next = this.#sampleCursor.next();
         if (next.done) return;
       }
-      out.push(next.value);
+      const clock = this.#table.accessClockOf(next.value);
+      if (clock === undefined) continue;
+      keys.push(next.value);
+      clocks.push(clock);
     }
   }
 

@@ -289,6 +289,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   async close(): Promise<void> {
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     this.#tickTimer = undefined;
+    this.evictor.gauge.watchGc(false);
     for (const session of [...this.clients.sessions()]) session.close();
     await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     this.#listeners = [];

@@ -46,6 +46,7 @@ export class Evictor {
   readonly #clockMs: () => number;
   readonly #pool = new EvictionPool();
   readonly #sampled: string[] = [];
+  readonly #sampledClocks: number[] = [];
   /** Where random eviction looks first (Redis's static next_db): databases take turns. */
   #nextDb = 0;
 
@@ -121,9 +122,9 @@ export class Evictor {
     if (this.policy.rank === 'random') {
       for (let i = 0; i < databases.length; i++) {
         const db = databases[(this.#nextDb + i) % databases.length] as Database;
-        this.#sampled.length = 0;
-        if (volatile) db.sampleVolatileKeys(this.#random, 1, this.#sampled);
-        else db.sampleKeys(this.#random, 1, this.#sampled);
+        this.#sampled.length = this.#sampledClocks.length = 0;
+        if (volatile) db.sampleVolatileKeys(this.#random, 1, this.#sampled, this.#sampledClocks);
+        else db.sampleKeys(this.#random, 1, this.#sampled, this.#sampledClocks);
         const key = this.#sampled[0];
         if (key !== undefined) {
           this.#nextDb = (this.#nextDb + i + 1) % databases.length;
@@ -153,30 +154,27 @@ export class Evictor {
 
   #populate(db: Database, volatile: boolean): void {
     const sampled = this.#sampled;
-    sampled.length = 0;
-    if (volatile) db.sampleVolatileKeys(this.#random, this.samples, sampled);
-    else db.sampleKeys(this.#random, this.samples, sampled);
-    for (const key of sampled) {
-      const score = this.#score(db, key);
+    const clocks = this.#sampledClocks;
+    sampled.length = clocks.length = 0;
+    if (volatile) db.sampleVolatileKeys(this.#random, this.samples, sampled, clocks);
+    else db.sampleKeys(this.#random, this.samples, sampled, clocks);
+    for (let i = 0; i < sampled.length; i++) {
+      const key = sampled[i] as string;
+      const score = this.#score(db, key, clocks[i] as number);
       if (score !== undefined) this.#pool.insert(score, db.id, key);
     }
   }
 
-  #score(db: Database, key: string): number | undefined {
-    const keyspace = this.#keyspace;
+  #score(db: Database, key: string, accessClock: number): number | undefined {
     switch (this.policy.rank) {
       case 'ttl': {
         const atMs = db.expireAtMs(key);
         return atMs === undefined ? undefined : -atMs;
       }
-      case 'lfu': {
-        const clock = db.accessClockOf(key);
-        return clock === undefined ? undefined : LFU_MAX - keyspace.lfuCounter(clock);
-      }
-      default: {
-        const clock = db.accessClockOf(key);
-        return clock === undefined ? undefined : keyspace.idleSeconds(clock);
-      }
+      case 'lfu':
+        return LFU_MAX - this.#keyspace.lfuCounter(accessClock);
+      default:
+        return this.#keyspace.idleSeconds(accessClock);
     }
   }
 }

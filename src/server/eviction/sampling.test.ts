@@ -13,15 +13,17 @@ test('sampleKeys draws existing keys without touching their access clocks', () =
   const { db, random } = makeDb();
   for (let i = 0; i < 100; i++) db.setWithAccessClock(`k${i}`, 'v', 42);
   const out: string[] = [];
-  db.sampleKeys(random, 5, out);
+  const clocks: number[] = [];
+  db.sampleKeys(random, 5, out, clocks);
   assert.equal(out.length, 5);
+  assert.deepEqual(clocks, [42, 42, 42, 42, 42]);
   for (const key of out) {
     assert.ok(db.exists(key));
     assert.equal(db.accessClockOf(key), 42);
   }
   const empty = makeDb();
   const none: string[] = [];
-  empty.db.sampleKeys(empty.random, 5, none);
+  empty.db.sampleKeys(empty.random, 5, none, []);
   assert.deepEqual(none, []);
 });
 
@@ -36,10 +38,13 @@ test('sampleVolatileKeys only offers keys with a TTL, dense or sparse', () => {
     const seen = new Set<string>();
     for (let round = 0; round < 20; round++) {
       const out: string[] = [];
-      db.sampleVolatileKeys(random, 5, out);
+      const clocks: number[] = [];
+      db.sampleVolatileKeys(random, 5, out, clocks);
       assert.ok(out.length > 0 && out.length <= 5);
-      for (const key of out) {
+      assert.equal(clocks.length, out.length);
+      for (const [i, key] of out.entries()) {
         assert.ok(db.expireAtMs(key) !== undefined, `${key} has a TTL`);
+        assert.equal(clocks[i], db.accessClockOf(key));
         seen.add(key);
       }
     }
@@ -52,6 +57,6 @@ test('sampleVolatileKeys offers nothing when no key has a TTL', () => {
   const { db, random } = makeDb();
   db.set('a', 'v');
   const out: string[] = [];
-  db.sampleVolatileKeys(random, 5, out);
+  db.sampleVolatileKeys(random, 5, out, []);
   assert.deepEqual(out, []);
 });
