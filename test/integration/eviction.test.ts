@@ -2,6 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectIoredis } from '../support/clients.js';
 import { RawClient, replyToPlain } from '../support/raw-client.js';
+import { startRedisServer } from '../support/redis-server-process.js';
 import { startTessera, startTesseraProcess } from '../support/tessera.js';
 
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -131,4 +132,39 @@ test('allkeys-lru cache workload: memory stays bounded, keys are evicted, the no
   // used_memory includes garbage until V8 collects it: only a loose sanity bound here.
   assert.ok(used < maxmemory + 256 * 1024 * 1024, `used ${used}`);
   assert.ok(worstPingMs < 1000, `worst PING ${worstPingMs} ms`);
+});
+
+test('the OOM replies match redis-server 7.0 byte for byte (noeviction, MULTI, reads)', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const redis = await startRedisServer();
+  t.after(() => redis.stop());
+  const script: string[][] = [
+    ['SET', 'k', 'v'],
+    ['CONFIG', 'SET', 'maxmemory', '1'],
+    ['SET', 'x', 'y'],
+    ['APPEND', 'k', 'w'],
+    ['GET', 'k'],
+    ['MULTI'],
+    ['GET', 'k'],
+    ['SET', 'x', 'y'],
+    ['EXEC'],
+    ['MULTI'],
+    ['INCR', 'n'],
+    ['DISCARD'],
+    ['DEL', 'k'],
+    ['CONFIG', 'SET', 'maxmemory', '0'],
+    ['SET', 'x', 'y'],
+  ];
+  const run = async (port: number) => {
+    const client = await connect(t, port);
+    const replies = [];
+    for (const argv of script) replies.push(await client.call(...argv));
+    return replies;
+  };
+  const ours = await run(node.port);
+  const theirs = await run(redis.port);
+  assert.deepEqual(ours, theirs);
+  // The script did hit the limit (so the comparison is not vacuous).
+  assert.deepEqual(ours[2], { type: 'error', value: OOM });
 });
