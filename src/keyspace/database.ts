@@ -40,6 +40,8 @@ export class Database {
   #hugeExpiresAtMs = new Map<string, bigint>();
   /** Where the active expire cycle resumes (keys are visited in insertion order). */
   #expireCursor: Iterator<[string, number]> | undefined;
+  /** Where volatile eviction sampling resumes (sampleVolatileKeys). */
+  #sampleCursor: Iterator<string> | undefined;
 
   constructor(id: number, host: DatabaseHost) {
     this.id = id;
@@ -176,6 +178,7 @@ export class Database {
     this.#expiresAtMs = new Map();
     this.#hugeExpiresAtMs = new Map();
     this.#expireCursor = undefined;
+    this.#sampleCursor = undefined;
     this.#scans.clear();
     return removed;
   }
@@ -188,6 +191,7 @@ export class Database {
     [this.#hugeExpiresAtMs, other.#hugeExpiresAtMs] = [other.#hugeExpiresAtMs, this.#hugeExpiresAtMs];
     this.#expireCursor = undefined;
     other.#expireCursor = undefined;
+    this.#sampleCursor = other.#sampleCursor = undefined;
     this.#scans.clear();
     other.#scans.clear();
   }
@@ -275,6 +279,55 @@ export class Database {
 
   #randomStoredKey(random: Random): string | undefined {
     return this.#table.randomKey(random);
+  }
+
+  /**
+   * Eviction sampling (src/server/eviction): up to `count` uniformly random stored keys and
+   * their access clocks (parallel arrays), expired or not, without removing anything and
+   * without touching access clocks. May repeat a key.
+   */
+  sampleKeys(random: Random, count: number, keys: string[], clocks: number[]): void {
+    this.#table.sample(random, count, keys, clocks);
+  }
+
+  /**
+   * Eviction sampling of keys with a TTL (volatile-* policies), with their access clocks. The
+   * expires Map has no O(1) random access, so: when at least a quarter of the keys have a TTL,
+   * random keys of the table are drawn and those without a TTL skipped (bounded attempts);
+   * otherwise the next `count` entries of a rotating cursor over the expires Map are taken
+   * (every key with a TTL is offered in turn; the eviction pool keeps the best across calls).
+   */
+  sampleVolatileKeys(random: Random, count: number, keys: string[], clocks: number[]): void {
+    const expiring = this.#expiresAtMs.size;
+    if (expiring === 0) return;
+    const before = keys.length;
+    if (expiring * 4 >= this.#table.size) {
+      this.#table.sample(random, count * 4, keys, clocks);
+      // Keep only keys with a TTL, at most `count` of them (compaction in place).
+      let kept = before;
+      for (let i = before; i < keys.length && kept - before < count; i++) {
+        const key = keys[i] as string;
+        if (!this.#expiresAtMs.has(key)) continue;
+        keys[kept] = key;
+        clocks[kept] = clocks[i] as number;
+        kept++;
+      }
+      keys.length = clocks.length = kept;
+      if (kept > before) return;
+    }
+    for (let taken = 0; taken < count && taken < expiring; taken++) {
+      this.#sampleCursor ??= this.#expiresAtMs.keys();
+      let next = this.#sampleCursor.next();
+      if (next.done) {
+        this.#sampleCursor = this.#expiresAtMs.keys();
+        next = this.#sampleCursor.next();
+        if (next.done) return;
+      }
+      const clock = this.#table.accessClockOf(next.value);
+      if (clock === undefined) continue;
+      keys.push(next.value);
+      clocks.push(clock);
+    }
   }
 
   /**

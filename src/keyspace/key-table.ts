@@ -108,6 +108,23 @@ export class KeyTable {
     return undefined;
   }
 
+  /**
+   * Eviction sampling: up to `count` uniformly random keys with their access clocks, read from
+   * the cells directly (no hash lookup per sampled key). May repeat a key.
+   */
+  sample(random: Random, count: number, keys: string[], clocks: number[]): void {
+    if (this.#index.size === 0) return;
+    const cellCount = this.#cells.length / STRIDE;
+    for (let taken = 0, attempt = 0; taken < count && attempt < count * 64; attempt++) {
+      const cell = random.int(cellCount) * STRIDE;
+      const key = this.#cells[cell];
+      if (key === undefined) continue;
+      keys.push(key as string);
+      clocks.push(this.#cells[cell + 2] as number);
+      taken++;
+    }
+  }
+
   #compact(): void {
     const cells: Array<StoredValue | string | number | undefined> = [];
     for (const [key, cell] of this.#index) {

@@ -56,6 +56,10 @@ export interface DispatchHost {
   endWatch(client: DispatchClient): boolean;
   /** The client has pub/sub subscriptions (RESP2 subscriber mode restricts its commands). */
   isSubscribed(client: DispatchClient): boolean;
+  /** maxmemory in bytes; 0: no limit (then no eviction check is made). */
+  readonly maxmemoryBytes: number;
+  /** Evicts keys by maxmemory-policy while over maxmemory (src/server/eviction); 'fail': still over. */
+  performEvictions(nowMs: number): 'ok' | 'running' | 'fail';
 }
 
 /** What a RESP2 client in subscriber mode may run (Redis's processCommand). */
@@ -178,6 +182,18 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
       return;
     }
     client.authenticated = true;
+  }
+  if (host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
+    command.stats.rejectedCalls++;
+    if (spec.fullName === 'exec' && client.transaction !== undefined) {
+      // Redis's execCommandAbort: the transaction is discarded, the error says why.
+      client.transaction = undefined;
+      host.endWatch(client);
+      reject(host, client, `EXECABORT Transaction discarded because of: ${Errors.oom}`);
+    } else {
+      reject(host, client, Errors.oom);
+    }
+    return;
   }
   if (client.protocol === 2 && !SUBSCRIBER_MODE_COMMANDS.has(spec.fullName) && host.isSubscribed(client)) {
     command.stats.rejectedCalls++;
@@ -302,6 +318,21 @@ function reject(host: DispatchHost, client: DispatchClient, message: string): vo
   client.writer.error(message);
   host.countError(message);
   if (client.transaction !== undefined) client.transaction.aborted = true;
+}
+
+/** What MULTI may still run when out of memory (Redis's processCommand: queuing costs memory). */
+const OOM_ALLOWED_IN_MULTI = new Set(['exec', 'discard', 'quit', 'reset']);
+
+/**
+ * Redis 7.0's reject_cmd_on_oom: denyoom commands, EXEC of a transaction holding one, and
+ * anything but EXEC / DISCARD / QUIT / RESET inside MULTI.
+ */
+function rejectedOnOom(client: DispatchClient, fullName: string, flags: ReadonlySet<string>): boolean {
+  if (flags.has('denyoom')) return true;
+  const transaction = client.transaction;
+  if (transaction === undefined) return false;
+  if (!OOM_ALLOWED_IN_MULTI.has(fullName)) return true;
+  return fullName === 'exec' && transaction.queued.some((entry) => entry.command.spec.flags.has('denyoom'));
 }
 
 /** Commands that act on the transaction itself instead of being queued by MULTI. */

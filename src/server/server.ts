@@ -24,6 +24,7 @@ import { call, dispatch, type DispatchClient, type DispatchHost } from './dispat
 import { renderInfo } from './info.js';
 import type { LogLevel, Logger } from './log.js';
 import { MemoryTracker } from './memory-tracker.js';
+import { Evictor, type EvictionResult } from './eviction/evictor.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
@@ -65,6 +66,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   /** INFO master_replid until the replication issue owns it. */
   readonly replicationId = randomBytes(20).toString('hex');
   readonly memoryTracker = new MemoryTracker();
+  /** maxmemory enforcement (docs/eviction.md). */
+  readonly evictor: Evictor;
   #lastMetricSampleMs = 0;
   readonly startedAtMs: number;
   readonly facade: ServerFacade = this;
@@ -100,9 +103,18 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     });
     this.#applyAccessMode();
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.config.onChange(name, () => this.#applyAccessMode());
+    this.evictor = new Evictor({
+      keyspace: this.keyspace,
+      random: this.random,
+      // An evicted key counts as modified for WATCH (Redis: signalModifiedKey on eviction).
+      onEvicted: (db, key) => this.watches.touch(db.id, [key]),
+    });
+    this.#applyEviction();
+    for (const name of ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity']) this.config.onChange(name, () => this.#applyEviction());
     this.commands = new CommandTable(allCommands);
     // CONFIG RESETSTAT clears INFO commandstats too (Redis's resetCommandTableStats).
     this.stats.onReset = () => {
+      this.evictor.evictedKeys = 0;
       for (const command of this.commands.all()) {
         for (const entry of [command, ...(command.subcommands?.values() ?? [])]) {
           entry.stats.calls = entry.stats.usec = entry.stats.rejectedCalls = entry.stats.failedCalls = 0;
@@ -121,6 +133,15 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
     this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));
     this.slowlog.maxLength = Number(this.config.value('slowlog-max-len'));
+  }
+
+  /** maxmemory and its companions, read into the evictor (src/server/eviction). */
+  #applyEviction(): void {
+    const read = (name: string) => this.config.get([name])[0]?.[1];
+    this.evictor.setMaxmemory(Number(read('maxmemory') ?? 0));
+    this.evictor.setPolicy(read('maxmemory-policy') ?? 'noeviction');
+    this.evictor.samples = Number(read('maxmemory-samples') ?? 5);
+    this.evictor.setTenacity(Number(read('maxmemory-eviction-tenacity') ?? 10));
   }
 
   /** LRU or LFU access stamps, from maxmemory-policy (read with get(): the directive may be absent). */
@@ -244,6 +265,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         if (shouldStop()) break;
       }
     }
+    // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
+    if (this.evictor.pending) this.evictor.performEvictions();
     // 10% slack: an interval timer firing a little early must not skip every other sample.
     if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
       this.#lastMetricSampleMs = nowMs;
@@ -266,6 +289,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   async close(): Promise<void> {
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     this.#tickTimer = undefined;
+    this.evictor.gauge.watchGc(false);
     for (const session of [...this.clients.sessions()]) session.close();
     await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     this.#listeners = [];
@@ -451,6 +475,18 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   countError(message: string): void {
     this.stats.countError(message);
+  }
+
+  get evictedKeys(): number {
+    return this.evictor.evictedKeys;
+  }
+
+  get maxmemoryBytes(): number {
+    return this.evictor.maxmemoryBytes;
+  }
+
+  performEvictions(nowMs: number): EvictionResult {
+    return this.evictor.performEvictions(nowMs);
   }
 
   propagate(_dbIndex: number, _argv: readonly string[], changes: number): void {

@@ -22,6 +22,8 @@ export interface InfoHost {
   nowUs(): number;
   /** Effective hz (INFO hz): the configured one, clamped like Redis's tick. */
   readonly effectiveHz: number;
+  /** Keys removed by maxmemory eviction since start or CONFIG RESETSTAT (INFO evicted_keys). */
+  readonly evictedKeys: number;
   /** Clients parked by blocking commands (INFO blocked_clients). */
   readonly blocking: { readonly size: number };
 }

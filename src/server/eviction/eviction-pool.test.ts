@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EVICTION_POOL_SIZE, EvictionPool } from './eviction-pool.js';
+import { evictionTimeLimitUs, parsePolicy } from './policy.js';
+
+function drain(pool: EvictionPool): string[] {
+  const keys: string[] = [];
+  for (let entry = pool.popBest(() => true); entry !== undefined; entry = pool.popBest(() => true)) keys.push(entry.key);
+  return keys;
+}
+
+test('the pool gives candidates best (highest score) first', () => {
+  const pool = new EvictionPool();
+  pool.insert(5, 0, 'five');
+  pool.insert(1, 0, 'one');
+  pool.insert(9, 1, 'nine');
+  pool.insert(3, 0, 'three');
+  assert.deepEqual(drain(pool), ['nine', 'five', 'three', 'one']);
+});
+
+test('a full pool keeps the best EVICTION_POOL_SIZE candidates and ignores worse ones', () => {
+  const pool = new EvictionPool();
+  for (let i = 0; i < 40; i++) pool.insert((i * 7) % 40, 0, `k${(i * 7) % 40}`);
+  pool.insert(-1, 0, 'worst');
+  assert.equal(pool.size, EVICTION_POOL_SIZE);
+  const expected = Array.from({ length: EVICTION_POOL_SIZE }, (_, i) => `k${39 - i}`);
+  assert.deepEqual(drain(pool), expected);
+});
+
+test('a key offered again is re-scored, not duplicated; same key in another db is distinct', () => {
+  const pool = new EvictionPool();
+  pool.insert(10, 0, 'a');
+  pool.insert(2, 0, 'b');
+  pool.insert(1, 0, 'a');
+  pool.insert(3, 1, 'a');
+  assert.equal(pool.size, 3);
+  const order: Array<[number, string]> = [];
+  for (let entry = pool.popBest(() => true); entry !== undefined; entry = pool.popBest(() => true)) order.push([entry.dbIndex, entry.key]);
+  assert.deepEqual(order, [
+    [1, 'a'],
+    [0, 'b'],
+    [0, 'a'],
+  ]);
+});
+
+test('popBest skips (and drops) candidates that are no longer valid', () => {
+  const pool = new EvictionPool();
+  pool.insert(1, 0, 'live');
+  pool.insert(2, 0, 'gone');
+  assert.deepEqual(pool.popBest((_db, key) => key !== 'gone'), { dbIndex: 0, key: 'live' });
+  assert.equal(pool.size, 0);
+  assert.equal(pool.popBest(() => true), undefined);
+});
+
+test('policies parse into scope and rank; the time limit follows Redis evictionTimeLimitUs', () => {
+  assert.deepEqual(parsePolicy('noeviction'), { scope: 'none', rank: 'random' });
+  assert.deepEqual(parsePolicy('allkeys-lru'), { scope: 'allkeys', rank: 'lru' });
+  assert.deepEqual(parsePolicy('volatile-ttl'), { scope: 'volatile', rank: 'ttl' });
+  assert.deepEqual(parsePolicy('volatile-lfu'), { scope: 'volatile', rank: 'lfu' });
+  assert.equal(evictionTimeLimitUs(0), 0);
+  assert.equal(evictionTimeLimitUs(10), 500);
+  assert.equal(Math.round(evictionTimeLimitUs(11)), 575);
+  assert.equal(evictionTimeLimitUs(100), Number.POSITIVE_INFINITY);
+});

@@ -1,0 +1,80 @@
+/** Redis's EVPOOL_SIZE: the candidates kept between eviction rounds. */
+export const EVICTION_POOL_SIZE = 16;
+
+/**
+ * Redis's eviction pool (evict.c): the best eviction candidates seen so far, sorted by score
+ * ascending (the best, highest score, at the right). Each round adds a few sampled keys; the
+ * pool remembers good candidates from earlier rounds, which makes sampling approximate true
+ * LRU / LFU / TTL order far better than the samples of one round alone.
+ *
+ * Scores: LRU idle seconds, LFU 255 - counter, TTL a larger number for a sooner expiry.
+ */
+export class EvictionPool {
+  readonly #scores = new Float64Array(EVICTION_POOL_SIZE);
+  readonly #keys: Array<string | undefined> = new Array<string | undefined>(EVICTION_POOL_SIZE).fill(undefined);
+  readonly #dbs = new Int32Array(EVICTION_POOL_SIZE);
+
+  get size(): number {
+    let size = 0;
+    for (const key of this.#keys) if (key !== undefined) size++;
+    return size;
+  }
+
+  /** Offers a candidate; ignored when the pool is full of better ones. A key already in it is re-scored. */
+  insert(score: number, dbIndex: number, key: string): void {
+    this.#remove(dbIndex, key);
+    const keys = this.#keys;
+    let k = 0;
+    while (k < EVICTION_POOL_SIZE && keys[k] !== undefined && (this.#scores[k] as number) < score) k++;
+    if (k === 0 && keys[EVICTION_POOL_SIZE - 1] !== undefined) return; // worse than all, pool full
+    if (k < EVICTION_POOL_SIZE && keys[k] === undefined) {
+      // Empty slot at k: everything to its right is empty too (entries are packed left).
+    } else if (keys[EVICTION_POOL_SIZE - 1] === undefined) {
+      // Free room at the right: shift k.. one step right.
+      for (let i = EVICTION_POOL_SIZE - 1; i > k; i--) this.#move(i - 1, i);
+    } else {
+      // Full: drop the worst (leftmost), shift 1..k-1 one step left, insert at k-1.
+      k--;
+      for (let i = 0; i < k; i++) this.#move(i + 1, i);
+    }
+    this.#scores[k] = score;
+    keys[k] = key;
+    this.#dbs[k] = dbIndex;
+  }
+
+  /**
+   * Takes candidates best first until `accept` (does the key still exist, and still qualify?)
+   * says yes; returns that one, or undefined when the pool ran empty.
+   */
+  popBest(accept: (dbIndex: number, key: string) => boolean): { dbIndex: number; key: string } | undefined {
+    for (let k = EVICTION_POOL_SIZE - 1; k >= 0; k--) {
+      const key = this.#keys[k];
+      if (key === undefined) continue;
+      const dbIndex = this.#dbs[k] as number;
+      this.#keys[k] = undefined;
+      if (accept(dbIndex, key)) return { dbIndex, key };
+    }
+    return undefined;
+  }
+
+  clear(): void {
+    this.#keys.fill(undefined);
+  }
+
+  #remove(dbIndex: number, key: string): void {
+    const keys = this.#keys;
+    for (let k = 0; k < EVICTION_POOL_SIZE; k++) {
+      if (keys[k] === key && this.#dbs[k] === dbIndex) {
+        for (let i = k; i < EVICTION_POOL_SIZE - 1; i++) this.#move(i + 1, i);
+        keys[EVICTION_POOL_SIZE - 1] = undefined;
+        return;
+      }
+    }
+  }
+
+  #move(from: number, to: number): void {
+    this.#scores[to] = this.#scores[from] as number;
+    this.#keys[to] = this.#keys[from];
+    this.#dbs[to] = this.#dbs[from] as number;
+  }
+}

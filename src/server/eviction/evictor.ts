@@ -1,0 +1,180 @@
+import { performance } from 'node:perf_hooks';
+import { EXPIRE_ENTRY_BYTES, PER_KEY_OVERHEAD_BYTES, stringBytes, valueBytes } from '../../commands/server/value-size.js';
+import type { Database } from '../../keyspace/database.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
+import type { Random } from '../../lib/random.js';
+import { EvictionPool } from './eviction-pool.js';
+import { evictionTimeLimitUs, parsePolicy, type EvictionPolicy } from './policy.js';
+import { UsedMemoryGauge } from './used-memory.js';
+
+/** Redis's performEvictions results: under the limit, still working (tick goes on), or stuck. */
+export type EvictionResult = 'ok' | 'running' | 'fail';
+
+/** Keys evicted between two looks at the clock (performance.now() is not free). */
+const KEYS_PER_TIME_CHECK = 16;
+/** LFU scores: Redis's 255 - counter, so the least frequently used key scores highest. */
+const LFU_MAX = 255;
+
+export interface EvictorOptions {
+  keyspace: Keyspace;
+  random: Random;
+  gauge?: UsedMemoryGauge;
+  /** A key was evicted (WATCH invalidation, propagation as DEL). */
+  onEvicted?: (db: Database, key: string) => void;
+  /** performance.now(), replaceable in tests. */
+  clockMs?: () => number;
+}
+
+/**
+ * maxmemory enforcement, like Redis 7.0's evict.c: before commands (dispatch calls
+ * performEvictions), while the estimated used memory is above maxmemory, keys are chosen by the
+ * policy from samples (an eviction pool of 16 for LRU / LFU / TTL) and deleted. docs/eviction.md.
+ */
+export class Evictor {
+  maxmemoryBytes = 0;
+  policy: EvictionPolicy = parsePolicy('noeviction');
+  samples = 5;
+  timeLimitUs = evictionTimeLimitUs(10);
+  /** INFO evicted_keys. */
+  evictedKeys = 0;
+  /** A command's time limit ran out with memory still above the limit: the tick continues. */
+  pending = false;
+  readonly gauge: UsedMemoryGauge;
+  readonly #keyspace: Keyspace;
+  readonly #random: Random;
+  readonly #onEvicted: ((db: Database, key: string) => void) | undefined;
+  readonly #clockMs: () => number;
+  readonly #pool = new EvictionPool();
+  readonly #sampled: string[] = [];
+  readonly #sampledClocks: number[] = [];
+  /** Where random eviction looks first (Redis's static next_db): databases take turns. */
+  #nextDb = 0;
+
+  constructor(options: EvictorOptions) {
+    this.#keyspace = options.keyspace;
+    this.#random = options.random;
+    this.gauge = options.gauge ?? new UsedMemoryGauge();
+    this.#onEvicted = options.onEvicted;
+    this.#clockMs = options.clockMs ?? (() => performance.now());
+  }
+
+  setMaxmemory(bytes: number): void {
+    this.maxmemoryBytes = bytes;
+    this.gauge.watchGc(bytes > 0);
+  }
+
+  setPolicy(value: string): void {
+    this.policy = parsePolicy(value);
+    // Scores of another policy mean nothing under this one.
+    this.#pool.clear();
+  }
+
+  setTenacity(tenacity: number): void {
+    this.timeLimitUs = evictionTimeLimitUs(tenacity);
+  }
+
+  /**
+   * Evicts until the estimated used memory is at most maxmemory, for at most the time limit.
+   * `nowMs`: performance.now() of the caller (dispatch has it already).
+   */
+  performEvictions(nowMs: number = this.#clockMs()): EvictionResult {
+    if (this.maxmemoryBytes <= 0) return 'ok';
+    if (this.gauge.estimate(nowMs) <= this.maxmemoryBytes) {
+      this.pending = false;
+      return 'ok';
+    }
+    if (this.policy.scope === 'none') return 'fail';
+    const startedMs = this.#clockMs();
+    let evicted = 0;
+    while (this.gauge.estimate(nowMs) > this.maxmemoryBytes) {
+      const victim = this.#selectVictim();
+      if (victim === undefined) {
+        this.pending = false;
+        return 'fail';
+      }
+      this.#evict(victim.db, victim.key);
+      evicted++;
+      if (evicted % KEYS_PER_TIME_CHECK === 0) {
+        const nowElapsedMs = this.#clockMs();
+        if ((nowElapsedMs - startedMs) * 1000 > this.timeLimitUs) {
+          this.pending = true;
+          return 'running';
+        }
+      }
+    }
+    this.pending = false;
+    return 'ok';
+  }
+
+  #evict(db: Database, key: string): void {
+    const atMs = db.expireAtMs(key);
+    const value = db.delete(key);
+    if (value === undefined) return;
+    const bytes = PER_KEY_OVERHEAD_BYTES + stringBytes(key.length) + valueBytes(value) + (atMs === undefined ? 0 : EXPIRE_ENTRY_BYTES);
+    this.gauge.freed(bytes);
+    this.evictedKeys++;
+    this.#onEvicted?.(db, key);
+  }
+
+  #selectVictim(): { db: Database; key: string } | undefined {
+    const volatile = this.policy.scope === 'volatile';
+    const databases = this.#keyspace.databases;
+    if (this.policy.rank === 'random') {
+      for (let i = 0; i < databases.length; i++) {
+        const db = databases[(this.#nextDb + i) % databases.length] as Database;
+        this.#sampled.length = this.#sampledClocks.length = 0;
+        if (volatile) db.sampleVolatileKeys(this.#random, 1, this.#sampled, this.#sampledClocks);
+        else db.sampleKeys(this.#random, 1, this.#sampled, this.#sampledClocks);
+        const key = this.#sampled[0];
+        if (key !== undefined) {
+          this.#nextDb = (this.#nextDb + i + 1) % databases.length;
+          return { db, key };
+        }
+      }
+      return undefined;
+    }
+    // Like Redis: refill the pool from every database, then take the best still-valid candidate;
+    // if every candidate vanished meanwhile, sample again (a few times: keys may all be gone).
+    for (let round = 0; round < 4; round++) {
+      let anyKeys = false;
+      for (const db of databases) {
+        if ((volatile ? db.expiresCount : db.size) === 0) continue;
+        anyKeys = true;
+        this.#populate(db, volatile);
+      }
+      if (!anyKeys) return undefined;
+      const best = this.#pool.popBest((dbIndex, key) => {
+        const db = databases[dbIndex];
+        return db !== undefined && (volatile ? db.expireAtMs(key) !== undefined : db.accessClockOf(key) !== undefined);
+      });
+      if (best !== undefined) return { db: databases[best.dbIndex] as Database, key: best.key };
+    }
+    return undefined;
+  }
+
+  #populate(db: Database, volatile: boolean): void {
+    const sampled = this.#sampled;
+    const clocks = this.#sampledClocks;
+    sampled.length = clocks.length = 0;
+    if (volatile) db.sampleVolatileKeys(this.#random, this.samples, sampled, clocks);
+    else db.sampleKeys(this.#random, this.samples, sampled, clocks);
+    for (let i = 0; i < sampled.length; i++) {
+      const key = sampled[i] as string;
+      const score = this.#score(db, key, clocks[i] as number);
+      if (score !== undefined) this.#pool.insert(score, db.id, key);
+    }
+  }
+
+  #score(db: Database, key: string, accessClock: number): number | undefined {
+    switch (this.policy.rank) {
+      case 'ttl': {
+        const atMs = db.expireAtMs(key);
+        return atMs === undefined ? undefined : -atMs;
+      }
+      case 'lfu':
+        return LFU_MAX - this.#keyspace.lfuCounter(accessClock);
+      default:
+        return this.#keyspace.idleSeconds(accessClock);
+    }
+  }
+}
