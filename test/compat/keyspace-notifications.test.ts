@@ -51,6 +51,8 @@ const series: Record<string, string[][]> = {
     ['zremrangebylex', 'z', '-', '+'], ['zadd', 'z', '1', 'a', '2', 'b'], ['zpopmin', 'z'], ['zpopmax', 'z'],
     ['zadd', 'z', '1', 'a', '2', 'b'], ['zadd', 'w', '1', 'a'], ['zunionstore', 'u', '2', 'z', 'w'], ['zinterstore', 'u', '2', 'z', 'w'],
     ['zdiffstore', 'u', '2', 'z', 'w'], ['zrangestore', 'r', 'z', '0', '-1'], ['zmpop', '1', 'z', 'min', 'count', '5'],
+    ['zadd', 'z', '1', 'a'], ['zadd', 'z', 'nx', '2', 'a'], ['zadd', 'z', 'gt', '0', 'a'], ['zadd', 'z', '1', 'a'], ['bzpopmax', 'z', '0'],
+    ['zadd', 'z', '1', 'a'], ['zrangestore', 'r', 'z', '5', '10'], ['zunionstore', 'r', '1', 'nokey'],
   ],
   streams: [
     ['xadd', 'x', '1-0', 'f', 'v'], ['xadd', 'x', '2-0', 'f', 'v'], ['xdel', 'x', '1-0'], ['xtrim', 'x', 'maxlen', '0'],
