@@ -57,7 +57,11 @@ const series: Record<string, string[][]> = {
   streams: [
     ['xadd', 'x', '1-0', 'f', 'v'], ['xadd', 'x', '2-0', 'f', 'v'], ['xdel', 'x', '1-0'], ['xtrim', 'x', 'maxlen', '0'],
     ['xgroup', 'create', 'x', 'g', '$'], ['xgroup', 'createconsumer', 'x', 'g', 'c'], ['xgroup', 'setid', 'x', 'g', '0'],
-    ['xgroup', 'delconsumer', 'x', 'g', 'c'], ['xgroup', 'destroy', 'x', 'g'], ['xsetid', 'x', '5-0'],
+    ['xgroup', 'delconsumer', 'x', 'g', 'c'], ['xgroup', 'delconsumer', 'x', 'g', 'nobody'], ['xgroup', 'createconsumer', 'x', 'g', 'c'],
+    ['xadd', 'x', '3-0', 'f', 'v'], ['xreadgroup', 'group', 'g', 'c2', 'streams', 'x', '>'], ['xclaim', 'x', 'g', 'c3', '0', '3-0'],
+    ['xautoclaim', 'x', 'g', 'c4', '0', '0'], ['xack', 'x', 'g', '3-0'], ['xadd', 'x', 'maxlen', '1', '4-0', 'f', 'v'],
+    ['xadd', 'x', 'maxlen', '5', '5-0', 'f', 'v'], ['xdel', 'x', '9-9'], ['xtrim', 'x', 'maxlen', '5'],
+    ['xgroup', 'destroy', 'x', 'g'], ['xgroup', 'destroy', 'x', 'g'], ['xsetid', 'x', '9-0'], ['xgroup', 'create', 'y', 'g', '$', 'mkstream'],
   ],
 };
 
