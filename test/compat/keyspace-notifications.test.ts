@@ -54,6 +54,12 @@ const series: Record<string, string[][]> = {
     ['zadd', 'z', '1', 'a'], ['zadd', 'z', 'nx', '2', 'a'], ['zadd', 'z', 'gt', '0', 'a'], ['zadd', 'z', '1', 'a'], ['bzpopmax', 'z', '0'],
     ['zadd', 'z', '1', 'a'], ['zrangestore', 'r', 'z', '5', '10'], ['zunionstore', 'r', '1', 'nokey'],
   ],
+  hyperloglog: [['pfadd', 'h', 'a'], ['pfadd', 'h', 'a'], ['pfadd', 'h2'], ['pfcount', 'h'], ['pfmerge', 'h3', 'h', 'h2']],
+  geo: [
+    ['geoadd', 'g', '13.361389', '38.115556', 'Palermo', '15.087269', '37.502669', 'Catania'],
+    ['georadius', 'g', '15', '37', '200', 'km', 'store', 'r'], ['georadiusbymember', 'g', 'Palermo', '1', 'km', 'store', 'r'],
+    ['geosearchstore', 'r', 'g', 'fromlonlat', '15', '37', 'byradius', '200', 'km'], ['geosearchstore', 'r', 'nokey', 'fromlonlat', '15', '37', 'byradius', '200', 'km'],
+  ],
   streams: [
     ['xadd', 'x', '1-0', 'f', 'v'], ['xadd', 'x', '2-0', 'f', 'v'], ['xdel', 'x', '1-0'], ['xtrim', 'x', 'maxlen', '0'],
     ['xgroup', 'create', 'x', 'g', '$'], ['xgroup', 'createconsumer', 'x', 'g', 'c'], ['xgroup', 'setid', 'x', 'g', '0'],
