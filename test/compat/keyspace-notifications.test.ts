@@ -106,6 +106,15 @@ test('keyspace notifications equal real redis-server for each series', async (t)
       assert.deepEqual(actual, expected);
     });
   }
+  // Each class alone, on one side or the other (K or E): every event lands in its class.
+  const everything = Object.values(series).flat();
+  for (const flags of ['K$', 'Eg', 'Kl', 'Es', 'Kh', 'Ez', 'Kt', 'KEx', 'KEe', 'E$lshzt']) {
+    await t.test(`only classes ${flags}`, async (st) => {
+      const expected = await record(st, redis.port, everything, flags);
+      const actual = await record(st, node.port, everything, flags);
+      assert.deepEqual(actual, expected);
+    });
+  }
   // 'new' (class n, not part of A): with classes listed one by one, since Tessera stores the
   // directive's normalised text and 'A' hides 'n' there.
   await t.test('new keys (class n)', async (st) => {

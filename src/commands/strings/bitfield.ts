@@ -123,7 +123,7 @@ function bitfieldGeneric(ctx: CommandContext, argv: string[], readOnly: boolean)
   }
   if (changes > 0) {
     ctx.dirty(changes);
-    notify(ctx, 'g', 'setbit', argv[1] as string);
+    notify(ctx, '$', 'setbit', argv[1] as string);
   }
 }
 

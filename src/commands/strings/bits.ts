@@ -26,7 +26,7 @@ function setbit(ctx: CommandContext, argv: string[]): void {
   if (grew || wasSet !== (on === 1)) {
     raw.bytes[byteIndex] = on ? before | mask : before & ~mask;
     ctx.dirty();
-    notify(ctx, 'g', 'setbit', argv[1] as string);
+    notify(ctx, '$', 'setbit', argv[1] as string);
   }
   ctx.reply.integer(wasSet ? 1 : 0);
 }
@@ -225,7 +225,7 @@ function bitop(ctx: CommandContext, argv: string[]): void {
   // Redis stores the result as a raw string (OBJECT ENCODING raw).
   ctx.db.set(target, new RawString(result));
   ctx.dirty();
-  notify(ctx, 'g', 'set', target);
+  notify(ctx, '$', 'set', target);
   ctx.reply.integer(maxLength);
 }
 

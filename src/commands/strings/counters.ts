@@ -26,7 +26,7 @@ function incrDecr(ctx: CommandContext, key: string, increment: bigint): void {
   if (current === undefined) ctx.db.set(key, text);
   else ctx.db.replace(key, text);
   ctx.dirty();
-  notify(ctx, 'g', 'incrby', key);
+  notify(ctx, '$', 'incrby', key);
   ctx.reply.integer(next);
 }
 
@@ -53,7 +53,7 @@ function incrbyfloat(ctx: CommandContext, argv: string[]): void {
   if (current === undefined) ctx.db.set(key, text);
   else ctx.db.replace(key, text);
   ctx.dirty();
-  notify(ctx, 'g', 'incrbyfloat', key);
+  notify(ctx, '$', 'incrbyfloat', key);
   ctx.reply.bulk(text);
   ctx.propagateAs(['SET', key, text, 'KEEPTTL']);
 }

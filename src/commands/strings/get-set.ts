@@ -19,7 +19,7 @@ function set(ctx: CommandContext, argv: string[]): void {
   if (argv.length === 3) {
     ctx.db.set(argv[1] as string, argv[2] as string);
     ctx.dirty();
-    notify(ctx, 'g', 'set', argv[1] as string);
+    notify(ctx, '$', 'set', argv[1] as string);
     ctx.reply.ok();
     return;
   }
@@ -57,7 +57,7 @@ function setGeneric(ctx: CommandContext, argv: string[], options: SetGenericOpti
   }
   ctx.db.set(key, value, (flags & StringFlag.KeepTtl) !== 0);
   ctx.dirty();
-  notify(ctx, 'g', 'set', key);
+  notify(ctx, '$', 'set', key);
   if (expireAtMs !== undefined) {
     ctx.db.setExpireAtMs(key, expireAtMs);
     notify(ctx, 'g', 'expire', key);
@@ -96,7 +96,7 @@ function getset(ctx: CommandContext, argv: string[]): void {
   else replyStringValue(ctx, old);
   ctx.db.set(key, argv[2] as string);
   ctx.dirty();
-  notify(ctx, 'g', 'set', key);
+  notify(ctx, '$', 'set', key);
   ctx.propagateAs(['SET', key, argv[2] as string]);
 }
 
@@ -164,7 +164,7 @@ function msetGeneric(ctx: CommandContext, argv: string[], nx: boolean): void {
   }
   for (let j = 1; j < argv.length; j += 2) {
     ctx.db.set(argv[j] as string, argv[j + 1] as string);
-    notify(ctx, 'g', 'set', argv[j] as string);
+    notify(ctx, '$', 'set', argv[j] as string);
   }
   ctx.dirty((argv.length - 1) / 2);
   if (nx) ctx.reply.integer(1);

@@ -24,7 +24,7 @@ function append(ctx: CommandContext, argv: string[]): void {
     lengthBytes = raw.length;
   }
   ctx.dirty();
-  notify(ctx, 'g', 'append', key);
+  notify(ctx, '$', 'append', key);
   ctx.reply.integer(lengthBytes);
 }
 
@@ -91,7 +91,7 @@ function setrange(ctx: CommandContext, argv: string[]): void {
   raw.ensureLength(offset + patch.length);
   raw.bytes.latin1Write(patch, offset);
   ctx.dirty();
-  notify(ctx, 'g', 'setrange', key);
+  notify(ctx, '$', 'setrange', key);
   ctx.reply.integer(raw.length);
 }
 
