@@ -3,11 +3,11 @@ import type { ServerFacade } from './server-facade.js';
 
 /**
  * Keyspace notifications (Redis's notifyKeyspaceEvent): for an event of class `eventClass`
- * (one of the letters of notify-keyspace-events: g $ l s h z x e t d n) on `key`, publishes
+ * (one of the letters of notify-keyspace-events: g $ l s h z x e t d n m) on `key`, publishes
  * `__keyspace@<db>__:<key>` → event (K) and `__keyevent@<db>__:<event>` → key (E) through the
  * ordinary pub/sub delivery path, when the configured flags select the class.
  */
-export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'd' | 'n';
+export type EventClass = 'g' | '$' | 'l' | 's' | 'h' | 'z' | 'x' | 'e' | 't' | 'd' | 'n' | 'm';
 
 interface ParsedFlags {
   raw: string;

@@ -17,6 +17,7 @@ const series: Record<string, string[][]> = {
     ['setnx', 'k', 'a'], ['setnx', 'k3', 'a'], ['mset', 'a', '1', 'b', '2'], ['msetnx', 'c', '1', 'd', '2'],
     ['getset', 'k', 'v2'], ['getdel', 'k'], ['getdel', 'k'], ['setex', 'e', '100', 'v'], ['psetex', 'e2', '100000', 'v'],
     ['set', 'k', 'v', 'ex', '100'], ['set', 'k', 'v', 'keepttl'], ['getex', 'k', 'ex', '50'], ['getex', 'k', 'persist'],
+    ['get', 'nokey'], ['mget', 'k', 'nokey'], ['strlen', 'nokey'], ['getrange', 'nokey', '0', '1'], ['getbit', 'nokey', '1'], ['bitcount', 'nokey'],
     ['set', 'k', 'v', 'nx'], ['set', 'k', 'v', 'xx', 'get'], ['setbit', 'bits', '7', '1'], ['setbit', 'bits', '7', '1'], ['bitfield', 'bits', 'set', 'u8', '0', '1'], ['bitop', 'or', 'bo', 'bits'], ['bitop', 'or', 'bo', 'nokey'], ['setrange', 'k', '0', ''],
   ],
   keys: [
@@ -33,6 +34,12 @@ const series: Record<string, string[][]> = {
     ['rpush', 'l', 'a', 'b', 'c'], ['lmove', 'l', 'm', 'left', 'right'], ['rpoplpush', 'l', 'm'], ['lmove', 'l', 'l', 'left', 'left'],
     ['lpop', 'l', '5'], ['ltrim', 'm', '5', '10'], ['rpush', 'l', 'a'], ['lmpop', '1', 'l', 'left', 'count', '2'],
     ['rpush', 'l', 'a'], ['blpop', 'l', '0'], ['rpush', 'l', 'a'], ['brpoplpush', 'l', 'm', '0'],
+  ],
+  reads: [
+    ['exists', 'nokey'], ['type', 'nokey'], ['ttl', 'nokey'], ['llen', 'nokey'], ['lrange', 'nokey', '0', '1'], ['hget', 'nokey', 'f'],
+    ['hgetall', 'nokey'], ['scard', 'nokey'], ['smembers', 'nokey'], ['zscore', 'nokey', 'm'], ['zrange', 'nokey', '0', '1'], ['xlen', 'nokey'],
+    ['xrange', 'nokey', '-', '+'], ['pfcount', 'nokey'], ['dump', 'nokey'], ['object', 'encoding', 'nokey'], ['touch', 'nokey'], ['sinter', 'nokey', 'other'],
+    ['lpop', 'nokey'], ['incr', 'n'], ['get', 'n'],
   ],
   hashes: [
     ['hset', 'h', 'a', '1', 'b', '2'], ['hsetnx', 'h', 'a', '1'], ['hsetnx', 'h', 'c', '3'], ['hmset', 'h', 'd', '4'],
@@ -108,7 +115,7 @@ test('keyspace notifications equal real redis-server for each series', async (t)
   }
   // Each class alone, on one side or the other (K or E): every event lands in its class.
   const everything = Object.values(series).flat();
-  for (const flags of ['K$', 'Eg', 'Kl', 'Es', 'Kh', 'Ez', 'Kt', 'KEx', 'KEe', 'E$lshzt']) {
+  for (const flags of ['K$', 'Eg', 'Kl', 'Es', 'Kh', 'Ez', 'Kt', 'KEx', 'KEe', 'E$lshzt', 'KEm']) {
     await t.test(`only classes ${flags}`, async (st) => {
       const expected = await record(st, redis.port, everything, flags);
       const actual = await record(st, node.port, everything, flags);
