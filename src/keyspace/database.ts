@@ -83,6 +83,9 @@ export class Database {
   }
 
   #store(key: string, value: StoredValue, accessClock: number, keepTtl: boolean): void {
+    // Overwriting a key whose time has passed expires it first, like Redis's setKey
+    // (lookupKeyWrite): the 'expired' notification, then a new key.
+    if (this.#expiresAtMs.size > 0) this.#expireIfNeeded(key);
     if (this.#table.size >= KeyTable.MAX_KEYS && !this.#table.has(key)) {
       throw new ReplyError(`OOM this database holds the most keys one Tessera node supports (${KeyTable.MAX_KEYS})`);
     }

@@ -35,6 +35,14 @@ const series: Record<string, string[][]> = {
     ['lpop', 'l', '5'], ['ltrim', 'm', '5', '10'], ['rpush', 'l', 'a'], ['lmpop', '1', 'l', 'left', 'count', '2'],
     ['rpush', 'l', 'a'], ['blpop', 'l', '0'], ['rpush', 'l', 'a'], ['brpoplpush', 'l', 'm', '0'],
   ],
+  // Lazy expiry: a key whose time has passed (PXAT 1) is found expired on its next access.
+  expiry: [
+    ['debug', 'set-active-expire', '0'], ['set', 'k', 'v', 'pxat', '1'], ['get', 'k'], ['set', 'k', 'v'], ['getex', 'k', 'pxat', '1'],
+    ['rpush', 'l', 'a'], ['pexpireat', 'l', '1'], ['set', 'k', 'v', 'pxat', '1'], ['set', 'k', 'w'], ['set', 'k', 'v', 'pxat', '1'],
+    ['exists', 'k'], ['mset', 'a', '1', 'b', '2'], ['pexpireat', 'a', '99999999999999'], ['set', 'b', 'v', 'pxat', '1'], ['mset', 'a', '1', 'b', '2'],
+    ['sadd', 's', 'a'], ['set', 'd', 'v', 'pxat', '1'], ['sunionstore', 'd', 's'], ['set', 'd', 'v', 'pxat', '1'], ['bitop', 'or', 'd', 'a'],
+    ['debug', 'set-active-expire', '1'],
+  ],
   reads: [
     ['exists', 'nokey'], ['type', 'nokey'], ['ttl', 'nokey'], ['llen', 'nokey'], ['lrange', 'nokey', '0', '1'], ['hget', 'nokey', 'f'],
     ['hgetall', 'nokey'], ['scard', 'nokey'], ['smembers', 'nokey'], ['zscore', 'nokey', 'm'], ['zrange', 'nokey', '0', '1'], ['xlen', 'nokey'],
@@ -102,9 +110,9 @@ async function record(t: TestContext, port: number, commands: string[][], flags:
 }
 
 test('keyspace notifications equal real redis-server for each series', async (t) => {
-  const redis = await startRedisServer();
+  const redis = await startRedisServer(['--enable-debug-command', 'local']);
   t.after(() => redis.stop());
-  const node = await startTessera();
+  const node = await startTessera({ 'enable-debug-command': 'local' });
   t.after(() => node.stop());
   for (const [name, commands] of Object.entries(series)) {
     await t.test(name, async (st) => {
