@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
+import type { Redis } from 'ioredis';
 import { connectIoredis } from '../support/clients.js';
 import { startRedisServer } from '../support/redis-server-process.js';
 import { startTessera } from '../support/tessera.js';
@@ -118,6 +119,7 @@ test('keyspace notifications equal real redis-server for each series', async (t)
     await t.test(name, async (st) => {
       const expected = await record(st, redis.port, commands, 'KEA');
       const actual = await record(st, node.port, commands, 'KEA');
+      assert.ok(expected.length > 0);
       assert.deepEqual(actual, expected);
     });
   }
@@ -138,4 +140,59 @@ test('keyspace notifications equal real redis-server for each series', async (t)
     const actual = await record(st, node.port, commands, 'KEg$ln');
     assert.deepEqual(actual, expected);
   });
+});
+
+/** Waits (bounded) until the server reports a blocked client. */
+async function untilBlocked(client: Redis): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const info = String(await client.call('info', 'clients'));
+    if (/blocked_clients:[1-9]/.test(info)) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('no client blocked within 1 s');
+}
+
+/** A blocked BLPOP / BLMOVE / BZPOPMIN served by a later write: the pop's events follow the push's. */
+async function recordBlocked(t: TestContext, port: number): Promise<string[]> {
+  const sub = await connectIoredis(t, port);
+  const client = await connectIoredis(t, port);
+  const blocked = await connectIoredis(t, port);
+  await client.call('flushall');
+  await client.call('config', 'set', 'notify-keyspace-events', 'KEA');
+  const seen: string[] = [];
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  sub.on('pmessage', (_pattern: string, channel: string, message: string) => {
+    if (channel === 'end-of-series') done();
+    else seen.push(`${channel} ${message}`);
+  });
+  await sub.psubscribe('__key*__:*', 'end-of-series');
+  const steps: Array<[string[], string[]]> = [
+    [['blpop', 'l', '0'], ['rpush', 'l', 'a', 'b']],
+    [['blmove', 'm', 'n', 'left', 'right', '0'], ['lpush', 'm', 'x']],
+    [['bzpopmin', 'z', '0'], ['zadd', 'z', '1', 'a']],
+  ];
+  for (const [wait, write] of steps) {
+    const [waitName, ...waitArgs] = wait as [string, ...string[]];
+    const served = blocked.call(waitName, ...waitArgs);
+    await untilBlocked(client);
+    const [writeName, ...writeArgs] = write as [string, ...string[]];
+    await client.call(writeName, ...writeArgs);
+    await served;
+  }
+  await client.publish('end-of-series', 'x');
+  await finished;
+  await client.call('config', 'set', 'notify-keyspace-events', '');
+  return seen;
+}
+
+test('keyspace notifications of blocked clients served by a write equal real redis-server', async (t) => {
+  const redis = await startRedisServer();
+  t.after(() => redis.stop());
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const expected = await recordBlocked(t, redis.port);
+  const actual = await recordBlocked(t, node.port);
+  assert.ok(expected.includes('__keyspace@0__:l lpop') && expected.includes('__keyevent@0__:zpopmin z'), 'redis-server published the pops');
+  assert.deepEqual(actual, expected);
 });
