@@ -76,3 +76,15 @@ test('active expiry publishes expired', async (t) => {
   await client.call('set', 'k', 'v', 'px', '20');
   assert.deepEqual(await expired, ['__keyevent@0__:expired', 'k']);
 });
+
+test('notify-keyspace-events from the configuration file applies from the start', async (t) => {
+  const node = await startTessera({ 'notify-keyspace-events': 'Eg' });
+  t.after(() => node.stop());
+  const sub = await connectIoredis(t, node.port);
+  const client = await connectIoredis(t, node.port);
+  const message = new Promise<[string, string]>((resolve) => sub.on('message', (channel: string, text: string) => resolve([channel, text])));
+  await sub.subscribe('__keyevent@0__:del');
+  await client.call('set', 'k', 'v');
+  await client.call('del', 'k');
+  assert.deepEqual(await message, ['__keyevent@0__:del', 'k']);
+});
