@@ -76,6 +76,18 @@ const series: Record<string, string[][]> = {
     ['georadius', 'g', '15', '37', '200', 'km', 'store', 'r'], ['georadiusbymember', 'g', 'Palermo', '1', 'km', 'store', 'r'],
     ['geosearchstore', 'r', 'g', 'fromlonlat', '15', '37', 'byradius', '200', 'km'], ['geosearchstore', 'r', 'nokey', 'fromlonlat', '15', '37', 'byradius', '200', 'km'],
   ],
+  // Conditions that write nothing publish nothing; SWAPDB and FLUSH* publish nothing in 7.0.
+  edges: [
+    ['set', 'a', '1'], ['copy', 'a', 'b', 'db', '1'], ['expire', 'a', '100', 'nx'], ['expire', 'a', '100', 'nx'], ['expire', 'a', '50', 'gt'],
+    ['getex', 'a', 'persist'], ['getex', 'a', 'persist'], ['set', 'a', '1', 'get'], ['setex', 'a', '0', 'v'], ['hset', 'h', 'f', '1'],
+    ['hincrbyfloat', 'h', 'f', 'x'], ['hincrby', 'h', 'nof', '1'], ['lpush', 'l', 'a'], ['lset', 'l', '5', 'x'], ['linsert', 'l', 'after', 'zz', 'y'],
+    ['lrem', 'l', '1', 'zz'], ['ltrim', 'l', '0', '-1'], ['zadd', 'z', 'xx', '1', 'a'], ['zadd', 'z', 'ch', '1', 'a'], ['zadd', 'z', '1', 'a'],
+    ['zincrby', 'z', '0', 'a'], ['zadd', 'z', 'incr', 'nx', '1', 'a'], ['zrem', 'z', 'zz'], ['zremrangebyscore', 'z', '5', '6'], ['smove', 'nos', 'd', 'a'],
+    ['sadd', 's', '1'], ['smove', 's', 's', '1'], ['spop', 's', '0'], ['srem', 's', '1'], ['pfadd', 'p'],
+    ['pfadd', 'p'], ['setrange', 'nk', '0', ''], ['append', 'nk', ''], ['incrbyfloat', 'f', '0'], ['mset', 'a', '1', 'a', '2'],
+    ['xadd', 'x', 'nomkstream', '*', 'f', 'v'], ['xgroup', 'create', 'nox', 'g', '$'], ['xtrim', 'x', 'maxlen', '0'], ['del', 'a', 'a'], ['rename', 'a', 'a'],
+    ['renamenx', 'h', 'l'], ['swapdb', '0', '1'], ['flushdb'], ['set', 'k', 'v'], ['flushall'],
+  ],
   streams: [
     ['xadd', 'x', '1-0', 'f', 'v'], ['xadd', 'x', '2-0', 'f', 'v'], ['xdel', 'x', '1-0'], ['xtrim', 'x', 'maxlen', '0'],
     ['xgroup', 'create', 'x', 'g', '$'], ['xgroup', 'createconsumer', 'x', 'g', 'c'], ['xgroup', 'setid', 'x', 'g', '0'],
