@@ -15,6 +15,7 @@ import {
   type GeoShape,
 } from '../keyspace/types/geo/geohash.js';
 import type { CommandContext, CommandDefinition } from './context.js';
+import { notify } from './notify.js';
 import { lookupRead } from './lookup.js';
 import { isOption, parseInt64 } from './parse.js';
 import { zsetLimits } from './sorted-sets/common.js';
@@ -277,7 +278,10 @@ function georadiusGeneric(ctx: CommandContext, argv: string[], command: SearchCo
 
   if (zset === undefined || center === null) {
     if (storeKey !== null) {
-      if (ctx.db.delete(storeKey) !== undefined) ctx.dirty();
+      if (ctx.db.delete(storeKey) !== undefined) {
+        ctx.dirty();
+        notify(ctx, 'g', 'del', storeKey);
+      }
       ctx.reply.integer(0);
     } else {
       ctx.reply.array(0);
@@ -328,8 +332,10 @@ function georadiusGeneric(ctx: CommandContext, argv: string[], command: SearchCo
     }
     ctx.db.set(storeKey, result);
     ctx.dirty(returned);
+    notify(ctx, 'z', command.searchStore ? 'geosearchstore' : 'georadiusstore', storeKey);
   } else if (ctx.db.delete(storeKey) !== undefined) {
     ctx.dirty();
+    notify(ctx, 'g', 'del', storeKey);
   }
   ctx.reply.integer(returned);
 }

@@ -18,6 +18,7 @@ import {
 } from '../keyspace/types/hll/layout.js';
 import { decodeSparse, emptySparseHll, sparseSet, sparseToDense } from '../keyspace/types/hll/sparse.js';
 import type { CommandContext, CommandDefinition } from './context.js';
+import { notify } from './notify.js';
 import { lookupRead, lookupWrite } from './lookup.js';
 import { pfselftest } from './hyperloglog-selftest.js';
 
@@ -95,6 +96,7 @@ function pfadd(ctx: CommandContext, argv: string[]): void {
   if (updated > 0) {
     ctx.dirty(updated);
     invalidateCache(raw.bytes);
+    notify(ctx, '$', 'pfadd', argv[1] as string);
   }
   ctx.reply.integer(updated > 0 ? 1 : 0);
 }
@@ -156,6 +158,7 @@ function pfmerge(ctx: CommandContext, argv: string[]): void {
   }
   invalidateCache(raw.bytes);
   ctx.dirty();
+  notify(ctx, '$', 'pfadd', argv[1] as string);
   ctx.reply.ok();
 }
 

@@ -2,6 +2,7 @@ import { Errors, ReplyError } from '../lib/errors.js';
 import { isStringValue, type StoredValue } from '../keyspace/stored-value.js';
 import type { RawString } from '../keyspace/raw-string.js';
 import type { CommandContext } from './context.js';
+import { notify } from './notify.js';
 
 /**
  * Key lookups for handlers. Reads count INFO keyspace_hits/keyspace_misses (Redis counts them
@@ -9,8 +10,12 @@ import type { CommandContext } from './context.js';
  */
 export function lookupRead(ctx: CommandContext, key: string): StoredValue | undefined {
   const value = ctx.db.lookup(key);
-  if (value === undefined) ctx.server.stats.keyspaceMisses++;
-  else ctx.server.stats.keyspaceHits++;
+  if (value === undefined) {
+    ctx.server.stats.keyspaceMisses++;
+    notify(ctx, 'm', 'keymiss', key);
+  } else {
+    ctx.server.stats.keyspaceHits++;
+  }
   return value;
 }
 

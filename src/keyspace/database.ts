@@ -12,6 +12,8 @@ export interface DatabaseHost {
   accessClock(previous: number | undefined): number;
   /** A key was found expired and removed (lazily or by the active cycle). */
   onExpired(db: Database, key: string): void;
+  /** A key was added that did not exist (Redis's dbAdd: the 'new' keyspace event). */
+  onNewKey?(db: Database, key: string): void;
 }
 
 /** How many keys with a TTL one active-expire step samples before checking its time budget. */
@@ -83,11 +85,16 @@ export class Database {
   }
 
   #store(key: string, value: StoredValue, accessClock: number, keepTtl: boolean): void {
+    // Overwriting a key whose time has passed expires it first, like Redis's setKey
+    // (lookupKeyWrite): the 'expired' notification, then a new key.
+    if (this.#expiresAtMs.size > 0) this.#expireIfNeeded(key);
     if (this.#table.size >= KeyTable.MAX_KEYS && !this.#table.has(key)) {
       throw new ReplyError(`OOM this database holds the most keys one Tessera node supports (${KeyTable.MAX_KEYS})`);
     }
-    if (this.#table.set(key, value, accessClock)) this.#countSlot(key, 1);
-    else if (!keepTtl && this.#expiresAtMs.size > 0) this.#removeExpire(key);
+    if (this.#table.set(key, value, accessClock)) {
+      this.#countSlot(key, 1);
+      this.#host.onNewKey?.(this, key);
+    } else if (!keepTtl && this.#expiresAtMs.size > 0) this.#removeExpire(key);
   }
 
   #countSlot(key: string, delta: number): void {

@@ -6,6 +6,8 @@ export interface KeyspaceOptions {
   databaseCount: number;
   /** Called for every key removed because its TTL passed (notifications, propagation as DEL). */
   onExpired?: (db: Database, key: string) => void;
+  /** A key was added (keyspace notification 'new'). */
+  onNewKey?: (db: Database, key: string) => void;
   /** For the LFU counter's probabilistic increment; seeded in tests. */
   random?: Random;
 }
@@ -32,6 +34,7 @@ export class Keyspace implements DatabaseHost {
   /** Keys removed by TTL since start (INFO expired_keys). */
   expiredKeys = 0;
   #onExpired: ((db: Database, key: string) => void) | undefined;
+  #onNewKey: ((db: Database, key: string) => void) | undefined;
   #random: Random;
   /** Set from maxmemory-policy; switching does not convert stamps (nor does Redis). */
   accessMode: AccessMode = 'lru';
@@ -42,6 +45,7 @@ export class Keyspace implements DatabaseHost {
   constructor(options: KeyspaceOptions) {
     assert(options.databaseCount >= 1, 'at least one database');
     this.#onExpired = options.onExpired;
+    this.#onNewKey = options.onNewKey;
     this.#random = options.random ?? new SeededRandom(1);
     this.databases = Array.from({ length: options.databaseCount }, (_, id) => new Database(id, this));
   }
@@ -87,6 +91,10 @@ export class Keyspace implements DatabaseHost {
   idleSeconds(accessClock: number): number {
     const now = Math.floor(this.nowMs / 1000) & LRU_CLOCK_MAX;
     return now >= accessClock ? now - accessClock : LRU_CLOCK_MAX - accessClock + now;
+  }
+
+  onNewKey(db: Database, key: string): void {
+    this.#onNewKey?.(db, key);
   }
 
   onExpired(db: Database, key: string): void {

@@ -13,6 +13,7 @@ import { SeededRandom, type Random } from '../lib/random.js';
 import { systemClock } from '../lib/system-clock.js';
 import { RequestParser } from '../resp/request-parser.js';
 import { ClientRegistry } from './clients.js';
+import { notifyEvent } from '../commands/notify.js';
 import type { ConfigStore } from './config/config-store.js';
 import type { BlockRequest } from '../commands/context.js';
 import type { Command } from '../commands/table.js';
@@ -99,7 +100,11 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       databaseCount: Number(this.config.value('databases')),
       random: this.random,
       // An expired key counts as modified for WATCH (Redis: signalModifiedKey on expiry).
-      onExpired: (db, key) => this.watches.touch(db.id, [key]),
+      onExpired: (db, key) => {
+        this.watches.touch(db.id, [key]);
+        notifyEvent(this, db.id, 'x', 'expired', key);
+      },
+      onNewKey: (db, key) => notifyEvent(this, db.id, 'n', 'new', key),
     });
     this.#applyAccessMode();
     for (const name of ['maxmemory-policy', 'lfu-log-factor', 'lfu-decay-time']) this.config.onChange(name, () => this.#applyAccessMode());

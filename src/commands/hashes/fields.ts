@@ -1,6 +1,7 @@
 import type { HashValue } from '../../keyspace/types/hash/hash-value.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { deleteIfEmpty, hashLimits, readHash, writeHash, writeOrCreateHash } from './hash-access.js';
 
 /** HSET HMSET HSETNX HGET HMGET HDEL HEXISTS HLEN HSTRLEN HKEYS HVALS HGETALL. */
@@ -12,6 +13,7 @@ function setPairs(ctx: CommandContext, argv: string[], name: string): number {
   const hash = writeOrCreateHash(ctx, key);
   const created = hash.setPairs(argv, 2, hashLimits(ctx));
   ctx.dirty((argv.length - 2) / 2);
+  notify(ctx, 'h', 'hset', key);
   return created;
 }
 
@@ -35,6 +37,7 @@ function hsetnx(ctx: CommandContext, argv: string[]): void {
   hash.convertIfTooLong(argv, 2, 4, limits);
   hash.set(field, argv[3] as string, limits);
   ctx.dirty();
+  notify(ctx, 'h', 'hset', argv[1] as string);
   ctx.reply.integer(1);
 }
 
@@ -55,6 +58,7 @@ function hdel(ctx: CommandContext, argv: string[]): void {
   let deleted = 0;
   if (hash !== undefined) {
     for (let i = 2; i < argv.length && hash.size > 0; i++) if (hash.delete(argv[i] as string)) deleted++;
+    if (deleted > 0) notify(ctx, 'h', 'hdel', key);
     deleteIfEmpty(ctx, key, hash);
     ctx.dirty(deleted);
   }

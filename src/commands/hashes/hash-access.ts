@@ -1,6 +1,7 @@
 import { HashValue, type HashLimits } from '../../keyspace/types/hash/hash-value.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext } from '../context.js';
+import { notify } from '../notify.js';
 import { lookupRead, lookupWrite } from '../lookup.js';
 
 /** A hash for reading: undefined when missing, WRONGTYPE for other types. Counts hits/misses. */
@@ -37,5 +38,8 @@ export function hashLimits(ctx: CommandContext): HashLimits {
 
 /** Removes the key when the hash became empty (Redis never keeps an empty container). */
 export function deleteIfEmpty(ctx: CommandContext, key: string, hash: HashValue): void {
-  if (hash.size === 0) ctx.db.delete(key);
+  if (hash.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, 'g', 'del', key);
+  }
 }

@@ -1,6 +1,7 @@
 import { parseCanonicalInteger } from '../../keyspace/stored-value.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { addLongDoubles, formatLongDoubleHuman, parseLongDouble, type LongDouble } from '../strings/long-double.js';
 import { hashLimits, writeOrCreateHash } from './hash-access.js';
@@ -25,6 +26,7 @@ function hincrby(ctx: CommandContext, argv: string[]): void {
   if (next > INT64_MAX || next < INT64_MIN) throw new ReplyError(Errors.overflow);
   hash.set(field, next.toString(), hashLimits(ctx));
   ctx.dirty();
+  notify(ctx, 'h', 'hincrby', argv[1] as string);
   ctx.reply.integer(next);
 }
 
@@ -50,6 +52,7 @@ function hincrbyfloat(ctx: CommandContext, argv: string[]): void {
   const text = formatLongDoubleHuman(sum);
   hash.set(field, text, hashLimits(ctx));
   ctx.dirty();
+  notify(ctx, 'h', 'hincrbyfloat', key);
   ctx.reply.bulk(text);
   ctx.propagateAs(['HSET', key, field, text]);
 }

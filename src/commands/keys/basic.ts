@@ -3,6 +3,7 @@ import { RawString, typeOfValue, type StoredValue } from '../../keyspace/stored-
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { lookupRead } from '../lookup.js';
+import { notify, notifyEvent } from '../notify.js';
 import { isOption } from '../parse.js';
 import { clusterEnabled, lookupReadNoTouch, parseDbIndex } from './common.js';
 
@@ -12,7 +13,10 @@ function del(ctx: CommandContext, argv: string[]): void {
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i] as string;
-    if (db.peek(key) !== undefined && db.delete(key) !== undefined) deleted++;
+    if (db.peek(key) !== undefined && db.delete(key) !== undefined) {
+      deleted++;
+      notify(ctx, 'g', 'del', key);
+    }
   }
   if (deleted > 0) ctx.dirty(deleted);
   ctx.reply.integer(deleted);
@@ -61,6 +65,8 @@ function renameGeneric(ctx: CommandContext, argv: string[], nx: boolean): void {
   db.setWithAccessClock(to, value, accessClock);
   if (expireAtMs !== undefined) db.setExpireAtMs(to, expireAtMs);
   ctx.dirty();
+  notify(ctx, 'g', 'rename_from', from);
+  notify(ctx, 'g', 'rename_to', to);
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();
 }
@@ -108,6 +114,7 @@ function copy(ctx: CommandContext, argv: string[]): void {
   dst.set(newKey, cloneValue(value));
   if (expireAtMs !== undefined) dst.setExpireAtMs(newKey, expireAtMs);
   ctx.dirty();
+  notifyEvent(ctx.server, dst.id, 'g', 'copy_to', newKey);
   ctx.reply.integer(1);
 }
 
@@ -132,6 +139,8 @@ function move(ctx: CommandContext, argv: string[]): void {
   if (expireAtMs !== undefined) dst.setExpireAtMs(key, expireAtMs);
   src.delete(key);
   ctx.dirty();
+  notifyEvent(ctx.server, src.id, 'g', 'move_from', key);
+  notifyEvent(ctx.server, dst.id, 'g', 'move_to', key);
   ctx.reply.integer(1);
 }
 

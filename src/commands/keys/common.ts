@@ -2,6 +2,7 @@ import type { StoredValue } from '../../keyspace/stored-value.js';
 import type { Database } from '../../keyspace/database.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext } from '../context.js';
+import { notifyEvent } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 
 /**
@@ -10,8 +11,12 @@ import { parseInt64 } from '../parse.js';
  */
 export function lookupReadNoTouch(ctx: CommandContext, key: string, db: Database = ctx.db): StoredValue | undefined {
   const value = db.peek(key);
-  if (value === undefined) ctx.server.stats.keyspaceMisses++;
-  else ctx.server.stats.keyspaceHits++;
+  if (value === undefined) {
+    ctx.server.stats.keyspaceMisses++;
+    notifyEvent(ctx.server, db.id, 'm', 'keymiss', key);
+  } else {
+    ctx.server.stats.keyspaceHits++;
+  }
   return value;
 }
 

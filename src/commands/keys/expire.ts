@@ -1,5 +1,6 @@
 import { Errors, ReplyError, cStringArg } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { lookupReadNoTouch } from './common.js';
 
@@ -72,9 +73,11 @@ function expireGeneric(ctx: CommandContext, argv: string[], baseMs: number, unit
   }
   if (whenMs <= BigInt(ctx.nowMs)) {
     db.delete(key);
+    notify(ctx, 'g', 'del', key);
     ctx.propagateAs(['DEL', key]);
   } else {
     db.setExpireAtMs(key, whenMs);
+    notify(ctx, 'g', 'expire', key);
     if (baseMs !== 0 || unitMs !== 1) ctx.propagateAs(['PEXPIREAT', key, whenMs.toString(), ...argv.slice(3)]);
   }
   ctx.dirty();
@@ -109,6 +112,7 @@ function persist(ctx: CommandContext, argv: string[]): void {
   const key = argv[1] as string;
   if (ctx.db.lookup(key) !== undefined && ctx.db.persist(key)) {
     ctx.dirty();
+    notify(ctx, 'g', 'persist', key);
     ctx.reply.integer(1);
   } else {
     ctx.reply.integer(0);

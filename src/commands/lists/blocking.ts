@@ -1,8 +1,9 @@
 import { ListValue } from '../../keyspace/types/list/list-value.js';
 import type { ReplyWriter } from '../../resp/reply-writer.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { blockTimeoutAtMsFromSeconds } from '../parse.js';
-import { type End, deleteIfEmpty, parseEnd, popEnd, writeList } from './list-access.js';
+import { type End, deleteIfEmpty, endEvent, parseEnd, popEnd, writeList } from './list-access.js';
 import { moveElement, mpopFirst, parseMpop } from './move.js';
 
 /**
@@ -46,6 +47,7 @@ function blockingPop(ctx: CommandContext, argv: string[], end: End): void {
     ctx.reply.bulk(key);
     ctx.reply.bulk(value);
     ctx.dirty();
+    notify(ctx, 'l', endEvent(end, 'pop'), key);
     deleteIfEmpty(ctx, key, list);
     ctx.propagateAs([end === 'left' ? 'LPOP' : 'RPOP', key]);
     return;

@@ -1,6 +1,7 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import { ListValue } from '../../keyspace/types/list/list-value.js';
 import type { CommandContext } from '../context.js';
+import { notify } from '../notify.js';
 import { lookupRead, lookupWrite } from '../lookup.js';
 import { isOption } from '../parse.js';
 
@@ -31,9 +32,17 @@ export function writeListOrCreate(ctx: CommandContext, key: string): ListValue {
   return list;
 }
 
-/** Redis deletes a list that became empty. */
+/** Redis deletes a list that became empty (keyspace event 'del', after the command's own event). */
 export function deleteIfEmpty(ctx: CommandContext, key: string, list: ListValue): void {
-  if (list.size === 0) ctx.db.delete(key);
+  if (list.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, 'g', 'del', key);
+  }
+}
+
+/** The keyspace event name of a pop or push at one end: lpop, rpop, lpush, rpush. */
+export function endEvent(end: End, op: 'pop' | 'push'): string {
+  return (end === 'left' ? 'l' : 'r') + op;
 }
 
 export type End = 'left' | 'right';

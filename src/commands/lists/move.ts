@@ -1,7 +1,8 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { isOption, parseSafeInt } from '../parse.js';
-import { type End, deleteIfEmpty, parseEnd, popEnd, pushEnd, writeList, writeListOrCreate } from './list-access.js';
+import { type End, deleteIfEmpty, endEvent, parseEnd, popEnd, pushEnd, writeList, writeListOrCreate } from './list-access.js';
 import { popCountAndReply } from './push-pop.js';
 
 /** LMOVE RPOPLPUSH LMPOP, and the parts their blocking forms (blocking.ts) reuse. */
@@ -19,6 +20,9 @@ export function moveElement(ctx: CommandContext, source: string, destination: st
   const target = destinationList ?? writeListOrCreate(ctx, destination);
   pushEnd(target, to, value);
   target.settle();
+  // Redis's order: the push on the destination, the pop on the source, then its deletion.
+  notify(ctx, 'l', endEvent(to, 'push'), destination);
+  notify(ctx, 'l', endEvent(from, 'pop'), source);
   deleteIfEmpty(ctx, source, sourceList);
   ctx.dirty();
   ctx.reply.bulk(value);
@@ -73,6 +77,7 @@ export function mpopFirst(ctx: CommandContext, request: MpopRequest): boolean {
     ctx.reply.bulk(key);
     const popped = popCountAndReply(ctx, list, request.end, request.count);
     ctx.dirty(popped);
+    notify(ctx, 'l', endEvent(request.end, 'pop'), key);
     deleteIfEmpty(ctx, key, list);
     ctx.propagateAs([request.end === 'left' ? 'LPOP' : 'RPOP', key, String(popped)]);
     return true;

@@ -1,5 +1,6 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { isOption, parseInt64, parseSafeInt } from '../parse.js';
 import { deleteIfEmpty, normalizeRange, readList, writeList } from './list-access.js';
 
@@ -47,6 +48,7 @@ function lset(ctx: CommandContext, argv: string[]): void {
   if (index < 0 || index >= list.size) throw new ReplyError(INDEX_OUT_OF_RANGE_ERROR);
   list.set(index, argv[3] as string);
   ctx.dirty();
+  notify(ctx, 'l', 'lset', argv[1] as string);
   ctx.reply.ok();
 }
 
@@ -67,6 +69,7 @@ function linsert(ctx: CommandContext, argv: string[]): void {
   }
   list.insertAt(after ? pivot + 1 : pivot, argv[4] as string);
   ctx.dirty();
+  notify(ctx, 'l', 'linsert', argv[1] as string);
   ctx.reply.integer(list.size);
 }
 
@@ -79,7 +82,10 @@ function lrem(ctx: CommandContext, argv: string[]): void {
     return;
   }
   const removed = list.removeMatches(argv[3] as string, count);
-  if (removed > 0) ctx.dirty(removed);
+  if (removed > 0) {
+    ctx.dirty(removed);
+    notify(ctx, 'l', 'lrem', key);
+  }
   deleteIfEmpty(ctx, key, list);
   ctx.reply.integer(removed);
 }
@@ -95,6 +101,7 @@ function ltrim(ctx: CommandContext, argv: string[]): void {
     if (range === null) list.clear();
     else list.trim(range[0], range[1]);
     ctx.dirty(before - list.size);
+    notify(ctx, 'l', 'ltrim', key);
     deleteIfEmpty(ctx, key, list);
   }
   ctx.reply.ok();

@@ -1,8 +1,9 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { ListValue } from '../../keyspace/types/list/list-value.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { parseSafeInt } from '../parse.js';
-import { type End, deleteIfEmpty, popEnd, readList, writeList, writeListOrCreate } from './list-access.js';
+import { type End, deleteIfEmpty, endEvent, popEnd, readList, writeList, writeListOrCreate } from './list-access.js';
 
 /** LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN. */
 
@@ -24,6 +25,7 @@ function pushGeneric(ctx: CommandContext, argv: string[], end: End, onlyIfExists
   else for (let i = 2; i < argv.length; i++) list.pushBack(argv[i] as string);
   list.settle();
   ctx.dirty(argv.length - 2);
+  notify(ctx, 'l', endEvent(end, 'push'), key);
   ctx.reply.integer(list.size);
 }
 
@@ -63,6 +65,7 @@ function popGeneric(ctx: CommandContext, argv: string[], end: End): void {
     }
     ctx.dirty(popCountAndReply(ctx, list, end, count));
   }
+  notify(ctx, 'l', endEvent(end, 'pop'), key);
   deleteIfEmpty(ctx, key, list);
 }
 

@@ -1,6 +1,7 @@
 import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { maxIntsetEntries, readSet, replyMembers } from './set-access.js';
 
@@ -38,15 +39,19 @@ function difference(sets: ReadonlyArray<SetValue | undefined>): string[] {
 }
 
 /** The *STORE result: a new set that starts as an intset (Redis's createIntsetObject). */
-function store(ctx: CommandContext, destinationKey: string, members: readonly string[]): void {
+function store(ctx: CommandContext, destinationKey: string, members: readonly string[], event: string): void {
   if (members.length === 0) {
-    if (ctx.db.delete(destinationKey) !== undefined) ctx.dirty();
+    if (ctx.db.delete(destinationKey) !== undefined) {
+      ctx.dirty();
+      notify(ctx, 'g', 'del', destinationKey);
+    }
   } else {
     const result = new SetValue();
     const maxInts = maxIntsetEntries(ctx);
     for (const member of members) result.add(member, maxInts);
     ctx.db.set(destinationKey, result);
     ctx.dirty();
+    notify(ctx, 's', event, destinationKey);
   }
   ctx.reply.integer(members.length);
 }
@@ -62,7 +67,7 @@ function sinter(ctx: CommandContext, argv: string[]): void {
 }
 
 function sinterstore(ctx: CommandContext, argv: string[]): void {
-  store(ctx, argv[1] as string, intersectionOf(ctx, argv.slice(2)));
+  store(ctx, argv[1] as string, intersectionOf(ctx, argv.slice(2)), 'sinterstore');
 }
 
 function sintercard(ctx: CommandContext, argv: string[]): void {
@@ -90,7 +95,7 @@ function sunion(ctx: CommandContext, argv: string[]): void {
 }
 
 function sunionstore(ctx: CommandContext, argv: string[]): void {
-  store(ctx, argv[1] as string, union(readSets(ctx, argv.slice(2))));
+  store(ctx, argv[1] as string, union(readSets(ctx, argv.slice(2))), 'sunionstore');
 }
 
 function sdiff(ctx: CommandContext, argv: string[]): void {
@@ -98,7 +103,7 @@ function sdiff(ctx: CommandContext, argv: string[]): void {
 }
 
 function sdiffstore(ctx: CommandContext, argv: string[]): void {
-  store(ctx, argv[1] as string, difference(readSets(ctx, argv.slice(2))));
+  store(ctx, argv[1] as string, difference(readSets(ctx, argv.slice(2))), 'sdiffstore');
 }
 
 export const algebraCommands: readonly CommandDefinition[] = [

@@ -1,5 +1,6 @@
 import { SetValue } from '../../keyspace/types/set/set-value.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { maxIntsetEntries, readSet, replyMembers, writeSet } from './set-access.js';
 
 /** SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SMOVE. */
@@ -15,6 +16,7 @@ function sadd(ctx: CommandContext, argv: string[]): void {
   let added = 0;
   for (let i = 2; i < argv.length; i++) if (set.add(argv[i] as string, maxInts)) added++;
   ctx.dirty(added);
+  if (added > 0) notify(ctx, 's', 'sadd', key);
   ctx.reply.integer(added);
 }
 
@@ -23,15 +25,19 @@ function srem(ctx: CommandContext, argv: string[]): void {
   const set = writeSet(ctx, key);
   let removed = 0;
   if (set !== undefined) {
+    let keyRemoved = false;
     for (let i = 2; i < argv.length; i++) {
       if (!set.delete(argv[i] as string)) continue;
       removed++;
       if (set.size === 0) {
         ctx.db.delete(key);
+        keyRemoved = true;
         break;
       }
     }
     ctx.dirty(removed);
+    if (removed > 0) notify(ctx, 's', 'srem', key);
+    if (keyRemoved) notify(ctx, 'g', 'del', key);
   }
   ctx.reply.integer(removed);
 }
@@ -76,12 +82,19 @@ function smove(ctx: CommandContext, argv: string[]): void {
     return;
   }
   ctx.dirty();
-  if (source.size === 0) ctx.db.delete(sourceKey);
+  notify(ctx, 's', 'srem', sourceKey);
+  if (source.size === 0) {
+    ctx.db.delete(sourceKey);
+    notify(ctx, 'g', 'del', sourceKey);
+  }
   if (destination === undefined) {
     destination = new SetValue(member);
     ctx.db.set(destinationKey, destination);
   }
-  if (destination.add(member, maxIntsetEntries(ctx))) ctx.dirty();
+  if (destination.add(member, maxIntsetEntries(ctx))) {
+    ctx.dirty();
+    notify(ctx, 's', 'sadd', destinationKey);
+  }
   ctx.reply.integer(1);
 }
 

@@ -1,6 +1,7 @@
 import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { distinctRandomIndexes, parseRandomCount } from './random-picks.js';
 import { maxIntsetEntries, readSet, replyMembers, writeSet } from './set-access.js';
@@ -24,7 +25,11 @@ function spop(ctx: CommandContext, argv: string[]): void {
   }
   const member = set.randomMember((n) => ctx.random.int(n));
   set.delete(member);
-  if (set.size === 0) ctx.db.delete(key);
+  notify(ctx, 's', 'spop', key);
+  if (set.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, 'g', 'del', key);
+  }
   ctx.dirty();
   ctx.propagateAs(['SREM', key, member]);
   ctx.reply.bulk(member);
@@ -44,6 +49,8 @@ function spopWithCount(ctx: CommandContext, argv: string[]): void {
     replyMembers(ctx, set.members);
     ctx.db.delete(key);
     ctx.dirty();
+    notify(ctx, 's', 'spop', key);
+    notify(ctx, 'g', 'del', key);
     ctx.propagateAs(['DEL', key]);
     return;
   }
@@ -66,6 +73,7 @@ function spopWithCount(ctx: CommandContext, argv: string[]): void {
     for (const member of popped) set.delete(member);
   }
   ctx.dirty(popped.length);
+  notify(ctx, 's', 'spop', key);
   // Redis sends SREMs of up to 1024 members each; one SREM with them all has the same effect.
   ctx.propagateAs(['SREM', key, ...popped]);
   replyMembers(ctx, popped);

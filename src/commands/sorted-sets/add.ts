@@ -1,6 +1,7 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { isOption } from '../parse.js';
 import { ZsetErrors, parseScore, writeZset, zsetLimits } from './common.js';
 
@@ -85,7 +86,10 @@ function zaddGeneric(ctx: CommandContext, argv: string[], incrOnly: boolean): vo
     }
   }
   if (zset.size === 0) ctx.db.delete(key);
-  if (added + updated > 0) ctx.dirty(added + updated);
+  if (added + updated > 0) {
+    ctx.dirty(added + updated);
+    notify(ctx, 'z', flags.incr ? 'zincr' : 'zadd', key);
+  }
   replyAdd(ctx, flags, processed, lastScore, added, updated);
 }
 

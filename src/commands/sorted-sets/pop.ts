@@ -1,6 +1,7 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { lookupWrite } from '../lookup.js';
 import { blockTimeoutAtMsFromSeconds, isOption, parseInt64 } from '../parse.js';
 import { ZsetErrors } from './common.js';
@@ -60,8 +61,12 @@ function popFrom(ctx: CommandContext, key: string, zset: SortedSet, end: End, co
     reply.bulk(member);
     reply.double(score);
   }
-  if (zset.size === 0) ctx.db.delete(key);
   ctx.dirty(popped);
+  notify(ctx, 'z', end === 'min' ? 'zpopmin' : 'zpopmax', key);
+  if (zset.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, 'g', 'del', key);
+  }
 }
 
 /** getPositiveLongFromObjectOrReply: one message for a non-integer and a negative one. */

@@ -2,6 +2,7 @@ import { Errors, ReplyError } from '../../lib/errors.js';
 import { lexRangeRanks, parseLexRange, parseScoreRange, scoreRangeRanks, type LexRange, type ScoreRange } from '../../keyspace/types/zset/ranges.js';
 import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { lookupRead } from '../lookup.js';
 import { isOption, parseSafeInt } from '../parse.js';
 import { MemberReply, ZsetErrors, zsetLimits } from './common.js';
@@ -125,8 +126,10 @@ function storeSink(ctx: CommandContext, destination: string): RangeSink {
       if (result !== null && count > 0) {
         ctx.db.set(destination, result);
         ctx.dirty();
+        notify(ctx, 'z', 'zrangestore', destination);
       } else if (ctx.db.delete(destination) !== undefined) {
         ctx.dirty();
+        notify(ctx, 'g', 'del', destination);
       }
       ctx.reply.integer(count);
     },

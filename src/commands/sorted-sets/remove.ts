@@ -2,6 +2,7 @@ import { ReplyError } from '../../lib/errors.js';
 import { lexRangeRanks, parseLexRange, parseScoreRange, scoreRangeRanks } from '../../keyspace/types/zset/ranges.js';
 import type { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { parseSafeInt } from '../parse.js';
 import { ZsetErrors, writeZset } from './common.js';
 import { rankWindow } from './range.js';
@@ -16,26 +17,38 @@ function zrem(ctx: CommandContext, argv: string[]): void {
     return;
   }
   let removed = 0;
+  let keyRemoved = false;
   for (let i = 2; i < argv.length; i++) {
     if (zset.remove(argv[i] as string)) removed++;
     if (zset.size === 0) {
       ctx.db.delete(key);
+      keyRemoved = true;
       break;
     }
   }
-  if (removed > 0) ctx.dirty(removed);
+  if (removed > 0) {
+    ctx.dirty(removed);
+    notify(ctx, 'z', 'zrem', key);
+  }
+  if (keyRemoved) notify(ctx, 'g', 'del', key);
   ctx.reply.integer(removed);
 }
 
 /** Removes `count` elements from rank `first` on. */
-function removeRanks(ctx: CommandContext, key: string, zset: SortedSet, first: number, count: number): void {
+function removeRanks(ctx: CommandContext, key: string, zset: SortedSet, first: number, count: number, event: string): void {
   const members: string[] = [];
   zset.walk(first, count, false, (member) => {
     members.push(member);
   });
   for (const member of members) zset.remove(member);
-  if (zset.size === 0) ctx.db.delete(key);
-  if (members.length > 0) ctx.dirty(members.length);
+  if (members.length > 0) {
+    ctx.dirty(members.length);
+    notify(ctx, 'z', event, key);
+  }
+  if (zset.size === 0) {
+    ctx.db.delete(key);
+    notify(ctx, 'g', 'del', key);
+  }
   ctx.reply.integer(members.length);
 }
 
@@ -48,7 +61,7 @@ function zremrangeByRank(ctx: CommandContext, argv: string[]): void {
     return;
   }
   const [first, count] = rankWindow(zset.size, start, end);
-  removeRanks(ctx, argv[1] as string, zset, first, count);
+  removeRanks(ctx, argv[1] as string, zset, first, count, 'zremrangebyrank');
 }
 
 function zremrangeByScore(ctx: CommandContext, argv: string[]): void {
@@ -60,7 +73,7 @@ function zremrangeByScore(ctx: CommandContext, argv: string[]): void {
     return;
   }
   const [start, end] = scoreRangeRanks(zset, range);
-  removeRanks(ctx, argv[1] as string, zset, start, end - start);
+  removeRanks(ctx, argv[1] as string, zset, start, end - start, 'zremrangebyscore');
 }
 
 function zremrangeByLex(ctx: CommandContext, argv: string[]): void {
@@ -72,7 +85,7 @@ function zremrangeByLex(ctx: CommandContext, argv: string[]): void {
     return;
   }
   const [start, end] = lexRangeRanks(zset, range);
-  removeRanks(ctx, argv[1] as string, zset, start, end - start);
+  removeRanks(ctx, argv[1] as string, zset, start, end - start, 'zremrangebylex');
 }
 
 export const zremCommands: readonly CommandDefinition[] = [

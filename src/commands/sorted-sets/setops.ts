@@ -3,6 +3,7 @@ import type { StoredValue } from '../../keyspace/stored-value.js';
 import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { lookupRead } from '../lookup.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { MemberReply, parseScore, zsetLimits } from './common.js';
@@ -118,9 +119,13 @@ function zsetop(ctx: CommandContext, argv: string[], command: SetOpCommand): voi
       for (const [member, score] of result) zset.set(member, score, limits);
       ctx.db.set(destination, zset);
       ctx.dirty();
+      notify(ctx, 'z', `z${op}store`, destination);
       ctx.reply.integer(zset.size);
     } else {
-      if (ctx.db.delete(destination) !== undefined) ctx.dirty();
+      if (ctx.db.delete(destination) !== undefined) {
+        ctx.dirty();
+        notify(ctx, 'g', 'del', destination);
+      }
       ctx.reply.integer(0);
     }
     return;

@@ -2,6 +2,7 @@ import { Errors, ReplyError } from '../../lib/errors.js';
 import { StreamValue, STREAM_LISTPACK_MAX_BYTES } from '../../keyspace/types/stream/stream.js';
 import { compareIds, formatId, incrU64, isMaxId, isZeroId, MIN_ID, U64_MAX, type StreamId } from '../../keyspace/types/stream/stream-id.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { collectRange, nodeLimits, parseRangeEnd, parseRangeStart, parseStrictId, readStream, writeEntry, writeStream } from './common.js';
 import { parseAddTrimArgs, type AddTrimArgs } from './trim-args.js';
@@ -58,9 +59,10 @@ function xadd(ctx: CommandContext, argv: string[]): void {
   const idText = formatId(id);
   ctx.reply.bulk(idText);
   ctx.dirty();
+  notify(ctx, 't', 'xadd', key);
   let rewritten: string[] | null = null;
   if (args.trim !== null) {
-    stream.trim(args.trim, args.approximate, args.limit);
+    if (stream.trim(args.trim, args.approximate, args.limit) > 0) notify(ctx, 't', 'xtrim', key);
     if (args.approximate) {
       rewritten = argv.slice();
       rewriteTrim(rewritten, stream, args);
@@ -95,6 +97,7 @@ function xtrim(ctx: CommandContext, argv: string[]): void {
       ctx.propagateAs(rewritten);
     }
     ctx.dirty(deleted);
+    notify(ctx, 't', 'xtrim', argv[1] as string);
   }
   ctx.reply.integer(deleted);
 }
@@ -118,6 +121,7 @@ function xdel(ctx: CommandContext, argv: string[]): void {
     if (stream.length === 0) stream.firstId = MIN_ID;
     else if (firstDeleted) stream.refreshFirstId();
     ctx.dirty(deleted);
+    notify(ctx, 't', 'xdel', argv[1] as string);
   }
   ctx.reply.integer(deleted);
 }
@@ -183,6 +187,7 @@ function xsetid(ctx: CommandContext, argv: string[]): void {
   if (!isZeroId(maxDeletedId)) stream.maxDeletedId = maxDeletedId;
   ctx.reply.ok();
   ctx.dirty();
+  notify(ctx, 't', 'xsetid', argv[1] as string);
 }
 
 export const entryCommands: readonly CommandDefinition[] = [

@@ -3,6 +3,7 @@ import { ConsumerGroup, ENTRIES_READ_UNKNOWN } from '../../keyspace/types/stream
 import { StreamValue } from '../../keyspace/types/stream/stream.js';
 import { MIN_ID, type StreamId } from '../../keyspace/types/stream/stream-id.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { subcommandSyntaxError } from '../server/subcommand-error.js';
 import { writeHelp } from '../server/spec-emitter.js';
@@ -88,6 +89,7 @@ function create(ctx: CommandContext, argv: string[]): void {
   stream.groups.set(name, new ConsumerGroup(name, id, target.entriesRead));
   ctx.reply.ok();
   ctx.dirty();
+  notify(ctx, 't', 'xgroup-create', argv[2] as string);
 }
 
 function setid(ctx: CommandContext, argv: string[]): void {
@@ -100,6 +102,7 @@ function setid(ctx: CommandContext, argv: string[]): void {
   group.entriesRead = target.entriesRead;
   ctx.reply.ok();
   ctx.dirty();
+  notify(ctx, 't', 'xgroup-setid', argv[2] as string);
 }
 
 function destroy(ctx: CommandContext, argv: string[]): void {
@@ -111,12 +114,16 @@ function destroy(ctx: CommandContext, argv: string[]): void {
   target.stream?.groups?.delete(argv[3] as string);
   ctx.reply.integer(1);
   ctx.dirty();
+  notify(ctx, 't', 'xgroup-destroy', argv[2] as string);
 }
 
 function createConsumer(ctx: CommandContext, argv: string[]): void {
   const target = resolve(ctx, argv);
   const created = (target.group as ConsumerGroup).createConsumer(argv[4] as string, ctx.nowMs);
-  if (created !== null) ctx.dirty();
+  if (created !== null) {
+    ctx.dirty();
+    notify(ctx, 't', 'xgroup-createconsumer', argv[2] as string);
+  }
   ctx.reply.integer(created === null ? 0 : 1);
 }
 
@@ -128,6 +135,7 @@ function delConsumer(ctx: CommandContext, argv: string[]): void {
   if (consumer !== undefined) {
     pending = group.deleteConsumer(consumer);
     ctx.dirty();
+    notify(ctx, 't', 'xgroup-delconsumer', argv[2] as string);
   }
   ctx.reply.integer(pending);
 }

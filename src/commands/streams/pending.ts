@@ -3,6 +3,7 @@ import type { Consumer, ConsumerGroup, PendingEntry } from '../../keyspace/types
 import type { StreamValue } from '../../keyspace/types/stream/stream.js';
 import { compareIds, formatId, type StreamId } from '../../keyspace/types/stream/stream-id.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { lookupRead } from '../lookup.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { parseRangeEnd, parseRangeStart, parseStrictId, StreamErrors, writeEntry, writeStreamId } from './common.js';
@@ -123,14 +124,16 @@ function transfer(entry: PendingEntry, id: StreamId, consumer: Consumer): void {
   entry.consumer = consumer;
 }
 
-function consumerFor(ctx: CommandContext, group: ConsumerGroup, name: string): Consumer {
+function consumerFor(ctx: CommandContext, key: string, group: ConsumerGroup, name: string): Consumer {
   const existing = group.consumers.get(name);
   if (existing !== undefined) {
     existing.seenTimeMs = ctx.nowMs;
     return existing;
   }
   ctx.dirty();
-  return group.createConsumer(name, ctx.nowMs) as Consumer;
+  const created = group.createConsumer(name, ctx.nowMs) as Consumer;
+  notify(ctx, 't', 'xgroup-createconsumer', key);
+  return created;
 }
 
 function xclaim(ctx: CommandContext, argv: string[]): void {
@@ -199,7 +202,7 @@ function xclaim(ctx: CommandContext, argv: string[]): void {
     }
     if (entry === undefined) continue;
     if (entry.consumer !== null && minIdleMs !== 0 && nowMs - entry.deliveryTimeMs < minIdleMs) continue;
-    consumer ??= consumerFor(ctx, group, argv[3] as string);
+    consumer ??= consumerFor(ctx, argv[1] as string, group, argv[3] as string);
     if (entry.consumer !== consumer) entry.consumer?.pending.delete(id);
     entry.deliveryTimeMs = deliveryTimeMs;
     if (retryCount >= 0) entry.deliveryCount = retryCount;
@@ -261,7 +264,7 @@ function xautoclaim(ctx: CommandContext, argv: string[]): void {
     }
     i++;
     if (minIdleMs !== 0 && nowMs - entry.deliveryTimeMs < minIdleMs) continue;
-    consumer ??= consumerFor(ctx, group, argv[3] as string);
+    consumer ??= consumerFor(ctx, argv[1] as string, group, argv[3] as string);
     entry.deliveryTimeMs = nowMs;
     if (!justId) entry.deliveryCount++;
     transfer(entry, id, consumer);

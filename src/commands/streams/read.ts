@@ -3,6 +3,7 @@ import type { ConsumerGroup } from '../../keyspace/types/stream/consumer-group.j
 import { StreamValue } from '../../keyspace/types/stream/stream.js';
 import { compareIds, formatId, isMaxId, MAX_ID, MIN_ID, nextId, type StreamId } from '../../keyspace/types/stream/stream-id.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { lookupRead } from '../lookup.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { collectRange, parseStrictId, readStream, writeEntry } from './common.js';
@@ -154,6 +155,7 @@ function readCommand(ctx: CommandContext, argv: string[], xreadgroup: boolean): 
       if (consumer === undefined) {
         consumer = group.createConsumer(args.consumer, ctx.nowMs) ?? undefined;
         ctx.dirty();
+        if (consumer !== undefined) notify(ctx, 't', 'xgroup-createconsumer', key);
       } else {
         consumer.seenTimeMs = ctx.nowMs;
       }

@@ -3,6 +3,7 @@ import { parseCanonicalInteger, isStringValue } from '../../keyspace/stored-valu
 import type { RawString } from '../../keyspace/raw-string.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { lookupRead } from '../lookup.js';
+import { notify } from '../notify.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { parseBitOffset } from './bit-offset.js';
 import { fieldAfterOverflow, type Overflow } from './bitfield-overflow.js';
@@ -120,7 +121,10 @@ function bitfieldGeneric(ctx: CommandContext, argv: string[], readOnly: boolean)
     writeField(raw, op.offset, op.bits, BigInt.asUintN(op.bits, next));
     if (grew || next !== old) changes++;
   }
-  if (changes > 0) ctx.dirty(changes);
+  if (changes > 0) {
+    ctx.dirty(changes);
+    notify(ctx, '$', 'setbit', argv[1] as string);
+  }
 }
 
 function toSigned(op: FieldOp, field: bigint): bigint {

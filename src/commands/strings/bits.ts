@@ -2,6 +2,7 @@ import { Errors, ReplyError } from '../../lib/errors.js';
 import { RawString } from '../../keyspace/raw-string.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { lookupRead, readString } from '../lookup.js';
+import { notify } from '../notify.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { isStringValue } from '../../keyspace/stored-value.js';
 import { parseBitOffset } from './bit-offset.js';
@@ -25,6 +26,7 @@ function setbit(ctx: CommandContext, argv: string[]): void {
   if (grew || wasSet !== (on === 1)) {
     raw.bytes[byteIndex] = on ? before | mask : before & ~mask;
     ctx.dirty();
+    notify(ctx, '$', 'setbit', argv[1] as string);
   }
   ctx.reply.integer(wasSet ? 1 : 0);
 }
@@ -197,7 +199,10 @@ function bitop(ctx: CommandContext, argv: string[]): void {
     if (bytes.length > maxLength) maxLength = bytes.length;
   }
   if (maxLength === 0) {
-    if (ctx.db.delete(target) !== undefined) ctx.dirty();
+    if (ctx.db.delete(target) !== undefined) {
+      ctx.dirty();
+      notify(ctx, 'g', 'del', target);
+    }
     ctx.reply.integer(0);
     return;
   }
@@ -220,6 +225,7 @@ function bitop(ctx: CommandContext, argv: string[]): void {
   // Redis stores the result as a raw string (OBJECT ENCODING raw).
   ctx.db.set(target, new RawString(result));
   ctx.dirty();
+  notify(ctx, '$', 'set', target);
   ctx.reply.integer(maxLength);
 }
 

@@ -1,6 +1,7 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
 import { parseCanonicalInteger, stringValueText } from '../../keyspace/stored-value.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
+import { notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { addLongDoubles, formatLongDoubleHuman, parseLongDouble } from './long-double.js';
 import { writeString } from './string-access.js';
@@ -25,6 +26,7 @@ function incrDecr(ctx: CommandContext, key: string, increment: bigint): void {
   if (current === undefined) ctx.db.set(key, text);
   else ctx.db.replace(key, text);
   ctx.dirty();
+  notify(ctx, '$', 'incrby', key);
   ctx.reply.integer(next);
 }
 
@@ -51,6 +53,7 @@ function incrbyfloat(ctx: CommandContext, argv: string[]): void {
   if (current === undefined) ctx.db.set(key, text);
   else ctx.db.replace(key, text);
   ctx.dirty();
+  notify(ctx, '$', 'incrbyfloat', key);
   ctx.reply.bulk(text);
   ctx.propagateAs(['SET', key, text, 'KEEPTTL']);
 }

@@ -2,6 +2,7 @@ import { Errors, ReplyError } from '../../lib/errors.js';
 import { isStringValue } from '../../keyspace/stored-value.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { lookupRead, lookupWrite, readString } from '../lookup.js';
+import { notify } from '../notify.js';
 import { StringFlag, expireAtMsFromOption, parseStringOptions } from './expire-options.js';
 import { replyStringValue } from './string-access.js';
 
@@ -18,6 +19,7 @@ function set(ctx: CommandContext, argv: string[]): void {
   if (argv.length === 3) {
     ctx.db.set(argv[1] as string, argv[2] as string);
     ctx.dirty();
+    notify(ctx, '$', 'set', argv[1] as string);
     ctx.reply.ok();
     return;
   }
@@ -55,8 +57,10 @@ function setGeneric(ctx: CommandContext, argv: string[], options: SetGenericOpti
   }
   ctx.db.set(key, value, (flags & StringFlag.KeepTtl) !== 0);
   ctx.dirty();
+  notify(ctx, '$', 'set', key);
   if (expireAtMs !== undefined) {
     ctx.db.setExpireAtMs(key, expireAtMs);
+    notify(ctx, 'g', 'expire', key);
     // Replicas and the AOF get an absolute time, so they expire the key at the same moment.
     ctx.propagateAs(['SET', key, value, 'PXAT', String(expireAtMs)]);
   } else if (flags & StringFlag.Get) {
@@ -92,6 +96,7 @@ function getset(ctx: CommandContext, argv: string[]): void {
   else replyStringValue(ctx, old);
   ctx.db.set(key, argv[2] as string);
   ctx.dirty();
+  notify(ctx, '$', 'set', key);
   ctx.propagateAs(['SET', key, argv[2] as string]);
 }
 
@@ -105,6 +110,7 @@ function getdel(ctx: CommandContext, argv: string[]): void {
   replyStringValue(ctx, value);
   ctx.db.delete(key);
   ctx.dirty();
+  notify(ctx, 'g', 'del', key);
   ctx.propagateAs(['DEL', key]);
 }
 
@@ -123,13 +129,16 @@ function getex(ctx: CommandContext, argv: string[]): void {
     // An absolute time already past deletes the key now (Redis: checkAlreadyExpired).
     ctx.db.delete(key);
     ctx.dirty();
+    notify(ctx, 'g', 'del', key);
     ctx.propagateAs(['DEL', key]);
   } else if (expireAtMs !== undefined) {
     ctx.db.setExpireAtMs(key, expireAtMs);
     ctx.dirty();
+    notify(ctx, 'g', 'expire', key);
     ctx.propagateAs(['PEXPIREAT', key, String(expireAtMs)]);
   } else if (flags & StringFlag.Persist && ctx.db.persist(key)) {
     ctx.dirty();
+    notify(ctx, 'g', 'persist', key);
     ctx.propagateAs(['PERSIST', key]);
   }
 }
@@ -153,7 +162,10 @@ function msetGeneric(ctx: CommandContext, argv: string[], nx: boolean): void {
       }
     }
   }
-  for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j] as string, argv[j + 1] as string);
+  for (let j = 1; j < argv.length; j += 2) {
+    ctx.db.set(argv[j] as string, argv[j + 1] as string);
+    notify(ctx, '$', 'set', argv[j] as string);
+  }
   ctx.dirty((argv.length - 1) / 2);
   if (nx) ctx.reply.integer(1);
   else ctx.reply.ok();

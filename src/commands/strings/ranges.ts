@@ -2,6 +2,7 @@ import { Errors, ReplyError } from '../../lib/errors.js';
 import { RawString } from '../../keyspace/raw-string.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { readString } from '../lookup.js';
+import { notify } from '../notify.js';
 import { parseInt64 } from '../parse.js';
 import { checkStringLength, unshareString, writeString } from './string-access.js';
 
@@ -23,6 +24,7 @@ function append(ctx: CommandContext, argv: string[]): void {
     lengthBytes = raw.length;
   }
   ctx.dirty();
+  notify(ctx, '$', 'append', key);
   ctx.reply.integer(lengthBytes);
 }
 
@@ -89,6 +91,7 @@ function setrange(ctx: CommandContext, argv: string[]): void {
   raw.ensureLength(offset + patch.length);
   raw.bytes.latin1Write(patch, offset);
   ctx.dirty();
+  notify(ctx, '$', 'setrange', key);
   ctx.reply.integer(raw.length);
 }
 
