@@ -112,7 +112,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       keyspace: this.keyspace,
       random: this.random,
       // An evicted key counts as modified for WATCH (Redis: signalModifiedKey on eviction).
-      onEvicted: (db, key) => this.watches.touch(db.id, [key]),
+      onEvicted: (db, key) => {
+        this.watches.touch(db.id, [key]);
+        notifyEvent(this, db.id, 'e', 'evicted', key);
+      },
     });
     this.#applyEviction();
     for (const name of ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity']) this.config.onChange(name, () => this.#applyEviction());

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { connectIoredis } from '../support/clients.js';
+import { RawClient, replyToPlain } from '../support/raw-client.js';
 import { startTessera } from '../support/tessera.js';
 
 /**
@@ -87,4 +88,29 @@ test('notify-keyspace-events from the configuration file applies from the start'
   await client.call('set', 'k', 'v');
   await client.call('del', 'k');
   assert.deepEqual(await message, ['__keyevent@0__:del', 'k']);
+});
+
+test('evictions publish `evicted` keyevents (class e)', async (t) => {
+  const node = await startTessera({ 'notify-keyspace-events': 'Ee', 'maxmemory-policy': 'allkeys-random' });
+  t.after(() => node.stop());
+  const subscriber = await RawClient.connect(node.port);
+  t.after(() => subscriber.close());
+  assert.deepEqual(replyToPlain(await subscriber.call('SUBSCRIBE', '__keyevent@0__:evicted')), {
+    array: [{ bulk: 'subscribe' }, { bulk: '__keyevent@0__:evicted' }, { integer: '1' }],
+  });
+  const client = await connectIoredis(t, node.port);
+  const baseline = Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1]);
+  await client.config('SET', 'maxmemory', String(baseline + 8 * 1024 * 1024));
+  const value = 'v'.repeat(4096);
+  // Bounded: at most 20,000 writes of 4 KB (80 MB) against 8 MB over the baseline; eviction must start.
+  for (let i = 0; i < 20_000 && node.server.evictedKeys === 0; i += 500) {
+    const pipeline = client.pipeline();
+    for (let j = 0; j < 500; j++) pipeline.set(`k:${i + j}`, value);
+    await pipeline.exec();
+  }
+  assert.ok(node.server.evictedKeys > 0, 'keys were evicted');
+  const message = replyToPlain(await subscriber.read()) as { array: Array<{ bulk: string }> };
+  assert.equal(message.array[0]?.bulk, 'message');
+  assert.equal(message.array[1]?.bulk, '__keyevent@0__:evicted');
+  assert.match(message.array[2]?.bulk ?? '', /^k:\d+$/);
 });
