@@ -1,0 +1,82 @@
+import { ReplyError } from '../lib/errors.js';
+import { ScriptEngine } from '../scripting/engine.js';
+import type { CommandContext, CommandDefinition } from './context.js';
+import { isOption, parseInt64 } from './parse.js';
+import type { ServerFacade } from './server-facade.js';
+
+/**
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (src/scripting: the Lua VM and conversions).
+ * Scripts run synchronously to the end, so SCRIPT KILL never finds one running.
+ */
+
+const engines = new WeakMap<ServerFacade, ScriptEngine>();
+
+/** The node's Lua VM, created on first use (a fresh state costs a few ms). */
+function engineOf(ctx: CommandContext): ScriptEngine {
+  let engine = engines.get(ctx.server);
+  if (engine === undefined) {
+    const server = ctx.server;
+    engine = new ScriptEngine((level, message) => server.scripting.log(level, message));
+    engines.set(server, engine);
+  }
+  return engine;
+}
+
+const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+
+function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, readOnly: boolean): void {
+  const numKeys = parseInt64(argv[2] as string);
+  if (numKeys > BigInt(argv.length - 3)) throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  if (numKeys < 0n) throw new ReplyError("ERR Number of keys can't be negative");
+  const keysEnd = 3 + Number(numKeys);
+  const keys = argv.slice(3, keysEnd);
+  const args = argv.slice(keysEnd);
+  const engine = engineOf(ctx);
+  let sha: string;
+  if (bySha) {
+    sha = (argv[1] as string).toLowerCase();
+    if (sha.length !== 40 || !engine.has(sha)) throw new ReplyError(NOSCRIPT);
+  } else {
+    sha = engine.load(argv[1] as string);
+  }
+  const caller = ctx.server.scripting.openCaller(ctx.client);
+  if (!engine.run(sha, keys, args, caller, readOnly, ctx.reply)) throw new ReplyError(NOSCRIPT);
+}
+
+function scriptLoad(ctx: CommandContext, argv: string[]): void {
+  ctx.reply.bulk(engineOf(ctx).load(argv[2] as string));
+}
+
+function scriptExists(ctx: CommandContext, argv: string[]): void {
+  const engine = engineOf(ctx);
+  ctx.reply.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) ctx.reply.integer(engine.has(argv[i] as string) ? 1 : 0);
+}
+
+function scriptFlush(ctx: CommandContext, argv: string[]): void {
+  if (argv.length > 3 || (argv.length === 3 && !isOption(argv[2] as string, 'sync') && !isOption(argv[2] as string, 'async'))) {
+    throw new ReplyError('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+  }
+  engineOf(ctx).flush();
+  ctx.reply.ok();
+}
+
+function scriptKill(): void {
+  throw new ReplyError('NOTBUSY No scripts in execution right now.');
+}
+
+export const scriptingCommands: readonly CommandDefinition[] = [
+  { name: 'eval', handler: (ctx, argv) => evalGeneric(ctx, argv, false, false) },
+  { name: 'evalsha', handler: (ctx, argv) => evalGeneric(ctx, argv, true, false) },
+  { name: 'eval_ro', handler: (ctx, argv) => evalGeneric(ctx, argv, false, true) },
+  { name: 'evalsha_ro', handler: (ctx, argv) => evalGeneric(ctx, argv, true, true) },
+  {
+    name: 'script',
+    subcommands: [
+      { name: 'load', handler: scriptLoad },
+      { name: 'exists', handler: scriptExists },
+      { name: 'flush', handler: scriptFlush },
+      { name: 'kill', handler: scriptKill },
+    ],
+  },
+];
