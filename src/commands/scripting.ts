@@ -2,6 +2,7 @@ import { ReplyError } from '../lib/errors.js';
 import { ScriptEngine } from '../scripting/engine.js';
 import type { CommandContext, CommandDefinition } from './context.js';
 import { isOption, parseInt64 } from './parse.js';
+import { writeHelp } from './server/spec-emitter.js';
 import type { ServerFacade } from './server-facade.js';
 
 /**
@@ -61,6 +62,31 @@ function scriptFlush(ctx: CommandContext, argv: string[]): void {
   ctx.reply.ok();
 }
 
+/** SCRIPT HELP, as Redis 7.0 prints it (DEBUG is listed though not served here). */
+const HELP = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function scriptHelp(ctx: CommandContext): void {
+  writeHelp(ctx.reply, HELP);
+}
+
 function scriptKill(): void {
   throw new ReplyError('NOTBUSY No scripts in execution right now.');
 }
@@ -77,6 +103,7 @@ export const scriptingCommands: readonly CommandDefinition[] = [
       { name: 'exists', handler: scriptExists },
       { name: 'flush', handler: scriptFlush },
       { name: 'kill', handler: scriptKill },
+      { name: 'help', handler: scriptHelp },
     ],
   },
 ];

@@ -23,6 +23,11 @@ __redis__err__handler = function(err)
   end
   return err
 end
+-- Lua 5.1 names that scripts use and 5.3 dropped.
+unpack = table.unpack
+loadstring = load
+math.pow = function(x, y) return x ^ y end
+table.getn = function(t) return #t end
 dofile = nil
 loadfile = nil
 print = nil
