@@ -26,20 +26,17 @@ function engineOf(ctx: CommandContext): ScriptEngine {
 const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 
 function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, readOnly: boolean): void {
+  const engine = engineOf(ctx);
+  // A sha that is not 40 chars long is refused before numkeys is read (as Redis does).
+  if (bySha && (argv[1] as string).length !== 40) throw new ReplyError(NOSCRIPT);
   const numKeys = parseInt64(argv[2] as string);
   if (numKeys > BigInt(argv.length - 3)) throw new ReplyError("ERR Number of keys can't be greater than number of args");
   if (numKeys < 0n) throw new ReplyError("ERR Number of keys can't be negative");
   const keysEnd = 3 + Number(numKeys);
   const keys = argv.slice(3, keysEnd);
   const args = argv.slice(keysEnd);
-  const engine = engineOf(ctx);
-  let sha: string;
-  if (bySha) {
-    sha = (argv[1] as string).toLowerCase();
-    if (sha.length !== 40 || !engine.has(sha)) throw new ReplyError(NOSCRIPT);
-  } else {
-    sha = engine.load(argv[1] as string);
-  }
+  const sha = bySha ? (argv[1] as string).toLowerCase() : engine.load(argv[1] as string);
+  if (bySha && !engine.has(sha)) throw new ReplyError(NOSCRIPT);
   const caller = ctx.server.scripting.openCaller(ctx.client);
   if (!engine.run(sha, keys, args, caller, readOnly, ctx.reply)) throw new ReplyError(NOSCRIPT);
 }

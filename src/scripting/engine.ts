@@ -6,6 +6,7 @@ import type { ReplyWriter } from '../resp/reply-writer.js';
 import { fromLua, toLua } from './latin1.js';
 import { loadFengari } from './lua-numbers.js';
 import { LUA_SETUP } from './lua-setup.js';
+import { installCjson } from './cjson.js';
 import { pushReply, writeLuaValue } from './convert.js';
 
 const fengari = loadFengari();
@@ -39,6 +40,7 @@ export class ScriptEngine {
     const L = (this.#L = lauxlib.luaL_newstate());
     lualib.luaL_openlibs(L);
     this.#installRedisTable();
+    installCjson(L);
     const setup = toLua(LUA_SETUP);
     if (lauxlib.luaL_loadbuffer(L, setup, null, toLua('=redis_setup')) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
       throw new Error(`Lua setup failed: ${fromLua(lua.lua_tolstring(L, -1))}`);
@@ -60,8 +62,7 @@ export class ScriptEngine {
     if (this.#scripts.has(sha)) return sha;
     const L = this.#L;
     if (lauxlib.luaL_loadbuffer(L, toLua(body), null, toLua('@user_script')) !== lua.LUA_OK) {
-      // Lua 5.1 quotes every token in syntax errors; 5.3 leaves <eof> bare.
-      const message = fromLua(lua.lua_tolstring(L, -1)).replace(/ near <eof>$/, " near '<eof>'");
+      const message = asLua51SyntaxError(fromLua(lua.lua_tolstring(L, -1)));
       lua.lua_settop(L, 0);
       throw new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
@@ -201,6 +202,16 @@ export class ScriptEngine {
     if (isError && raiseErrors) lua.lua_error(L);
     return 1;
   }
+}
+
+/**
+ * Lua 5.1's wording of 5.3's syntax errors: 5.1 quotes every token ('<eof>', '<name>'), and
+ * where 5.3 says "syntax error" (an expression statement that is not a call), 5.1 expected '='.
+ */
+function asLua51SyntaxError(message: string): string {
+  return message
+    .replace(/(?<!')<(eof|name|string|number|integer)>(?!')/g, (_, token: string) => `'<${token === 'integer' ? 'number' : token}>'`)
+    .replace(/: syntax error near /, ": '=' expected near ");
 }
 
 /** Redis formats number arguments with fpconv_dtoa: the shortest round-trip text. */

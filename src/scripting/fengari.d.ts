@@ -13,6 +13,7 @@ declare module 'fengari' {
     LUA_TNUMBER: number;
     LUA_TSTRING: number;
     LUA_TTABLE: number;
+    LUA_TLIGHTUSERDATA: number;
     LUA_MASKCOUNT: number;
     lua_gettop(L: LuaState): number;
     lua_settop(L: LuaState, index: number): void;
@@ -38,6 +39,9 @@ declare module 'fengari' {
     lua_rawget(L: LuaState, index: number): number;
     lua_rawset(L: LuaState, index: number): void;
     lua_next(L: LuaState, index: number): number;
+    lua_pushlightuserdata(L: LuaState, p: object): void;
+    lua_touserdata(L: LuaState, index: number): unknown;
+    lua_absindex(L: LuaState, index: number): number;
     lua_getglobal(L: LuaState, name: LuaString): number;
     lua_setglobal(L: LuaState, name: LuaString): void;
     lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
