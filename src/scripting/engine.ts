@@ -7,6 +7,7 @@ import { fromLua, toLua } from './latin1.js';
 import { loadFengari } from './lua-numbers.js';
 import { LUA_SETUP } from './lua-setup.js';
 import { installCjson } from './cjson.js';
+import { Rand48 } from './rand48.js';
 import { pushReply, writeLuaValue } from './convert.js';
 
 const fengari = loadFengari();
@@ -34,6 +35,7 @@ export class ScriptEngine {
   readonly #scripts = new Map<string, number>();
   #running: Running | undefined;
   readonly #log: (level: LogLevel, message: string) => void;
+  readonly #random = new Rand48();
 
   constructor(log: (level: LogLevel, message: string) => void) {
     this.#log = log;
@@ -41,6 +43,7 @@ export class ScriptEngine {
     lualib.luaL_openlibs(L);
     this.#installRedisTable();
     installCjson(L);
+    this.#installRandom();
     const setup = toLua(LUA_SETUP);
     if (lauxlib.luaL_loadbuffer(L, setup, null, toLua('=redis_setup')) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
       throw new Error(`Lua setup failed: ${fromLua(lua.lua_tolstring(L, -1))}`);
@@ -176,6 +179,33 @@ export class ScriptEngine {
       return 0;
     });
     lua.lua_setglobal(L, toLua('redis'));
+  }
+
+  /** math.random / math.randomseed as Redis's patched Lua 5.1 (src/scripting/rand48.ts). */
+  #installRandom(): void {
+    const L = this.#L;
+    lua.lua_getglobal(L, toLua('math'));
+    lua.lua_pushjsfunction(L, (L) => {
+      const r = this.#random.nextUnit();
+      const argc = lua.lua_gettop(L);
+      if (argc === 0) {
+        lua.lua_pushnumber(L, r);
+        return 1;
+      }
+      const low = argc === 1 ? 1 : Math.trunc(lua.lua_tonumber(L, 1));
+      const high = Math.trunc(lua.lua_tonumber(L, argc === 1 ? 1 : 2));
+      if (argc > 2) return lauxlib.luaL_error(L, toLua('wrong number of arguments'));
+      if (!(low <= high)) return lauxlib.luaL_error(L, toLua(`bad argument #${argc} to 'random' (interval is empty)`));
+      lua.lua_pushnumber(L, Math.floor(r * (high - low + 1)) + low);
+      return 1;
+    });
+    lua.lua_setfield(L, -2, toLua('random'));
+    lua.lua_pushjsfunction(L, (L) => {
+      this.#random.seed(Math.trunc(lua.lua_tonumber(L, 1)));
+      return 0;
+    });
+    lua.lua_setfield(L, -2, toLua('randomseed'));
+    lua.lua_pop(L, 1);
   }
 
   #redisCall(L: LuaState, raiseErrors: boolean): number {
