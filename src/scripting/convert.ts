@@ -109,6 +109,9 @@ function parseDouble(text: string): number {
 
 const MIN_INT64 = -(2n ** 63n);
 
+/** Nesting of a script's reply beyond which it is cut with an error (recursion is per level). */
+const MAX_REPLY_DEPTH = 1000;
+
 /** Lua number → integer reply: truncated like C's (long long) cast (x86: out of range → MIN). */
 function toInteger(n: number): bigint {
   if (!Number.isFinite(n) || Math.abs(n) >= 2 ** 63) return MIN_INT64;
@@ -130,8 +133,12 @@ function rawField(L: LuaState, field: string): { type: number; text: string | un
  * A top-level error table throws ReplyError (dispatch writes and counts it); nested ones are
  * written in place.
  */
-export function writeLuaValue(L: LuaState, reply: ReplyWriter, topLevel: boolean): void {
-  lua.lua_checkstack(L, 4);
+export function writeLuaValue(L: LuaState, reply: ReplyWriter, topLevel: boolean, depth = 0): void {
+  if (depth > MAX_REPLY_DEPTH || !lua.lua_checkstack(L, 4)) {
+    // Redis's text when its Lua stack runs out; here the limit guards the JS stack.
+    reply.error('ERR reached lua stack limit');
+    return;
+  }
   const type = lua.lua_type(L, -1);
   if (type === lua.LUA_TSTRING) {
     reply.bulk(fromLua(lua.lua_tolstring(L, -1)));
@@ -143,13 +150,13 @@ export function writeLuaValue(L: LuaState, reply: ReplyWriter, topLevel: boolean
   } else if (type === lua.LUA_TNUMBER) {
     reply.integer(toInteger(lua.lua_tonumber(L, -1)));
   } else if (type === lua.LUA_TTABLE) {
-    writeTable(L, reply, topLevel);
+    writeTable(L, reply, topLevel, depth);
   } else {
     reply.null();
   }
 }
 
-function writeTable(L: LuaState, reply: ReplyWriter, topLevel: boolean): void {
+function writeTable(L: LuaState, reply: ReplyWriter, topLevel: boolean, depth: number): void {
   const err = rawField(L, 'err');
   if (err.text !== undefined) {
     const message = sanitizeErrorText(err.text);
@@ -167,7 +174,7 @@ function writeTable(L: LuaState, reply: ReplyWriter, topLevel: boolean): void {
     reply.double(double.number);
     return;
   }
-  if (writeKeyed(L, reply, 'map') || writeKeyed(L, reply, 'set')) return;
+  if (writeKeyed(L, reply, 'map', depth) || writeKeyed(L, reply, 'set', depth)) return;
   const items: number[] = [];
   for (let i = 1; ; i++) {
     const itemType = lua.lua_rawgeti(L, -1, i);
@@ -178,13 +185,13 @@ function writeTable(L: LuaState, reply: ReplyWriter, topLevel: boolean): void {
   reply.array(items.length);
   for (const i of items) {
     lua.lua_rawgeti(L, -1, i);
-    writeLuaValue(L, reply, false);
+    writeLuaValue(L, reply, false, depth + 1);
     lua.lua_pop(L, 1);
   }
 }
 
 /** {map={...}} and {set={...}}: RESP3 map and set (flattened for RESP2 by the writer). */
-function writeKeyed(L: LuaState, reply: ReplyWriter, field: 'map' | 'set'): boolean {
+function writeKeyed(L: LuaState, reply: ReplyWriter, field: 'map' | 'set', depth: number): boolean {
   lua.lua_pushstring(L, toLua(field));
   if (lua.lua_rawget(L, -2) !== lua.LUA_TTABLE) {
     lua.lua_pop(L, 1);
@@ -201,9 +208,9 @@ function writeKeyed(L: LuaState, reply: ReplyWriter, field: 'map' | 'set'): bool
   lua.lua_pushnil(L);
   while (lua.lua_next(L, -2) !== 0) {
     lua.lua_pushvalue(L, -2);
-    writeLuaValue(L, reply, false);
+    writeLuaValue(L, reply, false, depth + 1);
     lua.lua_pop(L, 1);
-    if (field === 'map') writeLuaValue(L, reply, false);
+    if (field === 'map') writeLuaValue(L, reply, false, depth + 1);
     lua.lua_pop(L, 1);
   }
   lua.lua_pop(L, 1);

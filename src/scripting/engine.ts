@@ -90,16 +90,19 @@ export class ScriptEngine {
     this.#setGlobalArray('ARGV', args);
     const previous = this.#running;
     this.#running = { caller, readOnly };
-    let status: number;
+    const mark = reply.mark;
     try {
-      status = lua.lua_pcall(L, 0, 1, 1);
-    } finally {
+      const status = lua.lua_pcall(L, 0, 1, 1);
       this.#running = previous;
-    }
-    try {
       if (status === lua.LUA_OK) writeLuaValue(L, reply, true);
       else throw new ReplyError(this.#errorText(sha));
+    } catch (error) {
+      if (error instanceof ReplyError) throw error;
+      // A JS failure inside fengari (its stack, a bug) fails the script, never the node.
+      reply.truncateTo(mark);
+      throw new ReplyError(`ERR Error running script (call to f_${sha}): ${(error as Error).message}`);
     } finally {
+      this.#running = previous;
       lua.lua_settop(L, 0);
     }
     return true;
