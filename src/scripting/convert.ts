@@ -133,7 +133,7 @@ function rawField(L: LuaState, field: string): { type: number; text: string | un
  * A top-level error table throws ReplyError (dispatch writes and counts it); nested ones are
  * written in place.
  */
-export function writeLuaValue(L: LuaState, reply: ReplyWriter, topLevel: boolean, depth = 0): void {
+export function writeLuaValue(L: LuaState, reply: ReplyWriter, resp: 2 | 3, topLevel: boolean, depth = 0): void {
   if (depth > MAX_REPLY_DEPTH || !lua.lua_checkstack(L, 4)) {
     // Redis's text when its Lua stack runs out; here the limit guards the JS stack.
     reply.error('ERR reached lua stack limit');
@@ -143,20 +143,21 @@ export function writeLuaValue(L: LuaState, reply: ReplyWriter, topLevel: boolean
   if (type === lua.LUA_TSTRING) {
     reply.bulk(fromLua(lua.lua_tolstring(L, -1)));
   } else if (type === lua.LUA_TBOOLEAN) {
+    // The script's protocol decides (redis.setresp), the caller's only encodes the result.
     const value = lua.lua_toboolean(L, -1);
-    if (reply.protocol === 3) reply.bool(value);
+    if (resp === 3) reply.bool(value);
     else if (value) reply.integer(1);
     else reply.null();
   } else if (type === lua.LUA_TNUMBER) {
     reply.integer(toInteger(lua.lua_tonumber(L, -1)));
   } else if (type === lua.LUA_TTABLE) {
-    writeTable(L, reply, topLevel, depth);
+    writeTable(L, reply, resp, topLevel, depth);
   } else {
     reply.null();
   }
 }
 
-function writeTable(L: LuaState, reply: ReplyWriter, topLevel: boolean, depth: number): void {
+function writeTable(L: LuaState, reply: ReplyWriter, resp: 2 | 3, topLevel: boolean, depth: number): void {
   const err = rawField(L, 'err');
   if (err.text !== undefined) {
     const message = sanitizeErrorText(err.text);
@@ -174,7 +175,7 @@ function writeTable(L: LuaState, reply: ReplyWriter, topLevel: boolean, depth: n
     reply.double(double.number);
     return;
   }
-  if (writeKeyed(L, reply, 'map', depth) || writeKeyed(L, reply, 'set', depth)) return;
+  if (writeKeyed(L, reply, resp, 'map', depth) || writeKeyed(L, reply, resp, 'set', depth)) return;
   const items: number[] = [];
   for (let i = 1; ; i++) {
     const itemType = lua.lua_rawgeti(L, -1, i);
@@ -185,13 +186,13 @@ function writeTable(L: LuaState, reply: ReplyWriter, topLevel: boolean, depth: n
   reply.array(items.length);
   for (const i of items) {
     lua.lua_rawgeti(L, -1, i);
-    writeLuaValue(L, reply, false, depth + 1);
+    writeLuaValue(L, reply, resp, false, depth + 1);
     lua.lua_pop(L, 1);
   }
 }
 
 /** {map={...}} and {set={...}}: RESP3 map and set (flattened for RESP2 by the writer). */
-function writeKeyed(L: LuaState, reply: ReplyWriter, field: 'map' | 'set', depth: number): boolean {
+function writeKeyed(L: LuaState, reply: ReplyWriter, resp: 2 | 3, field: 'map' | 'set', depth: number): boolean {
   lua.lua_pushstring(L, toLua(field));
   if (lua.lua_rawget(L, -2) !== lua.LUA_TTABLE) {
     lua.lua_pop(L, 1);
@@ -208,9 +209,9 @@ function writeKeyed(L: LuaState, reply: ReplyWriter, field: 'map' | 'set', depth
   lua.lua_pushnil(L);
   while (lua.lua_next(L, -2) !== 0) {
     lua.lua_pushvalue(L, -2);
-    writeLuaValue(L, reply, false, depth + 1);
+    writeLuaValue(L, reply, resp, false, depth + 1);
     lua.lua_pop(L, 1);
-    if (field === 'map') writeLuaValue(L, reply, false, depth + 1);
+    if (field === 'map') writeLuaValue(L, reply, resp, false, depth + 1);
     lua.lua_pop(L, 1);
   }
   lua.lua_pop(L, 1);

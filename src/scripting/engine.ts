@@ -94,7 +94,7 @@ export class ScriptEngine {
     try {
       const status = lua.lua_pcall(L, 0, 1, 1);
       this.#running = previous;
-      if (status === lua.LUA_OK) writeLuaValue(L, reply, true);
+      if (status === lua.LUA_OK) writeLuaValue(L, reply, caller.protocol, true);
       else throw new ReplyError(this.#errorText(sha));
     } catch (error) {
       if (error instanceof ReplyError) throw error;
