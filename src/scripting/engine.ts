@@ -95,7 +95,7 @@ export class ScriptEngine {
       const status = lua.lua_pcall(L, 0, 1, 1);
       this.#running = previous;
       if (status === lua.LUA_OK) writeLuaValue(L, reply, caller.protocol, true);
-      else throw new ReplyError(this.#errorText(sha));
+      else throw this.#scriptError(sha);
     } catch (error) {
       if (error instanceof ReplyError) throw error;
       // A JS failure inside fengari (its stack, a bug) fails the script, never the node.
@@ -106,6 +106,19 @@ export class ScriptEngine {
       lua.lua_settop(L, 0);
     }
     return true;
+  }
+
+  #scriptError(sha: string): ReplyError {
+    const L = this.#L;
+    let counted = false;
+    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+      lua.lua_getfield(L, -1, toLua('ignore_error_stats_update'));
+      counted = lua.lua_toboolean(L, -1);
+      lua.lua_pop(L, 1);
+    }
+    const error = new ReplyError(this.#errorText(sha));
+    if (counted) (error as ReplyError & { alreadyCounted?: boolean }).alreadyCounted = true;
+    return error;
   }
 
   /** The error at the top of the stack (a table from the error handler), as Redis 7.0 words it. */
@@ -232,7 +245,12 @@ export class ScriptEngine {
     if (typeof result === 'string') return fail(result);
     lua.lua_checkstack(L, 64);
     const isError = pushReply(L, result);
-    if (isError && raiseErrors) lua.lua_error(L);
+    if (isError && raiseErrors) {
+      // The command's error is already in the error stats: the script's failure is not counted again.
+      lua.lua_pushboolean(L, true);
+      lua.lua_setfield(L, -2, toLua('ignore_error_stats_update'));
+      lua.lua_error(L);
+    }
     return 1;
   }
 }

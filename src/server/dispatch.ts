@@ -246,7 +246,8 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
     if (!(error instanceof ReplyError)) throw error;
     const message = sanitizeErrorText(error.message);
     writer.error(message);
-    host.countError(message);
+    // A script failing on a redis.call error: that command already counted it (Redis 7.0).
+    if ((error as ReplyError & { alreadyCounted?: boolean }).alreadyCounted !== true) host.countError(message);
     command.stats.failedCalls++;
   }
   const endedMs = performance.now();

@@ -83,3 +83,15 @@ test('scripts are atomic inside MULTI and their writes wake WATCH', async (t) =>
   const results = await other.multi().eval("return redis.call('incr', 'c')", 0).eval("return redis.call('incr', 'c')", 0).exec();
   assert.deepEqual(results, [[null, 1], [null, 2]]);
 });
+
+test('errorstats: a redis.call error is counted once, by the command that failed', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const client = await connectIoredis(t, node.port);
+  await client.set('str', 'abc');
+  await client.config('RESETSTAT');
+  await assert.rejects(client.eval("return redis.call('incr', 'str')", 0));
+  await assert.rejects(client.eval("error('x')", 0));
+  const info = await client.info('errorstats');
+  assert.match(info, /errorstat_ERR:count=2\r\n/);
+});
