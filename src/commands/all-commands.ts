@@ -6,6 +6,7 @@ import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server-commands.js';
 import { geoCommands } from './geo.js';
 import { setCommands } from './sets.js';
@@ -28,6 +29,7 @@ export const allCommands: readonly CommandDefinition[] = [
   ...sortedSetCommands,
   ...geoCommands,
   ...pubsubCommands,
+  ...scriptingCommands,
   ...serverCommands,
   ...configCommands,
 ];

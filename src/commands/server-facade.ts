@@ -12,6 +12,8 @@ export interface ServerFacade {
   readonly clients: ClientsFacade;
   readonly transactions: TransactionsFacade;
   readonly pubsub: PubSubFacade;
+  /** What EVAL needs from the node: run commands for a script, log (src/scripting). */
+  readonly scripting: ScriptingFacade;
   /** 40 hex chars, new at each start (INFO run_id). */
   readonly runId: string;
   readonly startedAtMs: number;
@@ -174,4 +176,19 @@ export interface PubSubFacade {
   activeChannels(kind: 'channel' | 'shard', pattern: string | undefined): string[];
   subscribersOf(kind: 'channel' | 'shard', channel: string): number;
   readonly patternCount: number;
+}
+
+/** A script's stand-in client: runs redis.call commands through dispatch (src/server/dispatch.ts). */
+export interface ScriptCaller {
+  /** RESP protocol of the replies (redis.setresp). */
+  protocol: 2 | 3;
+  /** The reply bytes, or an error text when Redis's script checks refuse the command. */
+  run(argv: string[], readOnly: boolean): Buffer | string;
+}
+
+export interface ScriptingFacade {
+  /** A stand-in client for one script run by `client`. */
+  openCaller(client: ClientState): ScriptCaller;
+  /** redis.log: the server log. */
+  log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void;
 }

@@ -1,14 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { ClientState } from '../commands/client-state.js';
 import type { BlockRequest, CommandContext } from '../commands/context.js';
-import type { ServerFacade } from '../commands/server-facade.js';
+import type { ScriptCaller, ServerFacade } from '../commands/server-facade.js';
 import { keyPositions } from '../commands/key-extraction.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { Errors, ReplyError, sanitizeErrorText } from '../lib/errors.js';
 import type { Random } from '../lib/random.js';
-import { MAX_PENDING_REPLY_BYTES, ReplyTooLargeError, type ReplyWriter } from '../resp/reply-writer.js';
+import { MAX_PENDING_REPLY_BYTES, ReplyTooLargeError, ReplyWriter } from '../resp/reply-writer.js';
 
 /** What dispatch needs from the node; src/server/server.ts provides it. */
 export interface DispatchHost {
@@ -271,7 +271,8 @@ export function call(host: DispatchHost, client: DispatchClient, command: Comman
     if (!(error instanceof ReplyError)) throw error;
     const message = sanitizeErrorText(error.message);
     writer.error(message);
-    host.countError(message);
+    // A script failing on a redis.call error: that command already counted it (Redis 7.0).
+    if ((error as ReplyError & { alreadyCounted?: boolean }).alreadyCounted !== true) host.countError(message);
     command.stats.failedCalls++;
   }
   const endedMs = performance.now();
@@ -378,4 +379,63 @@ function execTransaction(host: DispatchHost, client: DispatchClient, exec: Comma
     client.dispatchContext = outer;
     host.deferWakeups(false);
   }
+}
+
+/**
+ * A script's stand-in client (Redis's script caller): commands run through it write into their
+ * own writer in the script's protocol, and SELECT inside a script does not move the caller.
+ */
+export function openScriptClient(host: DispatchHost, caller: DispatchClient): ScriptCaller {
+  const writer = new ReplyWriter();
+  const client: DispatchClient = {
+    id: caller.id,
+    name: caller.name,
+    dbIndex: caller.dbIndex,
+    protocol: 2,
+    authenticated: true,
+    user: caller.user,
+    replyMode: 'on',
+    noEvict: caller.noEvict,
+    closeAfterReply: false,
+    remoteAddress: 'lua',
+    localAddress: caller.localAddress,
+    createdAtMs: caller.createdAtMs,
+    lastInteractionMs: caller.lastInteractionMs,
+    lastCommand: '',
+    startMonitor(): void {
+      // MONITOR is flagged noscript: never reached.
+    },
+    writer,
+    skipCurrentReply: false,
+    isLocal: caller.isLocal,
+    dispatchContext: undefined,
+    blocked: false,
+    transaction: undefined,
+    watchDirty: false,
+  };
+  const scriptClient: ScriptCaller = {
+    protocol: 2,
+    run(argv: string[], readOnly: boolean): Buffer | string {
+      const name = argv[0] as string;
+      let command = host.commands.lookup(name);
+      if (command !== undefined && command.subcommands !== undefined && argv.length >= 2) {
+        command = command.subcommands.get((argv[1] as string).toLowerCase());
+      }
+      if (command === undefined || command.handler === undefined) return 'ERR Unknown Redis command called from script';
+      const spec = command.spec;
+      if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
+      if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
+      if (readOnly && spec.flags.has('write')) return 'ERR Write commands are not allowed from read-only scripts.';
+      client.protocol = scriptClient.protocol;
+      writer.protocol = scriptClient.protocol;
+      let context = client.dispatchContext;
+      if (context === undefined) {
+        context = client.dispatchContext = new Context(client, host);
+        context.mayBlock = false;
+      }
+      call(host, client, command, argv, false);
+      return writer.take();
+    },
+  };
+  return scriptClient;
 }

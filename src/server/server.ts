@@ -4,7 +4,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { allCommands } from '../commands/all-commands.js';
 import type { ClientState } from '../commands/client-state.js';
-import type { MemorySnapshot, PubSubFacade, ServerFacade, ShutdownOptions, TransactionsFacade } from '../commands/server-facade.js';
+import type { MemorySnapshot, PubSubFacade, ScriptingFacade, ServerFacade, ShutdownOptions, TransactionsFacade } from '../commands/server-facade.js';
 import { CommandTable } from '../commands/table.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock } from '../lib/clock.js';
@@ -21,7 +21,7 @@ import { BlockingRegistry } from './blocking.js';
 import { WatchRegistry } from './watch.js';
 import { PubSubHub } from './pubsub.js';
 import { outputLimitFor, overOutputLimit } from './output-limits.js';
-import { call, dispatch, type DispatchClient, type DispatchHost } from './dispatch.js';
+import { call, dispatch, openScriptClient, type DispatchClient, type DispatchHost } from './dispatch.js';
 import { renderInfo } from './info.js';
 import type { LogLevel, Logger } from './log.js';
 import { MemoryTracker } from './memory-tracker.js';
@@ -390,6 +390,11 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   readonly pubsub: PubSubFacade = pubSubFacade(this.pubsubHub);
+
+  readonly scripting: ScriptingFacade = {
+    openCaller: (client) => openScriptClient(this, client as Session),
+    log: (level, message) => this.logger.log(level, message),
+  };
 
   // ---- transactions (MULTI/EXEC run in dispatch; this is their state) --------------------
 

@@ -1,0 +1,106 @@
+import { ReplyError } from '../lib/errors.js';
+import { ScriptEngine } from '../scripting/engine.js';
+import type { CommandContext, CommandDefinition } from './context.js';
+import { isOption, parseInt64 } from './parse.js';
+import { writeHelp } from './server/spec-emitter.js';
+import type { ServerFacade } from './server-facade.js';
+
+/**
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (src/scripting: the Lua VM and conversions).
+ * Scripts run synchronously to the end, so SCRIPT KILL never finds one running.
+ */
+
+const engines = new WeakMap<ServerFacade, ScriptEngine>();
+
+/** The node's Lua VM, created on first use (a fresh state costs a few ms). */
+function engineOf(ctx: CommandContext): ScriptEngine {
+  let engine = engines.get(ctx.server);
+  if (engine === undefined) {
+    const server = ctx.server;
+    engine = new ScriptEngine((level, message) => server.scripting.log(level, message));
+    engines.set(server, engine);
+  }
+  return engine;
+}
+
+const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+
+function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, readOnly: boolean): void {
+  const engine = engineOf(ctx);
+  // A sha that is not 40 chars long is refused before numkeys is read (as Redis does).
+  if (bySha && (argv[1] as string).length !== 40) throw new ReplyError(NOSCRIPT);
+  const numKeys = parseInt64(argv[2] as string);
+  if (numKeys > BigInt(argv.length - 3)) throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  if (numKeys < 0n) throw new ReplyError("ERR Number of keys can't be negative");
+  const keysEnd = 3 + Number(numKeys);
+  const keys = argv.slice(3, keysEnd);
+  const args = argv.slice(keysEnd);
+  const sha = bySha ? (argv[1] as string).toLowerCase() : engine.load(argv[1] as string);
+  if (bySha && !engine.has(sha)) throw new ReplyError(NOSCRIPT);
+  const caller = ctx.server.scripting.openCaller(ctx.client);
+  if (!engine.run(sha, keys, args, caller, readOnly, ctx.reply)) throw new ReplyError(NOSCRIPT);
+}
+
+function scriptLoad(ctx: CommandContext, argv: string[]): void {
+  ctx.reply.bulk(engineOf(ctx).load(argv[2] as string));
+}
+
+function scriptExists(ctx: CommandContext, argv: string[]): void {
+  const engine = engineOf(ctx);
+  ctx.reply.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) ctx.reply.integer(engine.has(argv[i] as string) ? 1 : 0);
+}
+
+function scriptFlush(ctx: CommandContext, argv: string[]): void {
+  if (argv.length > 3 || (argv.length === 3 && !isOption(argv[2] as string, 'sync') && !isOption(argv[2] as string, 'async'))) {
+    throw new ReplyError('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+  }
+  engineOf(ctx).flush();
+  ctx.reply.ok();
+}
+
+/** SCRIPT HELP, as Redis 7.0 prints it (DEBUG is listed though not served here). */
+const HELP = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function scriptHelp(ctx: CommandContext): void {
+  writeHelp(ctx.reply, HELP);
+}
+
+function scriptKill(): void {
+  throw new ReplyError('NOTBUSY No scripts in execution right now.');
+}
+
+export const scriptingCommands: readonly CommandDefinition[] = [
+  { name: 'eval', handler: (ctx, argv) => evalGeneric(ctx, argv, false, false) },
+  { name: 'evalsha', handler: (ctx, argv) => evalGeneric(ctx, argv, true, false) },
+  { name: 'eval_ro', handler: (ctx, argv) => evalGeneric(ctx, argv, false, true) },
+  { name: 'evalsha_ro', handler: (ctx, argv) => evalGeneric(ctx, argv, true, true) },
+  {
+    name: 'script',
+    subcommands: [
+      { name: 'load', handler: scriptLoad },
+      { name: 'exists', handler: scriptExists },
+      { name: 'flush', handler: scriptFlush },
+      { name: 'kill', handler: scriptKill },
+      { name: 'help', handler: scriptHelp },
+    ],
+  },
+];

@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ScriptCaller } from '../commands/server-facade.js';
+import { ReplyError } from '../lib/errors.js';
+import { ReplyWriter } from '../resp/reply-writer.js';
+import { ScriptEngine } from './engine.js';
+
+function runScript(engine: ScriptEngine, body: string, caller: ScriptCaller, args: string[] = []): string {
+  const writer = new ReplyWriter();
+  engine.run(engine.load(body), [], args, caller, false, writer);
+  return writer.take().toString('latin1');
+}
+
+const okCaller: ScriptCaller = { protocol: 2, run: () => Buffer.from('+OK\r\n') };
+
+test('a deeply nested reply is cut with an error instead of overflowing the JS stack', () => {
+  const engine = new ScriptEngine(() => {});
+  const reply = runScript(engine, 'local t = {} local c = t for i = 1, 5000 do c[1] = {} c = c[1] end return t', okCaller);
+  assert.ok(reply.endsWith('-ERR reached lua stack limit\r\n'));
+});
+
+test('binary arguments reach redis.call byte for byte, and replies come back as bytes', () => {
+  const engine = new ScriptEngine(() => {});
+  const seen: string[][] = [];
+  const caller: ScriptCaller = {
+    protocol: 2,
+    run: (argv) => {
+      seen.push(argv);
+      return Buffer.from('$3\r\n\x00\xff\x80\r\n', 'latin1');
+    },
+  };
+  const reply = runScript(engine, "return redis.call('set', 'k', ARGV[1], 12, 0.5)", caller, ['\x00\xff\r\n']);
+  assert.deepEqual(seen, [['set', 'k', '\x00\xff\r\n', '12', '0.5']]);
+  assert.equal(reply, '$3\r\n\x00\xff\x80\r\n');
+});
+
+test('a refused command raises with the script position; pcall returns the error table', () => {
+  const engine = new ScriptEngine(() => {});
+  const refusing: ScriptCaller = { protocol: 2, run: () => 'ERR This Redis command is not allowed from script' };
+  assert.throws(
+    () => runScript(engine, "return redis.call('eval')", refusing),
+    (error: unknown) => error instanceof ReplyError && /^ERR This Redis command is not allowed from script script: [0-9a-f]{40}, on @user_script:1\.$/.test(error.message),
+  );
+  assert.equal(runScript(engine, "return redis.pcall('eval')['err']", refusing), '$49\r\nERR This Redis command is not allowed from script\r\n');
+});
+
+test('redis.log writes to the server log at the given level', () => {
+  const lines: string[] = [];
+  const engine = new ScriptEngine((level, message) => lines.push(`${level} ${message}`));
+  runScript(engine, "redis.log(redis.LOG_WARNING, 'hello', 42)", okCaller);
+  assert.deepEqual(lines, ['warning hello 42']);
+});
