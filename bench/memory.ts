@@ -63,20 +63,100 @@ async function settledRssBytes(pid: number): Promise<number> {
   return previous;
 }
 
-/** SET key:0..count-1 in pipelined batches; throws on the first reply that is not +OK. */
-export async function loadKeys(client: PipelineClient, count: number, valueBytes: number): Promise<void> {
-  for (let start = 0; start < count; start += LOAD_BATCH_COMMANDS) {
-    const end = Math.min(count, start + LOAD_BATCH_COMMANDS);
+/**
+ * What one memory measurement loads: `commands` commands made by `command(i)`, each answered as
+ * `expected` says; afterwards db0 holds `keys` keys; the per-item figure divides by `items`.
+ */
+export interface MemoryLoad {
+  name: string;
+  /** What is loaded, for the report: `1,000,000 x SET key:N <16 bytes>`. */
+  description: string;
+  /** What the per-item figure is per: `key` or `member`. */
+  unit: string;
+  items: number;
+  keys: number;
+  commands: number;
+  command: (index: number) => string[];
+  expected: (reply: Reply) => boolean;
+}
+
+export function stringLoad(keys: number, valueBytes: number): MemoryLoad {
+  return {
+    name: 'memory',
+    description: `${keys.toLocaleString('en-US')} x SET key:N <${valueBytes} bytes>`,
+    unit: 'key',
+    items: keys,
+    keys,
+    commands: keys,
+    command: (i) => ['SET', loadKeyName(i), loadValue(i, valueBytes)],
+    expected: (reply) => reply.type === 'simple' && reply.value === 'OK',
+  };
+}
+
+export const HASH_FIELDS = 10;
+/** `HSET h:N f0 v0 ... f9 v9`: short fields and values, a small hash as apps use them. */
+export function hashLoadCommand(index: number): string[] {
+  const command = ['HSET', `h:${index}`];
+  for (let field = 0; field < HASH_FIELDS; field++) command.push(`f${field}`, `v${field}`);
+  return command;
+}
+
+export function hashLoad(hashes: number): MemoryLoad {
+  return {
+    name: 'memory-hash',
+    description: `${hashes.toLocaleString('en-US')} x HSET h:N f0 v0 ... f${HASH_FIELDS - 1} v${HASH_FIELDS - 1}`,
+    unit: 'key',
+    items: hashes,
+    keys: hashes,
+    commands: hashes,
+    command: hashLoadCommand,
+    expected: (reply) => reply.type === 'integer' && reply.value === BigInt(HASH_FIELDS),
+  };
+}
+
+/** Members per ZADD while loading the big sorted set (fewer round trips, same data). */
+export const ZSET_MEMBERS_PER_COMMAND = 100;
+export function zsetLoadCommand(index: number, members: number): string[] {
+  const command = ['ZADD', 'zset'];
+  const end = Math.min(members, (index + 1) * ZSET_MEMBERS_PER_COMMAND);
+  for (let member = index * ZSET_MEMBERS_PER_COMMAND; member < end; member++) command.push(String(member), `member:${member}`);
+  return command;
+}
+
+export function zsetLoad(members: number): MemoryLoad {
+  const commands = Math.ceil(members / ZSET_MEMBERS_PER_COMMAND);
+  return {
+    name: 'memory-zset',
+    description: `one sorted set, ${members.toLocaleString('en-US')} x ZADD zset N member:N`,
+    unit: 'member',
+    items: members,
+    keys: 1,
+    commands,
+    command: (i) => zsetLoadCommand(i, members),
+    expected: (reply) => reply.type === 'integer' && reply.value > 0n,
+  };
+}
+
+/** Sends load.command(0..commands-1) in pipelined batches; throws on the first unexpected reply. */
+export async function runLoad(client: PipelineClient, load: MemoryLoad): Promise<void> {
+  for (let start = 0; start < load.commands; start += LOAD_BATCH_COMMANDS) {
+    const end = Math.min(load.commands, start + LOAD_BATCH_COMMANDS);
     const commands: string[][] = [];
-    for (let i = start; i < end; i++) commands.push(['SET', loadKeyName(i), loadValue(i, valueBytes)]);
+    for (let i = start; i < end; i++) commands.push(load.command(i));
     const replies = await client.batch(commands);
     for (const reply of replies) {
-      if (reply.type !== 'simple' || reply.value !== 'OK') throw new Error(`SET while loading keys: ${replyText(reply)}`);
+      if (!load.expected(reply)) throw new Error(`${commands[0]?.[0] ?? '?'} while loading (${load.name}): ${replyText(reply)}`);
     }
   }
 }
 
+/** SET key:0..count-1 in pipelined batches; throws on the first reply that is not +OK. */
+export function loadKeys(client: PipelineClient, count: number, valueBytes: number): Promise<void> {
+  return runLoad(client, stringLoad(count, valueBytes));
+}
+
 export interface MemoryResult {
+  /** What the per-key figures divide by: keys, or members for memory-zset. */
   keys: number;
   valueBytes: number;
   loadMs: number;
@@ -95,7 +175,12 @@ export interface MemoryResult {
  * both servers) and INFO used_memory, load `keys` distinct keys, settle, sample again. No GC is
  * forced: the RSS is what the process holds once it stops moving.
  */
-export async function measureBytesPerKey(server: BenchServer, keys: number, valueBytes: number): Promise<MemoryResult> {
+export function measureBytesPerKey(server: BenchServer, keys: number, valueBytes: number): Promise<MemoryResult> {
+  return measureLoad(server, stringLoad(keys, valueBytes), valueBytes);
+}
+
+/** The same measurement for any load (see measureBytesPerKey); per item = delta / load.items. */
+export async function measureLoad(server: BenchServer, load: MemoryLoad, valueBytes: number): Promise<MemoryResult> {
   const client = await PipelineClient.connect(server.port);
   try {
     const flushReply = await client.call('FLUSHALL');
@@ -105,10 +190,11 @@ export async function measureBytesPerKey(server: BenchServer, keys: number, valu
     const rssBeforeBytes = await settledRssBytes(server.pid);
     const usedBefore = await usedMemoryBytes(client);
     const startedMs = performance.now();
-    await loadKeys(client, keys, valueBytes);
+    await runLoad(client, load);
     const loadMs = performance.now() - startedMs;
     const keysAfter = db0Keys(await info(client, 'keyspace'));
-    if (keysAfter !== keys) throw new Error(`${server.kind} holds ${keysAfter} keys after loading ${keys}`);
+    if (keysAfter !== load.keys) throw new Error(`${server.kind} holds ${keysAfter} keys after loading ${load.keys} (${load.name})`);
+    const keys = load.items;
     const rssAfterBytes = await settledRssBytes(server.pid);
     const usedAfter = await usedMemoryBytes(client);
     const usedKnown = usedBefore !== undefined && usedAfter !== undefined;

@@ -1,9 +1,33 @@
 /** What one bench run does: the throughput cases, the memory load, and the options that shape them. */
 
 export const TEST_NAMES = ['ping_mbulk', 'set', 'get', 'incr', 'mset'] as const;
-export type TestName = (typeof TEST_NAMES)[number];
-/** `--only` accepts the test names plus `memory` (the bytes-per-key load). */
-export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, 'memory'];
+/** The data-type cases (issue 3), all at -P 16: built-in redis-benchmark tests, then custom commands. */
+export const DATA_TYPE_TESTS = ['lpush', 'rpop', 'hset', 'sadd', 'zadd', 'zincrby', 'zrevrange', 'xadd', 'pfadd'] as const;
+export type TestName = (typeof TEST_NAMES)[number] | (typeof DATA_TYPE_TESTS)[number];
+/** The memory loads, each on its own fresh server pair. */
+export const MEMORY_LOADS = ['memory', 'memory-hash', 'memory-zset'] as const;
+export type MemoryLoadName = (typeof MEMORY_LOADS)[number];
+/** `--only` accepts the test names plus the memory loads. */
+export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS];
+
+/** The leaderboard the ZINCRBY/ZREVRANGE cases work on, filled on both servers before them. */
+export const LEADERBOARD_KEY = 'lb';
+export const LEADERBOARD_MEMBERS = 100_000;
+/** redis-benchmark replaces __rand_int__ with a 12-digit zero-padded number below -r. */
+export function randIntText(index: number): string {
+  return String(index).padStart(12, '0');
+}
+
+/**
+ * Custom commands (redis-benchmark runs a command given after the options, -t is ignored then).
+ * The others are redis-benchmark 7.0 built-in tests (XADD is not one in 7.0).
+ */
+const CUSTOM_COMMANDS: Partial<Record<TestName, readonly string[]>> = {
+  zincrby: ['zincrby', LEADERBOARD_KEY, '1', 'm:__rand_int__'],
+  zrevrange: ['zrevrange', LEADERBOARD_KEY, '0', '9', 'withscores'],
+  xadd: ['xadd', 's', '*', 'f', 'v'],
+  pfadd: ['pfadd', 'hll', '__rand_int__'],
+};
 
 export interface BenchCase {
   /** Stable id for JSON and targets: `set-p1`, `get-p16`, `set-p1-1kb`. */
@@ -12,6 +36,10 @@ export interface BenchCase {
   pipeline: number;
   valueBytes: number;
   requests: number;
+  /** A custom command line for redis-benchmark instead of `-t test`. */
+  command?: readonly string[];
+  /** State both servers need before the case runs. */
+  setup?: 'leaderboard';
 }
 
 export interface BenchOptions {
@@ -23,6 +51,10 @@ export interface BenchOptions {
   keyspaceSize: number;
   memoryKeys: number;
   memoryValueBytes: number;
+  /** memory-hash: HSET h:N with 10 short fields, this many keys. */
+  memoryHashes: number;
+  /** memory-zset: one sorted set with this many members. */
+  memoryZsetMembers: number;
 }
 
 export class OptionsError extends Error {
@@ -30,7 +62,7 @@ export class OptionsError extends Error {
 }
 
 export const USAGE = `Usage: npm run bench -- [--quick] [--only set,get,...] [--rounds N]
-  --quick        about a tenth of the requests, 1 round, 100,000 keys for memory (a smoke check)
+  --quick        about a tenth of the requests, 1 round, a tenth of the memory loads (a smoke check)
   --only LIST    comma-separated subset of: ${ONLY_NAMES.join(', ')}
   --rounds N     rounds per test and server, interleaved redis/tessera (default 2, quick 1; 1..9)`;
 
@@ -74,6 +106,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     keyspaceSize: 100_000,
     memoryKeys: quick ? 100_000 : 1_000_000,
     memoryValueBytes: 16,
+    memoryHashes: quick ? 10_000 : 100_000,
+    memoryZsetMembers: quick ? 100_000 : 1_000_000,
   };
 }
 
@@ -86,7 +120,7 @@ export function wants(options: BenchOptions, name: string): boolean {
  * a busy machine, more once Tessera runs INCR and MSET): each run lasts 2-4 s at the rates seen
  * there (redis ~50k ops/s unpipelined, ~700k at -P 16; MSET does 10 keys per request).
  */
-const FULL_REQUESTS: Record<TestName, { p1: number; p16: number }> = {
+const FULL_REQUESTS: Record<(typeof TEST_NAMES)[number], { p1: number; p16: number }> = {
   ping_mbulk: { p1: 150_000, p16: 1_000_000 },
   set: { p1: 150_000, p16: 1_000_000 },
   get: { p1: 150_000, p16: 1_000_000 },
@@ -94,6 +128,22 @@ const FULL_REQUESTS: Record<TestName, { p1: number; p16: number }> = {
   mset: { p1: 60_000, p16: 150_000 },
 };
 const ONE_KB_REQUESTS = 150_000;
+/**
+ * Data-type cases at -P 16: about 1-2 s each for Tessera (130k-650k ops/s
+ * seen), 0.5-1.5 s for Redis; together they add about a minute to the bench. LPUSH and RPOP have the
+ * same count so RPOP always finds elements (LPUSH pushes to one list, `mylist`).
+ */
+const DATA_TYPE_REQUESTS: Record<(typeof DATA_TYPE_TESTS)[number], number> = {
+  lpush: 600_000,
+  rpop: 600_000,
+  hset: 600_000,
+  sadd: 600_000,
+  zadd: 300_000,
+  zincrby: 300_000,
+  zrevrange: 300_000,
+  xadd: 500_000,
+  pfadd: 600_000,
+};
 const QUICK_DIVISOR = 10;
 
 /**
@@ -111,6 +161,13 @@ export function benchCases(options: BenchOptions): BenchCase[] {
   }
   for (const test of ['set', 'get'] as const) {
     cases.push({ id: `${test}-p1-1kb`, test, pipeline: 1, valueBytes: 1024, requests: scale(ONE_KB_REQUESTS) });
+  }
+  for (const test of DATA_TYPE_TESTS) {
+    const benchCase: BenchCase = { id: `${test}-p16`, test, pipeline: 16, valueBytes: 3, requests: scale(DATA_TYPE_REQUESTS[test]) };
+    const command = CUSTOM_COMMANDS[test];
+    if (command !== undefined) benchCase.command = command;
+    if (test === 'zincrby' || test === 'zrevrange') benchCase.setup = 'leaderboard';
+    cases.push(benchCase);
   }
   return cases.filter((c) => wants(options, c.test));
 }

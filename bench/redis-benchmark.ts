@@ -107,6 +107,8 @@ export interface BenchmarkInvocation {
   keyspaceSize: number;
   /** SET/MSET value size (-d); redis-benchmark's default is 3. */
   valueBytes: number;
+  /** A custom command (may use __rand_int__); replaces `-t test`. */
+  command?: readonly string[];
 }
 
 export function benchmarkArgs(run: BenchmarkInvocation): string[] {
@@ -118,8 +120,7 @@ export function benchmarkArgs(run: BenchmarkInvocation): string[] {
     '-r', String(run.keyspaceSize),
     '-P', String(run.pipeline),
     '-d', String(run.valueBytes),
-    '-t', run.test,
-    '--csv',
+    ...(run.command === undefined ? ['-t', run.test, '--csv'] : ['--csv', ...run.command]),
   ];
 }
 

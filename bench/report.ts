@@ -1,5 +1,5 @@
 import type { MemoryResult } from './memory.js';
-import type { BenchCase } from './plan.js';
+import { DATA_TYPE_TESTS, type BenchCase, type MemoryLoadName } from './plan.js';
 import type { BenchmarkOutcome, BenchmarkRow } from './redis-benchmark.js';
 import type { ServerKind } from './servers.js';
 
@@ -36,8 +36,16 @@ export function summarize(runs: readonly RunRecord[]): ServerSummary {
   return { status: 'not run', error: 'no run' };
 }
 
+/** Labels that say more than the upper-cased test name. */
+const LABELS = new Map<string, string>([
+  ['mset', 'MSET (10 keys)'],
+  ['zincrby', 'ZINCRBY (100k-member zset)'],
+  ['zrevrange', 'ZREVRANGE 0 9 WITHSCORES'],
+  ['xadd', 'XADD s * f v'],
+]);
+
 export function caseLabel(benchCase: BenchCase): string {
-  const name = benchCase.test === 'mset' ? 'MSET (10 keys)' : benchCase.test.toUpperCase();
+  const name = LABELS.get(benchCase.test) ?? benchCase.test.toUpperCase();
   return benchCase.valueBytes === 1024 ? `${name} 1KB` : name;
 }
 
@@ -96,7 +104,7 @@ function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-export function memoryTable(memory: Partial<Record<ServerKind, MemoryResult>>): string {
+export function memoryTable(memory: Partial<Record<ServerKind, MemoryResult>>, unit = 'key'): string {
   const rows: string[][] = [];
   for (const kind of ['redis', 'tessera'] as const) {
     const result = memory[kind];
@@ -113,7 +121,7 @@ export function memoryTable(memory: Partial<Record<ServerKind, MemoryResult>>): 
   }
   const ratio = memoryRatios(memory);
   rows.push(['tessera/redis', '', '', '', ratio.rss === undefined ? '-' : formatRatio(ratio.rss), ratio.usedMemory === undefined ? '-' : formatRatio(ratio.usedMemory), '']);
-  const headers = ['server', 'keys', 'RSS before', 'RSS after', 'RSS bytes/key', 'used_memory bytes/key', 'load time'];
+  const headers = ['server', `${unit}s`, 'RSS before', 'RSS after', `RSS bytes/${unit}`, `used_memory bytes/${unit}`, 'load time'];
   return markdownTable(headers, rows, [false, true, true, true, true, true, true]);
 }
 
@@ -165,8 +173,20 @@ function p99Target(results: readonly CaseResult[], id: string, name: string, max
   return { name, goal, measured, status: ratio <= maxRatio ? 'PASS' : 'FAIL' };
 }
 
-/** The server-core targets, each PASS, FAIL, or N/A when its case was not run or not supported. */
-export function evaluateTargets(results: readonly CaseResult[], memory: Partial<Record<ServerKind, MemoryResult>>): TargetResult[] {
+export type MemoryByServer = Partial<Record<ServerKind, MemoryResult>>;
+
+function memoryTarget(name: string, memory: MemoryByServer, unit: string): TargetResult {
+  const goal = `tessera RSS bytes/${unit} <= 1.5x redis`;
+  const ratio = memoryRatios(memory).rss;
+  if (ratio === undefined) return notAvailable(name, goal, 'not run');
+  return { name, goal, measured: formatRatio(ratio), status: ratio <= 1.5 ? 'PASS' : 'FAIL' };
+}
+
+/**
+ * The server-core targets, then the data-type ones (issue 3: each op >= 0.8x at -P 16, memory of
+ * hashes and a big sorted set <= 1.5x), each PASS, FAIL, or N/A when not run or not supported.
+ */
+export function evaluateTargets(results: readonly CaseResult[], memory: MemoryByServer, dataTypeMemory: Partial<Record<MemoryLoadName, MemoryByServer>> = {}): TargetResult[] {
   const targets = [
     throughputTarget(results, 'get-p1', 'GET -P 1 throughput', 0.9),
     throughputTarget(results, 'set-p1', 'SET -P 1 throughput', 0.9),
@@ -175,10 +195,13 @@ export function evaluateTargets(results: readonly CaseResult[], memory: Partial<
     p99Target(results, 'set-p1-1kb', 'SET 1KB p99 latency', 2),
     p99Target(results, 'get-p1-1kb', 'GET 1KB p99 latency', 2),
   ];
-  const memoryGoal = 'tessera RSS bytes/key <= 1.5x redis';
-  const ratio = memoryRatios(memory).rss;
-  if (ratio === undefined) targets.push(notAvailable('bytes per key', memoryGoal, 'not run'));
-  else targets.push({ name: 'bytes per key', goal: memoryGoal, measured: formatRatio(ratio), status: ratio <= 1.5 ? 'PASS' : 'FAIL' });
+  targets.push(memoryTarget('bytes per key', memory, 'key'));
+  for (const test of DATA_TYPE_TESTS) {
+    const label = LABELS.get(test) ?? test.toUpperCase();
+    targets.push(throughputTarget(results, `${test}-p16`, `${label} -P 16`, 0.8));
+  }
+  targets.push(memoryTarget('hash (10 fields) bytes per key', dataTypeMemory['memory-hash'] ?? {}, 'key'));
+  targets.push(memoryTarget('sorted set bytes per member', dataTypeMemory['memory-zset'] ?? {}, 'member'));
   return targets;
 }
 

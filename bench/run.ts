@@ -5,10 +5,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measureBytesPerKey, type MemoryResult } from './memory.js';
-import { OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions } from './plan.js';
+import { fillLeaderboard } from './leaderboard.js';
+import { hashLoad, measureLoad, stringLoad, zsetLoad, type MemoryLoad, type MemoryResult } from './memory.js';
+import { LEADERBOARD_MEMBERS, MEMORY_LOADS, OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions, type MemoryLoadName } from './plan.js';
 import { runRedisBenchmark } from './redis-benchmark.js';
-import { caseLabel, evaluateTargets, memoryTable, targetsTable, throughputTable, summarize, type CaseResult, type RunRecord } from './report.js';
+import { caseLabel, evaluateTargets, memoryTable, type MemoryByServer, targetsTable, throughputTable, summarize, type CaseResult, type RunRecord } from './report.js';
 import { SERVER_KINDS, startBoth, stopAll, type BenchServer, type ServerKind } from './servers.js';
 
 /** A run that takes longer than this is killed and reported as failed. */
@@ -38,13 +39,19 @@ function machine(): Record<string, string | number> {
   };
 }
 
-async function measureMemory(options: BenchOptions, servers: Map<ServerKind, BenchServer>): Promise<Partial<Record<ServerKind, MemoryResult>>> {
-  const memory: Partial<Record<ServerKind, MemoryResult>> = {};
+function memoryLoad(options: BenchOptions, name: MemoryLoadName): MemoryLoad {
+  if (name === 'memory-hash') return hashLoad(options.memoryHashes);
+  if (name === 'memory-zset') return zsetLoad(options.memoryZsetMembers);
+  return stringLoad(options.memoryKeys, options.memoryValueBytes);
+}
+
+async function measureMemory(options: BenchOptions, servers: Map<ServerKind, BenchServer>, load: MemoryLoad): Promise<MemoryByServer> {
+  const memory: MemoryByServer = {};
   for (const kind of SERVER_KINDS) {
     const server = servers.get(kind) as BenchServer;
-    log(`memory: loading ${options.memoryKeys.toLocaleString('en-US')} keys into ${kind}...`);
-    memory[kind] = await measureBytesPerKey(server, options.memoryKeys, options.memoryValueBytes);
-    log(`memory: ${kind} ${(memory[kind] as MemoryResult).rssPerKeyBytes.toFixed(1)} RSS bytes/key`);
+    log(`${load.name}: loading ${load.description} into ${kind}...`);
+    memory[kind] = await measureLoad(server, load, options.memoryValueBytes);
+    log(`${load.name}: ${kind} ${(memory[kind] as MemoryResult).rssPerKeyBytes.toFixed(1)} RSS bytes/${load.unit}`);
   }
   return memory;
 }
@@ -61,11 +68,17 @@ async function warmUp(servers: Map<ServerKind, BenchServer>, options: BenchOptio
 async function measureThroughput(options: BenchOptions, servers: Map<ServerKind, BenchServer>): Promise<CaseResult[]> {
   const cases = benchCases(options);
   const results: CaseResult[] = [];
+  let leaderboardFilled = false;
   const totalRuns = cases.length * options.rounds * SERVER_KINDS.length;
   let runIndex = 0;
   for (const benchCase of cases) {
     const result: CaseResult = { benchCase, runs: { redis: [], tessera: [] } };
     results.push(result);
+    if (benchCase.setup === 'leaderboard' && !leaderboardFilled) {
+      log(`filling the leaderboard (${LEADERBOARD_MEMBERS.toLocaleString('en-US')} members) on both servers...`);
+      for (const server of servers.values()) await fillLeaderboard(server.port, LEADERBOARD_MEMBERS);
+      leaderboardFilled = true;
+    }
     // Interleaved: redis, tessera, redis, tessera... so drift in machine load hits both alike.
     for (let round = 1; round <= options.rounds; round++) {
       for (const kind of SERVER_KINDS) {
@@ -74,7 +87,7 @@ async function measureThroughput(options: BenchOptions, servers: Map<ServerKind,
         if (runs.some((run) => run.outcome.kind === 'unsupported')) continue; // no use asking again
         const server = servers.get(kind) as BenchServer;
         const outcome = await runRedisBenchmark(
-          { port: server.port, test: benchCase.test, requests: benchCase.requests, clients: options.clients, pipeline: benchCase.pipeline, keyspaceSize: options.keyspaceSize, valueBytes: benchCase.valueBytes },
+          { port: server.port, test: benchCase.test, requests: benchCase.requests, clients: options.clients, pipeline: benchCase.pipeline, keyspaceSize: options.keyspaceSize, valueBytes: benchCase.valueBytes, ...(benchCase.command === undefined ? {} : { command: benchCase.command }) },
           RUN_TIMEOUT_MS,
         );
         runs.push({ round, outcome, loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)) });
@@ -118,14 +131,15 @@ async function main(): Promise<number> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
 
-  let memory: Partial<Record<ServerKind, MemoryResult>> = {};
+  const memory: Partial<Record<MemoryLoadName, MemoryByServer>> = {};
   let results: CaseResult[] = [];
   try {
     // Memory first, on fresh processes; throughput on a second fresh pair (its random keys
     // and 1 KB values would otherwise weigh on the memory figures and the other way round).
-    if (wants(options, 'memory')) {
+    for (const name of MEMORY_LOADS) {
+      if (!wants(options, name)) continue;
       servers = await startBoth();
-      memory = await measureMemory(options, servers);
+      memory[name] = await measureMemory(options, servers, memoryLoad(options, name));
       await stopAll(servers);
     }
     if (benchCases(options).length > 0) {
@@ -140,15 +154,18 @@ async function main(): Promise<number> {
   }
   const elapsedS = (performance.now() - startedMs) / 1000;
 
-  const targets = evaluateTargets(results, memory);
+  const targets = evaluateTargets(results, memory.memory ?? {}, memory);
   const out: string[] = [];
   out.push(`Tessera vs redis-server, ${startedAt.toISOString()}, ${env.cpus} cpus (${env.cpuModel}), load average at start ${env.loadAverage1m}`);
   out.push(`${env.redis}; node ${env.node}; redis-benchmark -c ${options.clients} -r ${options.keyspaceSize}; best of ${options.rounds} interleaved round(s) per server (the round with the highest ops/s, latencies from that round)${options.quick ? '; QUICK run' : ''}`);
   if (results.length > 0) out.push('', throughputTable(results));
   const noteLines = notes(results);
   if (noteLines.length > 0) out.push('', ...noteLines);
-  if (memory.redis !== undefined || memory.tessera !== undefined) {
-    out.push('', `Bytes per key: ${options.memoryKeys.toLocaleString('en-US')} x SET key:N <${options.memoryValueBytes} bytes>, (after - before) / keys, RSS from /proc/<pid>/status, no forced GC`, '', memoryTable(memory));
+  for (const name of MEMORY_LOADS) {
+    const byServer = memory[name];
+    if (byServer === undefined) continue;
+    const load = memoryLoad(options, name);
+    out.push('', `Bytes per ${load.unit} (${name}): ${load.description}, (after - before) / ${load.unit}s, fresh servers, RSS from /proc/<pid>/status, no forced GC`, '', memoryTable(byServer, load.unit));
   }
   out.push('', targetsTable(targets), '', `total time ${elapsedS.toFixed(0)} s`);
   console.log(out.join('\n'));

@@ -2,9 +2,10 @@
 // case plan, the report and targets, and the key loader against an in-process node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { db0Keys, loadKeyName, loadKeys, loadValue, parseInfo, type MemoryResult } from '../../bench/memory.js';
+import { leaderboardCommands } from '../../bench/leaderboard.js';
+import { HASH_FIELDS, db0Keys, hashLoad, hashLoadCommand, loadKeyName, loadKeys, loadValue, parseInfo, zsetLoad, zsetLoadCommand, type MemoryResult } from '../../bench/memory.js';
 import { PipelineClient, encodeCommands } from '../../bench/pipeline-client.js';
-import { OptionsError, benchCases, parseOptions, wants } from '../../bench/plan.js';
+import { DATA_TYPE_TESTS, OptionsError, benchCases, parseOptions, randIntText, wants } from '../../bench/plan.js';
 import { BenchmarkCsvError, benchmarkArgs, findServerError, parseBenchmarkCsv, splitCsvLine, type BenchmarkRow } from '../../bench/redis-benchmark.js';
 import { evaluateTargets, markdownTable, memoryTable, summarize, throughputTable, type CaseResult, type RunRecord } from '../../bench/report.js';
 import { startTessera } from '../support/tessera.js';
@@ -52,6 +53,58 @@ test('benchmarkArgs asks for one test in CSV with every knob explicit', () => {
   assert.deepEqual(args, ['-h', '127.0.0.1', '-p', '7001', '-c', '50', '-n', '1000', '-r', '100000', '-P', '16', '-d', '1024', '-t', 'get', '--csv']);
 });
 
+test('benchmarkArgs puts a custom command after the options, without -t', () => {
+  const args = benchmarkArgs({ port: 7001, test: 'pfadd', requests: 1000, clients: 50, pipeline: 16, keyspaceSize: 100000, valueBytes: 3, command: ['pfadd', 'hll', '__rand_int__'] });
+  assert.deepEqual(args, ['-h', '127.0.0.1', '-p', '7001', '-c', '50', '-n', '1000', '-r', '100000', '-P', '16', '-d', '3', '--csv', 'pfadd', 'hll', '__rand_int__']);
+});
+
+// redis-benchmark 7.0.15 prints the custom command itself as the test name.
+test('parseBenchmarkCsv reads the row of a custom command', () => {
+  const text = '"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"\n"zincrby lb 1 m:__rand_int__","32258.06","1.223","0.136","0.375","4.711","5.015","5.191"\n';
+  assert.deepEqual(parseBenchmarkCsv(text).map((r) => [r.test, r.rps]), [['zincrby lb 1 m:__rand_int__', 32258.06]]);
+});
+
+test('data-type cases: all at -P 16, LPUSH before RPOP with as many requests, custom commands and the leaderboard', () => {
+  const cases = new Map(benchCases(parseOptions(['--only', 'rpop,lpush,zincrby,zrevrange,xadd,pfadd,hset,sadd,zadd'])).map((c) => [c.test, c]));
+  assert.deepEqual([...cases.keys()], [...DATA_TYPE_TESTS]);
+  for (const c of cases.values()) assert.equal(c.pipeline, 16);
+  assert.equal(cases.get('lpush')?.requests, cases.get('rpop')?.requests);
+  for (const builtIn of ['lpush', 'rpop', 'hset', 'sadd', 'zadd'] as const) assert.equal(cases.get(builtIn)?.command, undefined);
+  assert.deepEqual(cases.get('zincrby')?.command, ['zincrby', 'lb', '1', 'm:__rand_int__']);
+  assert.deepEqual(cases.get('zrevrange')?.command, ['zrevrange', 'lb', '0', '9', 'withscores']);
+  assert.deepEqual(cases.get('xadd')?.command, ['xadd', 's', '*', 'f', 'v']);
+  assert.deepEqual(cases.get('pfadd')?.command, ['pfadd', 'hll', '__rand_int__']);
+  assert.equal(cases.get('zincrby')?.setup, 'leaderboard');
+  assert.equal(cases.get('zrevrange')?.setup, 'leaderboard');
+  assert.equal(cases.get('pfadd')?.setup, undefined);
+});
+
+test('the leaderboard holds the members m:__rand_int__ names, 500 per ZADD', () => {
+  assert.equal(randIntText(42), '000000000042');
+  const commands = leaderboardCommands(1200);
+  assert.equal(commands.length, 3);
+  assert.deepEqual(commands[0]?.slice(0, 6), ['ZADD', 'lb', '0', 'm:000000000000', '0', 'm:000000000001']);
+  assert.equal(commands[2]?.length, 2 + 2 * 200);
+  assert.equal(commands[2]?.at(-1), 'm:000000001199');
+});
+
+test('memory loads: 10-field hashes and one big sorted set, and --only names them', () => {
+  assert.deepEqual(hashLoadCommand(7), ['HSET', 'h:7', 'f0', 'v0', 'f1', 'v1', 'f2', 'v2', 'f3', 'v3', 'f4', 'v4', 'f5', 'v5', 'f6', 'v6', 'f7', 'v7', 'f8', 'v8', 'f9', 'v9']);
+  const hashes = hashLoad(1000);
+  assert.deepEqual([hashes.items, hashes.keys, hashes.commands, hashes.unit], [1000, 1000, 1000, 'key']);
+  assert.equal(hashes.expected({ type: 'integer', value: BigInt(HASH_FIELDS) }), true);
+  assert.equal(hashes.expected({ type: 'integer', value: 0n }), false);
+  const zset = zsetLoad(250);
+  assert.deepEqual([zset.items, zset.keys, zset.commands, zset.unit], [250, 1, 3, 'member']);
+  assert.deepEqual(zsetLoadCommand(0, 250).slice(0, 4), ['ZADD', 'zset', '0', 'member:0']);
+  assert.deepEqual(zsetLoadCommand(2, 250).slice(-2), ['249', 'member:249']);
+  assert.equal(zsetLoadCommand(2, 250).length, 2 + 2 * 50);
+  const options = parseOptions(['--only', 'memory-hash,MEMORY-ZSET']);
+  assert.equal(wants(options, 'memory-hash') && wants(options, 'memory-zset') && !wants(options, 'memory'), true);
+  assert.deepEqual([options.memoryHashes, options.memoryZsetMembers], [100_000, 1_000_000]);
+  assert.deepEqual(benchCases(options), []);
+});
+
 test('parseOptions: defaults, --quick, --only, --rounds, and clear errors', () => {
   const defaults = parseOptions([]);
   assert.equal(defaults.rounds, 2);
@@ -73,7 +126,10 @@ test('parseOptions: defaults, --quick, --only, --rounds, and clear errors', () =
 
 test('benchCases: SET before GET at each pipeline, 1 KB cases last, --only filters, --quick scales', () => {
   const ids = benchCases(parseOptions([])).map((c) => c.id);
-  assert.deepEqual(ids, ['ping_mbulk-p1', 'set-p1', 'get-p1', 'incr-p1', 'mset-p1', 'ping_mbulk-p16', 'set-p16', 'get-p16', 'incr-p16', 'mset-p16', 'set-p1-1kb', 'get-p1-1kb']);
+  assert.deepEqual(ids, [
+    'ping_mbulk-p1', 'set-p1', 'get-p1', 'incr-p1', 'mset-p1', 'ping_mbulk-p16', 'set-p16', 'get-p16', 'incr-p16', 'mset-p16', 'set-p1-1kb', 'get-p1-1kb',
+    ...DATA_TYPE_TESTS.map((name) => `${name}-p16`),
+  ]);
   const only = benchCases(parseOptions(['--only', 'get,set']));
   assert.deepEqual(only.map((c) => c.id), ['set-p1', 'get-p1', 'set-p16', 'get-p16', 'set-p1-1kb', 'get-p1-1kb']);
   assert.equal(only.find((c) => c.id === 'set-p1-1kb')?.valueBytes, 1024);
@@ -139,6 +195,21 @@ test('evaluateTargets: PASS, FAIL, and N/A for cases not run or not supported', 
   assert.equal(targets.get('bytes per key')?.status, 'PASS'); // 1.40
   assert.equal(targets.get('bytes per key')?.measured, '1.40x');
   assert.equal(evaluateTargets([], {}).every((t) => t.status === 'N/A'), true);
+});
+
+test('evaluateTargets: data-type ops at -P 16 (>= 0.8x) and their memory (<= 1.5x)', () => {
+  const results: CaseResult[] = [
+    { benchCase: { id: 'lpush-p16', test: 'lpush', pipeline: 16, valueBytes: 3, requests: 1000 }, runs: { redis: [ok(1, 100_000)], tessera: [ok(1, 85_000)] } },
+    { benchCase: { id: 'zincrby-p16', test: 'zincrby', pipeline: 16, valueBytes: 3, requests: 1000 }, runs: { redis: [ok(1, 100_000)], tessera: [ok(1, 50_000)] } },
+  ];
+  const targets = new Map(evaluateTargets(results, {}, { 'memory-hash': MEMORY }).map((t) => [t.name, t]));
+  assert.equal(targets.get('LPUSH -P 16')?.status, 'PASS');
+  assert.equal(targets.get('ZINCRBY (100k-member zset) -P 16')?.measured, '0.50x');
+  assert.equal(targets.get('ZINCRBY (100k-member zset) -P 16')?.status, 'FAIL');
+  assert.equal(targets.get('PFADD -P 16')?.status, 'N/A');
+  assert.equal(targets.get('hash (10 fields) bytes per key')?.status, 'PASS'); // 1.40
+  assert.equal(targets.get('sorted set bytes per member')?.status, 'N/A');
+  assert.match(memoryTable(MEMORY, 'member').split('\n')[0] as string, /\| members \|.*\| RSS bytes\/member \| +used_memory bytes\/member \|/);
 });
 
 test('memoryTable shows per-key bytes, ratios, and n/a without INFO used_memory', () => {
