@@ -1,8 +1,8 @@
 import { globMatch } from '../../keyspace/glob.js';
 import { typeOfValue } from '../../keyspace/stored-value.js';
-import { Errors, ReplyError } from '../../lib/errors.js';
+import { ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { isOption, parseInt64 } from '../parse.js';
+import { parseContainerScanOptions } from '../sets/container-scan.js';
 
 /**
  * A SCAN cursor with C strtoul's rules, as Redis parses it: optional leading '+' or '-' (which
@@ -32,25 +32,7 @@ export function parseScanCursor(text: string): bigint {
  */
 function scan(ctx: CommandContext, argv: string[]): void {
   const cursor = parseScanCursor(argv[1] as string);
-  let count = 10;
-  let pattern: string | undefined;
-  let typeName: string | undefined;
-  for (let i = 2; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const hasValue = i + 1 < argv.length;
-    if (isOption(arg, 'count') && hasValue) {
-      const parsed = parseInt64(argv[++i] as string);
-      if (parsed < 1n) throw new ReplyError(Errors.syntax);
-      count = parsed > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(parsed);
-    } else if (isOption(arg, 'match') && hasValue) {
-      pattern = argv[++i] as string;
-      if (pattern === '*') pattern = undefined; // a lone '*' is no filter (it takes "" too)
-    } else if (isOption(arg, 'type') && hasValue) {
-      typeName = (argv[++i] as string).toLowerCase();
-    } else {
-      throw new ReplyError(Errors.syntax);
-    }
-  }
+  const { count, pattern, typeName } = parseContainerScanOptions(argv, 2, true);
   const db = ctx.db;
   const found: string[] = [];
   // A cursor we never handed out (too big for one) restarts the scan: Database.scan's rule.
