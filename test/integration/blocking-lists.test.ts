@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { encodeCommand } from '../../src/resp/reply-parser.js';
 import { RawClient, replyToPlain } from '../support/raw-client.js';
-import { startTessera, type InProcessNode } from '../support/tessera.js';
+import { startTessera, type InProcessNode, recordPropagation } from '../support/tessera.js';
 
 /**
  * BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP with several clients. A test waits for "client N is
@@ -49,17 +49,6 @@ async function plain(client: RawClient, timeoutMs = 5000): Promise<unknown> {
 
 function bulkArray(...values: string[]): unknown {
   return { array: values.map((value) => ({ bulk: value })) };
-}
-
-/** Records what the server would send to replicas and the AOF. */
-function recordPropagation(node: InProcessNode): string[][] {
-  const propagated: string[][] = [];
-  const original = node.server.propagate.bind(node.server);
-  node.server.propagate = (dbIndex, argv, changes) => {
-    propagated.push([...argv]);
-    original(dbIndex, argv, changes);
-  };
-  return propagated;
 }
 
 test('BLPOP waits for a push, gets the element, and the emptied key is deleted', async (t) => {

@@ -1,26 +1,8 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectIoredis, connectNodeRedis } from '../support/clients.js';
-import { RawClient, replyToPlain } from '../support/raw-client.js';
-import { startTessera, type InProcessNode } from '../support/tessera.js';
-
-async function rawClient(t: TestContext, port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port);
-  t.after(() => client.close());
-  return client;
-}
-
-/** Records what the node propagates (replication and AOF attach at the same point). */
-function capturePropagation(node: InProcessNode): string[][] {
-  const captured: string[][] = [];
-  const server = node.server;
-  const original = server.propagate.bind(server);
-  server.propagate = (dbIndex, argv, changes) => {
-    captured.push([...argv]);
-    original(dbIndex, argv, changes);
-  };
-  return captured;
-}
+import { connectIoredis, connectNodeRedis, rawClient } from '../support/clients.js';
+import { replyToPlain } from '../support/raw-client.js';
+import { startTessera, recordPropagation } from '../support/tessera.js';
 
 test('ioredis and node-redis read and write hashes, binary safe', async (t) => {
   const node = await startTessera();
@@ -135,7 +117,7 @@ test('listpack becomes hashtable past hash-max-listpack-entries / -value, never 
 test('HINCRBYFLOAT propagates as HSET with the result', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const propagated = capturePropagation(node);
+  const propagated = recordPropagation(node);
   const redis = await connectIoredis(t, node.port);
   await redis.hincrbyfloat('h', 'f', '10.5');
   await redis.hincrbyfloat('h', 'f', '0.1');

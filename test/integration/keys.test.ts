@@ -1,19 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectIoredis, connectNodeRedis } from '../support/clients.js';
-import { RawClient, replyToPlain } from '../support/raw-client.js';
+import { connectIoredis, connectNodeRedis, rawClient } from '../support/clients.js';
+import { replyToPlain } from '../support/raw-client.js';
 import { startTessera } from '../support/tessera.js';
 
 async function startNode(t: import('node:test').TestContext, directives: Record<string, string> = {}) {
   const node = await startTessera(directives);
   t.after(() => node.stop());
   return node;
-}
-
-async function rawClient(t: import('node:test').TestContext, port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port);
-  t.after(() => client.close());
-  return client;
 }
 
 test('DEL, UNLINK, EXISTS and TYPE through ioredis', async (t) => {

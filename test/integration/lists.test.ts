@@ -1,33 +1,16 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeededRandom } from '../../src/lib/random.js';
-import { connectIoredis, connectNodeRedis } from '../support/clients.js';
-import { RawClient, replyToPlain } from '../support/raw-client.js';
-import { startTessera, type InProcessNode } from '../support/tessera.js';
+import { connectIoredis, connectNodeRedis, rawClient } from '../support/clients.js';
+import { replyToPlain } from '../support/raw-client.js';
+import { startTessera, type InProcessNode, recordPropagation } from '../support/tessera.js';
 
 const WRONGTYPE = /WRONGTYPE Operation against a key holding the wrong kind of value/;
-
-async function rawClient(t: TestContext, port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port, '127.0.0.1', { nullMarkers: true });
-  t.after(() => client.close());
-  return client;
-}
 
 async function startNode(t: TestContext): Promise<InProcessNode> {
   const node = await startTessera();
   t.after(() => node.stop());
   return node;
-}
-
-/** Records what the server would send to replicas and the AOF. */
-function recordPropagation(node: InProcessNode): string[][] {
-  const propagated: string[][] = [];
-  const original = node.server.propagate.bind(node.server);
-  node.server.propagate = (dbIndex, argv, changes) => {
-    propagated.push([...argv]);
-    original(dbIndex, argv, changes);
-  };
-  return propagated;
 }
 
 test('LPUSH/RPUSH/LPOP/RPOP keep binary elements byte for byte and delete an emptied list', async (t) => {
@@ -54,7 +37,7 @@ test('LPUSH/RPUSH/LPOP/RPOP keep binary elements byte for byte and delete an emp
 
 test('LPOP/RPOP null shapes: bulk null without count, null array with count, in RESP2 and RESP3', async (t) => {
   const node = await startNode(t);
-  const client = await rawClient(t, node.port);
+  const client = await rawClient(t, node.port, { nullMarkers: true });
   const plain = async (...args: string[]) => replyToPlain(await client.call(...args), { keepNullMarker: true });
   assert.deepEqual(await plain('LPOP', 'missing'), { null: '$' });
   assert.deepEqual(await plain('RPOP', 'missing', '2'), { null: '*' });

@@ -1,25 +1,8 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectIoredis, connectNodeRedis } from '../support/clients.js';
-import { RawClient, replyToPlain } from '../support/raw-client.js';
-import { startTessera, type InProcessNode } from '../support/tessera.js';
-
-async function rawClient(t: TestContext, port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port);
-  t.after(() => client.close());
-  return client;
-}
-
-function capturePropagation(node: InProcessNode): string[][] {
-  const captured: string[][] = [];
-  const server = node.server;
-  const original = server.propagate.bind(server);
-  server.propagate = (dbIndex, argv, changes) => {
-    captured.push([...argv]);
-    original(dbIndex, argv, changes);
-  };
-  return captured;
-}
+import { connectIoredis, connectNodeRedis, rawClient } from '../support/clients.js';
+import { replyToPlain } from '../support/raw-client.js';
+import { startTessera, recordPropagation } from '../support/tessera.js';
 
 test('ioredis and node-redis use sets; intsets list members in numeric order', async (t) => {
   const node = await startTessera();
@@ -62,7 +45,7 @@ test('SPOP propagates as SREM of what it popped, or DEL when it took the whole s
   t.after(() => node.stop());
   const redis = await connectIoredis(t, node.port);
   await redis.sadd('s', ...Array.from({ length: 100 }, (_, i) => `m${i}`));
-  const propagated = capturePropagation(node);
+  const propagated = recordPropagation(node);
   const one = (await redis.spop('s')) as string;
   const few = await redis.spop('s', 3);
   const many = await redis.spop('s', 80);

@@ -1,15 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SortedSet } from '../../src/keyspace/types/zset/sorted-set.js';
-import { connectIoredis, connectNodeRedis } from '../support/clients.js';
-import { RawClient, replyToPlain } from '../support/raw-client.js';
+import { connectIoredis, connectNodeRedis, rawClient } from '../support/clients.js';
+import { replyToPlain } from '../support/raw-client.js';
 import { startTessera } from '../support/tessera.js';
-
-async function rawClient(t: { after: (fn: () => void) => void }, port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port);
-  t.after(() => client.close());
-  return client;
-}
 
 test('ZADD and ZRANGE keep binary members in byte order, scores as Redis prints them', async (t) => {
   const node = await startTessera();

@@ -1,13 +1,8 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RawClient, replyToPlain } from '../support/raw-client.js';
+import { replyToPlain } from '../support/raw-client.js';
 import { startTessera, type InProcessNode } from '../support/tessera.js';
-
-async function rawClient(t: TestContext, port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port, '127.0.0.1', { nullMarkers: true });
-  t.after(() => client.close());
-  return client;
-}
+import { rawClient } from '../support/clients.js';
 
 /** Waits (bounded) until the node has `count` blocked clients. */
 async function blockedClients(node: InProcessNode, count: number): Promise<void> {
@@ -25,8 +20,8 @@ function entry(id: string, ...fields: string[]): unknown {
 test('XREAD BLOCK $ is served only the entries added after it blocked', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const reader = await rawClient(t, node.port);
-  const writer = await rawClient(t, node.port);
+  const reader = await rawClient(t, node.port, { nullMarkers: true });
+  const writer = await rawClient(t, node.port, { nullMarkers: true });
   await writer.call('XADD', 's', '1-0', 'old', '1');
   const pending = reader.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
   await blockedClients(node, 1);
@@ -38,8 +33,8 @@ test('XREAD BLOCK $ is served only the entries added after it blocked', async (t
 test('XREAD BLOCK on a missing key: created later by XADD wakes it; DEL does not', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const reader = await rawClient(t, node.port);
-  const writer = await rawClient(t, node.port);
+  const reader = await rawClient(t, node.port, { nullMarkers: true });
+  const writer = await rawClient(t, node.port, { nullMarkers: true });
   await writer.call('XADD', 's', '1-0', 'a', '1');
   const pending = reader.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '1-0');
   await blockedClients(node, 1);
@@ -52,9 +47,9 @@ test('XREAD BLOCK on a missing key: created later by XADD wakes it; DEL does not
 test('XREAD BLOCK times out with a null array (RESP2 *-1, RESP3 _)', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const resp2 = await rawClient(t, node.port);
+  const resp2 = await rawClient(t, node.port, { nullMarkers: true });
   assert.deepEqual(replyToPlain(await resp2.call('XREAD', 'BLOCK', '20', 'STREAMS', 's', '$'), { keepNullMarker: true }), { null: '*' });
-  const resp3 = await rawClient(t, node.port);
+  const resp3 = await rawClient(t, node.port, { nullMarkers: true });
   await resp3.call('HELLO', '3');
   await resp3.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
   assert.deepEqual(replyToPlain(await resp3.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '20', 'STREAMS', 's', '>'), { keepNullMarker: true }), { null: '_' });
@@ -63,9 +58,9 @@ test('XREAD BLOCK times out with a null array (RESP2 *-1, RESP3 _)', async (t) =
 test('XREADGROUP BLOCK >: woken clients are served in the order they blocked', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const first = await rawClient(t, node.port);
-  const second = await rawClient(t, node.port);
-  const writer = await rawClient(t, node.port);
+  const first = await rawClient(t, node.port, { nullMarkers: true });
+  const second = await rawClient(t, node.port, { nullMarkers: true });
+  const writer = await rawClient(t, node.port, { nullMarkers: true });
   await writer.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
   const firstReply = first.call('XREADGROUP', 'GROUP', 'g', 'alice', 'BLOCK', '0', 'STREAMS', 's', '>');
   await blockedClients(node, 1);
@@ -86,8 +81,8 @@ test('XREADGROUP BLOCK >: woken clients are served in the order they blocked', a
 test('XREADGROUP BLOCK: deleting the key or the group wakes the reader with an error (Redis 7.0)', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const reader = await rawClient(t, node.port);
-  const writer = await rawClient(t, node.port);
+  const reader = await rawClient(t, node.port, { nullMarkers: true });
+  const writer = await rawClient(t, node.port, { nullMarkers: true });
   await writer.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
   let pending = reader.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
   await blockedClients(node, 1);
@@ -103,10 +98,10 @@ test('XREADGROUP BLOCK: deleting the key or the group wakes the reader with an e
 test('XREAD BLOCK without COUNT is served at most 1000 entries per stream when woken', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const reader = await rawClient(t, node.port);
+  const reader = await rawClient(t, node.port, { nullMarkers: true });
   const pending = reader.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '0');
   await blockedClients(node, 1);
-  const writer = await rawClient(t, node.port);
+  const writer = await rawClient(t, node.port, { nullMarkers: true });
   await writer.call('XADD', 's', '5-0', 'f', 'v');
   const reply = replyToPlain(await pending) as { array: Array<{ array: [unknown, { array: unknown[] }] }> };
   assert.equal(reply.array[0]?.array[1].array.length, 1);
@@ -115,8 +110,8 @@ test('XREAD BLOCK without COUNT is served at most 1000 entries per stream when w
 test('a reader woken with nothing to read blocks again and keeps its first deadline', async (t) => {
   const node = await startTessera();
   t.after(() => node.stop());
-  const reader = await rawClient(t, node.port);
-  const writer = await rawClient(t, node.port);
+  const reader = await rawClient(t, node.port, { nullMarkers: true });
+  const writer = await rawClient(t, node.port, { nullMarkers: true });
   await writer.call('XADD', 's', '1-0', 'a', '1');
   const startedMs = Date.now();
   const pending = reader.call('XREAD', 'BLOCK', '150', 'STREAMS', 's', '$');

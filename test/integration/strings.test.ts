@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerValue } from '../../src/keyspace/stored-value.js';
-import { connectIoredis, connectNodeRedis } from '../support/clients.js';
-import { RawClient, replyToPlain } from '../support/raw-client.js';
+import { connectIoredis, connectNodeRedis, rawClient } from '../support/clients.js';
+import { replyToPlain } from '../support/raw-client.js';
 import { startTessera, type InProcessNode } from '../support/tessera.js';
 
 const WRONGTYPE = /WRONGTYPE Operation against a key holding the wrong kind of value$/;
@@ -11,12 +11,6 @@ const WRONGTYPE = /WRONGTYPE Operation against a key holding the wrong kind of v
 function plantList(node: InProcessNode, key: string): void {
   const list: ContainerValue = { type: 'list', size: 1, encoding: () => 'listpack', clone: () => list, memoryUsageBytes: () => 0 };
   node.server.keyspace.db(0).set(key, list);
-}
-
-async function rawClient(t: { after: (fn: () => void) => void }, port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port);
-  t.after(() => client.close());
-  return client;
 }
 
 test('SET and GET keep binary values byte for byte', async (t) => {

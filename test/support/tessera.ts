@@ -38,3 +38,14 @@ export function startTesseraProcess(args: string[] = []): Promise<NodeProcess> {
     cliPath, 'server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...args,
   ]);
 }
+
+/** Records every command the node propagates (replication and the AOF attach at that point). */
+export function recordPropagation(node: InProcessNode): string[][] {
+  const propagated: string[][] = [];
+  const original = node.server.propagate.bind(node.server);
+  node.server.propagate = (dbIndex, argv, changes) => {
+    propagated.push([...argv]);
+    original(dbIndex, argv, changes);
+  };
+  return propagated;
+}
