@@ -1,28 +1,8 @@
 import { globMatch } from '../../keyspace/glob.js';
 import { typeOfValue } from '../../keyspace/stored-value.js';
-import { ReplyError } from '../../lib/errors.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
-import { parseContainerScanOptions } from '../sets/container-scan.js';
+import { parseContainerScanOptions, parseScanCursor } from '../scan-args.js';
 
-/**
- * A SCAN cursor with C strtoul's rules, as Redis parses it: optional leading '+' or '-' (which
- * negates), decimal digits, nothing after; "" is 0. A leading space or an overflow is an error.
- * Returns the cursor as a bigint (a negative one wraps around, as unsigned long does).
- */
-export function parseScanCursor(text: string): bigint {
-  const invalid = () => new ReplyError('ERR invalid cursor');
-  if (text.length === 0) return 0n;
-  if (/^[ \t\n\v\f\r]/.test(text)) throw invalid();
-  const match = /^([+-]?)(\d+)$/.exec(text);
-  if (match === null) {
-    // strtoul takes a bare sign as "no number": eptr then points at the sign itself.
-    throw invalid();
-  }
-  const magnitude = BigInt(match[2] as string);
-  const ULONG_MAX = 18446744073709551615n;
-  if (magnitude > ULONG_MAX) throw invalid();
-  return match[1] === '-' ? (ULONG_MAX + 1n - magnitude) & ULONG_MAX : magnitude;
-}
 
 /**
  * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. A cursor names a live iterator kept by

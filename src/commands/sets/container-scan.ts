@@ -1,49 +1,31 @@
-import { globMatch } from '../../keyspace/glob.js';
-import { Errors, ReplyError } from '../../lib/errors.js';
-import { isOption, parseInt64 } from '../parse.js';
-
-/** HSCAN / SSCAN options (Redis's scanGenericCommand for a container). */
-export interface ContainerScanOptions {
-  count: number;
-  /** undefined: no filter (also for a lone '*'). */
-  pattern: string | undefined;
-  /** SCAN's TYPE filter, lowercase (only when parsed with allowType). */
-  typeName?: string;
-}
+import type { CommandContext } from '../context.js';
+import { containerCursor, parseContainerScanOptions, parseScanCursor, type ContainerScanOptions } from '../scan-args.js';
 
 /**
- * Parses `[MATCH pattern] [COUNT count]` (and SCAN's `[TYPE type]` with allowType) from
- * argv[from...], with Redis's errors: scanGenericCommand's option loop, shared by SCAN, HSCAN,
- * SSCAN.
+ * HSCAN/SSCAN's shared flow, in Redis's order: the cursor is checked first, a missing key is an
+ * empty scan, options are parsed only for an existing container; `walk` appends what one step
+ * returns to `out` and gives the next cursor (0 when done, and for a compact encoding returned
+ * whole).
  */
-export function parseContainerScanOptions(argv: readonly string[], from: number, allowType = false): ContainerScanOptions {
-  let count = 10;
-  let pattern: string | undefined;
-  let typeName: string | undefined;
-  for (let i = from; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const hasValue = i + 1 < argv.length;
-    if (allowType && isOption(arg, 'type') && hasValue) {
-      typeName = (argv[++i] as string).toLowerCase();
-    } else if (isOption(arg, 'count') && hasValue) {
-      const parsed = parseInt64(argv[++i] as string);
-      if (parsed < 1n) throw new ReplyError(Errors.syntax);
-      count = parsed > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(parsed);
-    } else if (isOption(arg, 'match') && hasValue) {
-      pattern = argv[++i] as string;
-      if (pattern === '*') pattern = undefined;
-    } else {
-      throw new ReplyError(Errors.syntax);
+export function containerScanCommand<T>(
+  read: (ctx: CommandContext, key: string) => T | undefined,
+  walk: (container: T, cursor: number, options: ContainerScanOptions, out: string[]) => number,
+): (ctx: CommandContext, argv: string[]) => void {
+  return (ctx, argv) => {
+    const cursor = parseScanCursor(argv[2] as string);
+    const container = read(ctx, argv[1] as string);
+    const reply = ctx.reply;
+    if (container === undefined) {
+      reply.array(2);
+      reply.bulk('0');
+      reply.array(0);
+      return;
     }
-  }
-  return typeName === undefined ? { count, pattern } : { count, pattern, typeName };
-}
-
-export function matchesScanPattern(options: ContainerScanOptions, text: string): boolean {
-  return options.pattern === undefined || globMatch(options.pattern, text);
-}
-
-/** A cursor Tessera hands out is a slot count; anything larger starts over from the top. */
-export function containerCursor(cursor: bigint): number {
-  return cursor > BigInt(Number.MAX_SAFE_INTEGER) ? 0 : Number(cursor);
+    const options = parseContainerScanOptions(argv, 3);
+    const out: string[] = [];
+    const next = walk(container, containerCursor(cursor), options, out);
+    reply.array(2);
+    reply.bulk(String(next));
+    reply.bulkArray(out);
+  };
 }

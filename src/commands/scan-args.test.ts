@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ReplyError } from '../../lib/errors.js';
-import { parseScanCursor } from './scan.js';
+import { ReplyError } from '../lib/errors.js';
+import { parseScanCursor } from './scan-args.js';
 
 test('SCAN cursors parse like C strtoul, as Redis does', () => {
   assert.equal(parseScanCursor('0'), 0n);
