@@ -1,3 +1,5 @@
+import { lowerBound } from './lower-bound.js';
+
 /**
  * An order-statistic B+tree of (score, member) pairs, ordered like Redis's zskiplist: by score,
  * then by member bytes (latin1 strings compare by char code, which is memcmp order with the
@@ -450,15 +452,5 @@ export class OrderTree {
 
 /** First index in the leaf whose pair is >= (score, member). */
 function leafLowerBound(leaf: Leaf, score: number, member: string): number {
-  const scores = leaf.scores;
-  const members = leaf.members;
-  let lo = 0;
-  let hi = scores.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const s = scores[mid] as number;
-    if (s < score || (s === score && (members[mid] as string) < member)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return lowerBound(leaf.members, leaf.scores, score, member);
 }

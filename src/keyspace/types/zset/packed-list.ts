@@ -1,4 +1,5 @@
 import type { OrderPredicate } from './order-tree.js';
+import { lowerBound } from './lower-bound.js';
 
 /**
  * The listpack encoding's storage: all (member, score) pairs of a small set packed in order
@@ -62,19 +63,6 @@ function encode(members: readonly string[], scores: readonly number[]): string {
   cachedMembers = members as string[];
   cachedScores = scores as number[];
   return text;
-}
-
-/** First index whose pair is >= (score, member). */
-function lowerBound(members: readonly string[], scores: readonly number[], score: number, member: string): number {
-  let lo = 0;
-  let hi = scores.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const s = scores[mid] as number;
-    if (s < score || (s === score && (members[mid] as string) < member)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export class PackedList {
