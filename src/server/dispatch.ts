@@ -195,7 +195,8 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     }
     return;
   }
-  if (client.protocol === 2 && !SUBSCRIBER_MODE_COMMANDS.has(spec.fullName) && host.isSubscribed(client)) {
+  // Cheapest test first: isSubscribed is false at once while nobody subscribes.
+  if (client.protocol === 2 && host.isSubscribed(client) && !SUBSCRIBER_MODE_COMMANDS.has(spec.fullName)) {
     command.stats.rejectedCalls++;
     reject(
       host,
