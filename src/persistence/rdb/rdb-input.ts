@@ -157,7 +157,8 @@ export class RdbInput {
       const compressedLen = this.len(`${what} (compressed length)`);
       const plainLen = this.len(`${what} (uncompressed length)`);
       this.need(compressedLen, what);
-      if (plainLen > 512 * 1024 * 1024 * 8) throw this.error(`${what} uncompressed length ${plainLen} too large`, start);
+      // LZF expands at most 264 bytes per 3-byte back reference: a larger claim is corruption.
+      if (plainLen > compressedLen * 100 + 64) throw this.error(`${what} uncompressed length ${plainLen} impossible for ${compressedLen} compressed bytes`, start);
       if (blobScratch.length < plainLen) blobScratch = Buffer.allocUnsafe(Math.max(plainLen, blobScratch.length * 2));
       lzfDecompressInto(this.buf, this.pos, this.pos + compressedLen, blobScratch, 0, plainLen, this.baseOffset + this.pos);
       this.pos += compressedLen;
