@@ -20,3 +20,13 @@ export function accessClockFromHints(mode: AccessMode, nowMs: number, hints: { i
   if (clock < 0) clock += LRU_CLOCK_MAX;
   return clock < 0 ? 0 : clock;
 }
+
+/**
+ * What rdbSaveKeyValuePair saves of a key's access clock: the LRU idle time under an LRU
+ * maxmemory-policy, the LFU counter under an LFU one, nothing otherwise (noeviction, random, ttl).
+ */
+export function saveHintsFor(maxmemoryPolicy: string, accessClock: number, clocks: { idleSeconds(clock: number): number; lfuCounter(clock: number): number }): { idleSeconds?: number; lfuFreq?: number } | undefined {
+  if (maxmemoryPolicy.endsWith('-lru')) return { idleSeconds: clocks.idleSeconds(accessClock) };
+  if (maxmemoryPolicy.endsWith('-lfu')) return { lfuFreq: clocks.lfuCounter(accessClock) };
+  return undefined;
+}
