@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeDumpPayload, encodeDumpPayload } from './dump-payload.js';
 import { RdbFileReader } from './rdb-file-reader.js';
 import { RdbFileWriter, standardAuxFields } from './rdb-file-writer.js';
-import { sampleValues } from './test-values.js';
+import { listOf, sampleValues } from './test-values.js';
 import { modelOfValue } from './value-model.js';
 
 for (const compress of [true, false]) {
@@ -75,4 +75,23 @@ test('rdbchecksum no: the file ends with eight zero bytes and still loads', () =
   const kinds: string[] = [];
   for (let item = reader.next(); item !== null; item = reader.next()) kinds.push(item.kind);
   assert.deepEqual(kinds, ['selectDb', 'resizeDb', 'entry', 'end']);
+});
+
+test('a key holding an empty container is skipped by the reader, as Redis skips it', () => {
+  const writer = new RdbFileWriter({ compress: false, checksum: true });
+  writer.header([]);
+  writer.selectDb(0, 2, 0);
+  writer.entry('empty', listOf([]), 4102444800000);
+  writer.entry('full', listOf(['x']));
+  writer.end();
+  const reader = new RdbFileReader(Buffer.concat(writer.takeChunks()));
+  const keys: string[] = [];
+  for (let item = reader.next(); item !== null; item = reader.next()) {
+    if (item.kind === 'entry') {
+      keys.push(item.key);
+      assert.equal(item.expireAtMs, undefined, 'the skipped key\'s TTL does not carry over');
+    }
+  }
+  assert.deepEqual(keys, ['full']);
+  assert.equal(reader.emptyKeysSkipped, 1);
 });
