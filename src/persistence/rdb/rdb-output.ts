@@ -92,9 +92,13 @@ export class RdbOutput {
     }
   }
 
-  /** A signed 64-bit little-endian integer (rdbSaveMillisecondTime). */
-  i64LE(value: number): void {
+  /** A signed 64-bit little-endian integer (rdbSaveMillisecondTime); a bigint past 2^53. */
+  i64LE(value: number | bigint): void {
     this.#reserve(8);
+    if (typeof value === 'bigint') {
+      this.#pos = this.#buf.writeBigInt64LE(BigInt.asIntN(64, value), this.#pos);
+      return;
+    }
     const hi = Math.floor(value / 0x100000000);
     this.#buf.writeUInt32LE((value - hi * 0x100000000) >>> 0, this.#pos);
     this.#buf.writeInt32LE(hi | 0, this.#pos + 4);
