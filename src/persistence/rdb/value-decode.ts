@@ -97,9 +97,7 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
       const scores = new Array<number>(flat.length / 2);
       for (let i = 0; i < members.length; i++) {
         members[i] = flat[i * 2] as string;
-        const parsed = strtod(flat[i * 2 + 1] as string);
-        if (parsed.length === 0 || Number.isNaN(parsed.value)) throw input.error('sorted set listpack with a bad score', at);
-        scores[i] = parsed.value;
+        scores[i] = listpackScore(flat[i * 2 + 1] as string, input, at);
       }
       return zsetOf(members, scores, limits, input, at);
     }
@@ -130,6 +128,15 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
     default:
       throw input.error(`unknown RDB object type ${typeByte}`, at - 1);
   }
+}
+
+/** zzlGetScore: an integer element or strtod of the text; plain decimals take Number's fast path. */
+function listpackScore(text: string, input: RdbInput, at: number): number {
+  const fast = Number(text);
+  if (!Number.isNaN(fast) && text.length > 0) return fast;
+  const parsed = strtod(text);
+  if (parsed.length === 0 || Number.isNaN(parsed.value)) throw input.error('sorted set listpack with a bad score', at);
+  return parsed.value;
 }
 
 function listOf(elements: readonly string[]): ListValue {
