@@ -59,7 +59,14 @@ export class RdbOutput {
   bytes(data: Uint8Array, start = 0, end = data.length): void {
     const n = end - start;
     this.#reserve(n);
-    this.#buf.set(data.subarray(start, end), this.#pos);
+    const buf = this.#buf;
+    if (n <= 32) {
+      // Short runs (small listpacks, LZF output of short strings): a loop beats a subarray.
+      let p = this.#pos;
+      for (let i = start; i < end; i++) buf[p++] = data[i] as number;
+    } else {
+      buf.set(data.subarray(start, end), this.#pos);
+    }
     this.#pos += n;
   }
 
