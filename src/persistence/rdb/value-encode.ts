@@ -41,7 +41,9 @@ export function encodeValueBody(value: StoredValue, out: RdbOutput, options: Enc
   if (typeof value === 'string') {
     out.string(value, compress);
   } else if (value instanceof RawString) {
-    out.string(value.toString(), compress);
+    // Longer than 11 bytes it cannot take an integer form: its bytes go out without a copy.
+    if (value.length <= 11) out.string(value.toString(), compress);
+    else out.blob(value.bytes, 0, value.length, compress);
   } else if (value instanceof ListValue) {
     writeQuicklist(value, out, compress, options.listMaxListpackSize ?? -2);
   } else if (value instanceof SetValue) {
