@@ -226,6 +226,7 @@ test('LRU idle times and LFU frequencies travel both ways in files', async (t) =
   writer.end();
   writeFileSync(join(dir, 'hints.rdb'), Buffer.concat(writer.takeChunks()));
   const lruTarget = await startRedisServer(['--dir', dir, '--dbfilename', 'hints.rdb', '--maxmemory-policy', 'allkeys-lru']);
+  t.after(() => lruTarget.stop()); // stopping twice is harmless
   const lruTargetClient = await rawClient(t, lruTarget.port);
   const loadedIdle = await call(lruTargetClient, 'OBJECT', 'IDLETIME', 'idle');
   assert.ok(loadedIdle.type === 'integer' && loadedIdle.value >= 1234n && loadedIdle.value <= 1236n, JSON.stringify(replyToPlain(loadedIdle)));
