@@ -212,3 +212,25 @@ test('module types (6, 7) fail with the module type name; unknown types fail', (
   );
   assert.throws(() => decode(99, () => undefined), /unknown RDB object type 99/);
 });
+
+test('a listpack hash or sorted set with long elements stays a listpack after loading, as in Redis 7.0 (count checked only)', () => {
+  const long = 'v'.repeat(100);
+  const build = (texts: string[]) => (out: RdbOutput) => {
+    const lp = new ListpackBuilder();
+    for (const text of texts) lp.addString(text);
+    const view = lp.finish();
+    out.blob(view.buf, view.start, view.end, false);
+  };
+  assert.equal(decode(RdbType.hashListpack, build(['f', long])).encoding, 'listpack');
+  assert.equal(decode(RdbType.zsetListpack, build([long, '1'])).encoding, 'listpack');
+  // The other encodings check lengths: a zipmap, a HASH, a ZSET_2 with the same element convert.
+  assert.equal(decode(RdbType.hashZipmap, (out) => blob(out, zipmap([['f', long]]))).encoding, 'hashtable');
+  assert.equal(
+    decode(RdbType.zset2, (out) => {
+      out.len(1);
+      out.string(long, false);
+      out.doubleLE(1);
+    }).encoding,
+    'skiplist',
+  );
+});
