@@ -137,18 +137,26 @@ export class Snapshot {
     });
   }
 
-  /** Walks everything now, without yielding (SAVE, DEBUG RELOAD, shutdown). */
-  runToCompletion(): Promise<SnapshotResult> {
+  /**
+   * Walks everything now, without yielding (SAVE, DEBUG RELOAD, shutdown); throws what made the
+   * snapshot fail. `done` settles too.
+   */
+  runToCompletion(): SnapshotResult {
     if (this.#timer !== undefined) clearImmediate(this.#timer);
     this.#timer = undefined;
     if (!this.#finished) this.#step(Infinity);
-    return this.done;
+    if (this.failure !== undefined) throw this.failure;
+    return { keysSaved: this.keysProcessed };
   }
+
+  /** Why the snapshot stopped early (abort or an encoder / sink error), once it has. */
+  failure: Error | undefined;
 
   /** Stops the walk and unwatches the tables; `done` rejects with `reason`. */
   abort(reason = new Error('snapshot aborted')): void {
     if (this.#finished) return;
     if (this.#timer !== undefined) clearImmediate(this.#timer);
+    this.failure = reason;
     this.#finish();
     this.#reject(reason);
   }
