@@ -1,13 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { RdbFileReader } from './rdb/rdb-file-reader.js';
-import { RdbFormatError } from './rdb/rdb-format-error.js';
 
 export interface RdbLoadOptions {
   /** Wall-clock time of the load: keys whose TTL is already past are dropped (as a master does). */
   readonly nowMs: number;
   /** Loading time per event-loop turn (default 5 ms): between slices clients get -LOADING. */
   readonly sliceMs?: number;
+  /** Keys in the file replace existing ones (DEBUG RELOAD MERGE) instead of failing the load. */
+  readonly merge?: boolean;
   /** Aux fields as read (Redis logs redis-ver, ctime, used-mem). */
   readonly onAux?: (name: string, value: string) => void;
   /** A function library in the file (Tessera has no FUNCTION yet: the caller decides). */
@@ -27,8 +28,8 @@ const LRU_CLOCK_MAX = (1 << 24) - 1;
 
 /**
  * Loads one RDB image into the keyspace, either at once (DEBUG RELOAD) or in time slices (start
- * of a node: it answers -LOADING meanwhile). Errors are RdbFormatError for a corrupt or truncated
- * file (the caller refuses to start); the keyspace then holds what was read so far.
+ * of a node: it answers -LOADING meanwhile). A corrupt or truncated file throws (RdbFormatError,
+ * with the offset); the caller refuses to start. The keyspace then holds what was read so far.
  */
 export class RdbLoad {
   readonly #keyspace: Keyspace;
@@ -85,17 +86,17 @@ export class RdbLoad {
     let sinceClockCheck = 0;
     for (;;) {
       const item = this.#reader.next();
-      if (item === null || item.type === 'end') {
+      if (item === null || item.kind === 'end') {
         this.#finished = true;
         return true;
       }
-      switch (item.type) {
+      switch (item.kind) {
         case 'aux':
           this.#options.onAux?.(item.name, item.value);
           break;
         case 'selectDb':
           if (item.dbIndex >= keyspace.databases.length) {
-            throw new RdbFormatError(
+            throw new Error(
               `FATAL: Data file was created with a Redis server configured to handle more than ${keyspace.databases.length} databases. Exiting`,
             );
           }
@@ -111,7 +112,8 @@ export class RdbLoad {
             break;
           }
           const db = keyspace.db(item.dbIndex);
-          if (db.exists(item.key)) throw new RdbFormatError(`RDB has duplicated key '${item.key}' in DB ${item.dbIndex}`);
+          if (this.#options.merge === true) db.delete(item.key);
+          else if (db.exists(item.key)) throw new Error(`RDB has duplicated key '${item.key}' in DB ${item.dbIndex}`);
           db.setWithAccessClock(item.key, item.value, this.#accessClock(item.lruIdleSeconds, item.lfuFreq));
           if (item.expireAtMs !== undefined) db.setExpireAtMs(item.key, item.expireAtMs);
           this.keysLoaded++;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Keyspace } from '../keyspace/keyspace.js';
+import { standardAuxFields } from './rdb/rdb-file-writer.js';
 import { RdbLoad, type RdbLoadResult } from './rdb-load.js';
 import { saveRdbSync, startRdbBackgroundSave, type RdbBackgroundSave, type RdbSaveSettings } from './rdb-save.js';
 import { parseSavePoints, savePointDue, type SavePoint } from './save-points.js';
@@ -115,13 +116,8 @@ export class RdbPersistence {
       compress: this.#host.configValue('rdbcompression') === 'yes',
       checksum: this.#host.configValue('rdbchecksum') === 'yes',
       accessData: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
-      aux: [
-        ['redis-ver', this.#host.redisVersion],
-        ['redis-bits', '64'],
-        ['ctime', String(Math.floor(this.#host.nowMs() / 1000))],
-        ['used-mem', String(this.#host.usedMemoryBytes())],
-        ['aof-base', '0'],
-      ],
+      listMaxListpackSize: Number(this.#host.configValue('list-max-listpack-size')),
+      aux: standardAuxFields({ redisVersion: this.#host.redisVersion, nowMs: this.#host.nowMs(), usedMemoryBytes: this.#host.usedMemoryBytes(), aofBase: false }),
       sliceMs: this.sliceMs,
     };
   }
@@ -270,35 +266,39 @@ export class RdbPersistence {
   }
 
   /**
-   * DEBUG RELOAD: save (unless noSave), empty the keyspace (unless noFlush), load the file at
-   * once. Throws an Error with Redis's reply text.
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save (unless noSave), empty the keyspace (unless
+   * noFlush), load the file at once (merge: keys in the file replace existing ones). Throws an
+   * Error with Redis's reply text without its "ERR " (empty: a bare -ERR).
    */
-  debugReload(options: { noSave: boolean; noFlush: boolean }): void {
-    if (!options.noSave && !this.saveNow()) throw new Error('Error trying to save the DB');
+  debugReload(options: { noSave: boolean; noFlush: boolean; merge?: boolean }): void {
+    if (!options.noSave && !this.saveNow()) throw new Error('');
     let data: Buffer;
     try {
       data = readFileSync(this.path);
     } catch (error) {
-      throw new Error(`Error trying to load the RDB dump: ${describeError(error)}`);
+      this.#host.log('warning', `Fatal error loading the DB: ${describeError(error)}.`);
+      throw new Error('Error trying to load the RDB dump, check server logs.');
     }
     if (!options.noFlush) {
       this.killBackgroundSave();
       this.#host.keyspace.flushAll();
     }
-    const load = this.#beginLoad(data);
+    const load = this.#beginLoad(data, options.merge === true);
     try {
       this.#endLoad(load.runToCompletion());
     } catch (error) {
       this.#load = undefined;
-      throw new Error(`Error trying to load the RDB dump, check server logs. (${describeError(error)})`);
+      this.#host.log('warning', `${describeError(error)} (loading ${this.path})`);
+      throw new Error('Error trying to load the RDB dump, check server logs.');
     }
-    this.#host.log('notice', 'DB reloaded by DEBUG RELOAD');
+    this.#host.log('warning', 'DB reloaded by DEBUG RELOAD');
   }
 
-  #beginLoad(data: Buffer): RdbLoad {
+  #beginLoad(data: Buffer, merge = false): RdbLoad {
     this.#loadStartedMs = this.#host.nowMs();
     const load = new RdbLoad(this.#host.keyspace, data, {
       nowMs: this.#host.nowMs(),
+      merge,
       onAux: (name, value) => {
         if (name === 'redis-ver') this.#host.log('notice', `Loading RDB produced by version ${value}`);
         else if (name === 'ctime') this.#host.log('notice', `RDB age ${Math.floor(this.#host.nowMs() / 1000) - Number(value)} seconds`);

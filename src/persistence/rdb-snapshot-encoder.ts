@@ -14,6 +14,8 @@ export interface RdbImageSettings {
    * LRU maxmemory-policy, the LFU counter under an LFU one, nothing otherwise.
    */
   readonly accessData: 'none' | 'lru' | 'lfu';
+  /** list-max-listpack-size: where quicklist nodes split, as Redis would have them. */
+  readonly listMaxListpackSize: number;
 }
 
 /** A snapshot encoder writing a whole RDB file: begin() (header), the keys, end() (EOF + CRC). */
@@ -26,7 +28,7 @@ export interface RdbSnapshotEncoder extends SnapshotEncoder {
  * The RDB writer behind the snapshot's encoder interface.
  */
 export function createRdbSnapshotEncoder(keyspace: Keyspace, settings: RdbImageSettings): RdbSnapshotEncoder {
-  const writer = new RdbFileWriter({ compress: settings.compress, checksum: settings.checksum });
+  const writer = new RdbFileWriter({ compress: settings.compress, checksum: settings.checksum, listMaxListpackSize: settings.listMaxListpackSize });
   const lruPolicy = settings.accessData === 'lru';
   const lfuPolicy = settings.accessData === 'lfu';
   return {
@@ -34,7 +36,7 @@ export function createRdbSnapshotEncoder(keyspace: Keyspace, settings: RdbImageS
     end: () => writer.end(),
     selectDb: (dbIndex, keyCount, expiresCount) => writer.selectDb(dbIndex, keyCount, expiresCount),
     entry(key: string, value: StoredValue, expireAtMs: number | undefined, accessClock: number): void {
-      if (lruPolicy) writer.entry(key, value, expireAtMs, { lruIdleSeconds: keyspace.idleSeconds(accessClock) });
+      if (lruPolicy) writer.entry(key, value, expireAtMs, { idleSeconds: keyspace.idleSeconds(accessClock) });
       else if (lfuPolicy) writer.entry(key, value, expireAtMs, { lfuFreq: keyspace.lfuCounter(accessClock) });
       else writer.entry(key, value, expireAtMs);
     },

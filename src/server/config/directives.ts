@@ -145,11 +145,11 @@ export const directives: readonly Directive[] = [
 
   // ---- snapshots and AOF ----
   saveDirective,
-  bool('stop-writes-on-bgsave-error', true),
-  bool('rdbcompression', true),
-  bool('rdbchecksum', true, immutable),
+  bool('stop-writes-on-bgsave-error', true, done),
+  bool('rdbcompression', true, done),
+  bool('rdbchecksum', true, immutableDone),
   oneOf('sanitize-dump-payload', 'no', ['no', 'yes', 'clients']),
-  str('dbfilename', 'dump.rdb', { protectedConfig: true, validate: notPath('dbfilename') }),
+  str('dbfilename', 'dump.rdb', { ...done, protectedConfig: true, validate: notPath('dbfilename') }),
   bool('rdb-del-sync-files', false),
   bool('rdb-save-incremental-fsync', true),
   bool('appendonly', false),
