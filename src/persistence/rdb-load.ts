@@ -9,6 +9,8 @@ export interface RdbLoadOptions {
   readonly sliceMs?: number;
   /** Keys in the file replace existing ones (DEBUG RELOAD MERGE) instead of failing the load. */
   readonly merge?: boolean;
+  /** key-load-delay: a pause per key loaded (tests make a load slow on purpose). */
+  readonly keyDelay?: () => void;
   /** Aux fields as read (Redis logs redis-ver, ctime, used-mem). */
   readonly onAux?: (name: string, value: string) => void;
   /** A function library in the file (Tessera has no FUNCTION yet: the caller decides). */
@@ -117,6 +119,10 @@ export class RdbLoad {
           db.setWithAccessClock(item.key, item.value, this.#accessClock(item.lruIdleSeconds, item.lfuFreq));
           if (item.expireAtMs !== undefined) db.setExpireAtMs(item.key, item.expireAtMs);
           this.keysLoaded++;
+          if (this.#options.keyDelay !== undefined) {
+            this.#options.keyDelay();
+            sinceClockCheck = ITEMS_PER_CLOCK_CHECK;
+          }
           break;
         }
       }

@@ -7,6 +7,7 @@ import { RdbLoad, type RdbLoadResult } from './rdb-load.js';
 import { saveRdbSync, startRdbBackgroundSave, type RdbBackgroundSave, type RdbSaveSettings } from './rdb-save.js';
 import { parseSavePoints, savePointDue, type SavePoint } from './save-points.js';
 import { snapshotRunning } from './snapshot/snapshot.js';
+import { keyDelay } from './key-delay.js';
 
 /** What RDB persistence needs from the node (src/server/server.ts provides it). */
 export interface RdbPersistenceHost {
@@ -119,7 +120,13 @@ export class RdbPersistence {
       listMaxListpackSize: Number(this.#host.configValue('list-max-listpack-size')),
       aux: standardAuxFields({ redisVersion: this.#host.redisVersion, nowMs: this.#host.nowMs(), usedMemoryBytes: this.#host.usedMemoryBytes(), aofBase: false }),
       sliceMs: this.sliceMs,
+      keyDelay: this.#keyDelay('rdb-key-save-delay'),
     };
+  }
+
+  #keyDelay(directive: string): (() => void) | undefined {
+    const us = Number(this.#host.configValue(directive));
+    return us === 0 ? undefined : () => keyDelay(us);
   }
 
   /** SAVE (and the final save of SHUTDOWN): true when the file was written. Logs like Redis. */
@@ -171,6 +178,8 @@ export class RdbPersistence {
       return false;
     }
     this.#background = background;
+    // Redis counts a BGSAVE when it starts (rdb_saves shows 1 while the first one runs).
+    this.#rdbSaves++;
     this.#bgsaveStartedMs = nowMs;
     this.#dirtyAtBgsaveStart = this.#host.dirty;
     this.#host.log('notice', 'Background saving started (time-sliced snapshot, no fork)');
@@ -181,7 +190,6 @@ export class RdbPersistence {
         this.#host.dirty = Math.max(0, this.#host.dirty - this.#dirtyAtBgsaveStart);
         this.#lastSaveMs = this.#host.nowMs();
         this.#lastBgsaveOk = true;
-        this.#rdbSaves++;
         this.#endBackgroundSave();
       },
       (error: unknown) => {
@@ -299,6 +307,7 @@ export class RdbPersistence {
     const load = new RdbLoad(this.#host.keyspace, data, {
       nowMs: this.#host.nowMs(),
       merge,
+      keyDelay: this.#keyDelay('key-load-delay'),
       onAux: (name, value) => {
         if (name === 'redis-ver') this.#host.log('notice', `Loading RDB produced by version ${value}`);
         else if (name === 'ctime') this.#host.log('notice', `RDB age ${Math.floor(this.#host.nowMs() / 1000) - Number(value)} seconds`);

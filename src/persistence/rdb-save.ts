@@ -10,6 +10,8 @@ export interface RdbSaveSettings extends RdbImageSettings {
   readonly tempPath: string;
   /** Walk time per event-loop turn for a background save. */
   readonly sliceMs?: number;
+  /** rdb-key-save-delay's pause per key, when set. */
+  readonly keyDelay?: () => void;
 }
 
 export interface RdbSaveResult {
@@ -23,7 +25,7 @@ export function saveRdbSync(keyspace: Keyspace, settings: RdbSaveSettings): RdbS
   try {
     const encoder = createRdbSnapshotEncoder(keyspace, settings);
     encoder.begin();
-    const snapshot = startSnapshot(keyspace, { encoder, sink: (chunk) => sink.write(chunk) });
+    const snapshot = startSnapshot(keyspace, { encoder, sink: (chunk) => sink.write(chunk), keyDelay: settings.keyDelay });
     const { keysSaved } = snapshot.runToCompletion();
     encoder.end();
     for (const chunk of encoder.takeChunks()) sink.write(chunk);
@@ -51,7 +53,7 @@ export function startRdbBackgroundSave(keyspace: Keyspace, settings: RdbSaveSett
     const encoder = createRdbSnapshotEncoder(keyspace, settings);
     encoder.begin();
     for (const chunk of encoder.takeChunks()) sink.write(chunk);
-    snapshot = startSnapshot(keyspace, { encoder, sink: (chunk) => sink.write(chunk), sliceMs: settings.sliceMs });
+    snapshot = startSnapshot(keyspace, { encoder, sink: (chunk) => sink.write(chunk), sliceMs: settings.sliceMs, keyDelay: settings.keyDelay });
     let aborted = false;
     const done = snapshot.done.then(async (result) => {
       if (aborted) throw new Error('background save aborted');

@@ -152,6 +152,9 @@ export const directives: readonly Directive[] = [
   str('dbfilename', 'dump.rdb', { ...done, protectedConfig: true, validate: notPath('dbfilename') }),
   bool('rdb-del-sync-files', false),
   bool('rdb-save-incremental-fsync', true),
+  // Redis's test knobs (hidden): microseconds of sleep per key saved / loaded.
+  num('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true }),
+  num('key-load-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true }),
   bool('appendonly', false),
   str('appendfilename', 'appendonly.aof', { ...immutable, validate: notPath('appendfilename') }),
   str('appenddirname', 'appendonlydir', { ...immutable, validate: notPath('appenddirname') }),
