@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServerProcess, type RunningProcess } from '../test/support/redis-server-process.js';
+import { spawn } from 'node:child_process';
+import { freePort, stopProcess, waitForOutput, type RunningProcess } from '../test/support/redis-server-process.js';
 import { cliPath } from '../test/support/tessera.js';
 import { parseInfo } from './memory.js';
 import { PipelineClient } from './pipeline-client.js';
@@ -79,12 +80,24 @@ async function fillMixed(port: number, keys: number): Promise<void> {
   }
 }
 
-/** A server process in `dir` (its dump.rdb), without save points. */
-function startIn(kind: ServerKind, dir: string): Promise<RunningProcess> {
-  if (kind === 'redis') {
-    return startServerProcess('redis-server', 'redis-server', (port) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
+/** A start that loads a big file may take this long on a busy machine. */
+const START_TIMEOUT_MS = 300_000;
+
+/** A server process in `dir` (its dump.rdb), without save points; ready once it has loaded. */
+async function startIn(kind: ServerKind, dir: string): Promise<RunningProcess> {
+  const port = await freePort();
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  const child = kind === 'redis' ? spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, [cliPath, 'server', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    await waitForOutput(child, (text) => text.includes('Ready to accept connections'), START_TIMEOUT_MS, kind);
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
   }
-  return startServerProcess('tessera server', process.execPath, (port) => [cliPath, 'server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir]);
+  return { port, process: child, dir, output: () => output, stop: () => stopProcess(child) };
 }
 
 async function info(port: number): Promise<Map<string, string>> {
