@@ -15,6 +15,11 @@ export interface SnapshotEncoder {
   entry(key: string, value: StoredValue, expireAtMs: number | undefined, accessClock: number): void;
   /** The bytes encoded since the last call. */
   takeChunks(): Buffer[];
+  /**
+   * Bytes encoded and not taken yet. When given, the snapshot hands bytes to the sink once
+   * FLUSH_BYTES have gathered (few large writes, few buffers for the GC); otherwise after every slice.
+   */
+  bufferedBytes?(): number;
 }
 
 export interface SnapshotOptions {
@@ -34,6 +39,8 @@ export interface SnapshotResult {
 
 /** Keys walked between two looks at the clock (performance.now() is not free). */
 const KEYS_PER_CLOCK_CHECK = 64;
+/** Encoded bytes gathered before they go to the sink (when the encoder reports its buffer). */
+const FLUSH_BYTES = 1 << 20;
 const DEFAULT_SLICE_MS = 2;
 
 /** One database of the image: the contents it held at the start, and how far the walk got. */
@@ -207,7 +214,7 @@ export class Snapshot {
       while (this.#partIndex < this.#parts.length) {
         const part = this.#parts[this.#partIndex] as ImagePart;
         if (!this.#walk(part, startedMs, budgetMs)) {
-          this.#flush();
+          if (this.#encoder.bufferedBytes === undefined) this.#flush();
           this.schedule();
           return;
         }
@@ -239,6 +246,8 @@ export class Snapshot {
       }
       if (++sinceClockCheck >= KEYS_PER_CLOCK_CHECK) {
         sinceClockCheck = 0;
+        const buffered = this.#encoder.bufferedBytes?.();
+        if (buffered !== undefined && buffered >= FLUSH_BYTES) this.#flush();
         if (performance.now() - startedMs >= budgetMs) return part.cursor >= part.endPosition;
       }
     }
