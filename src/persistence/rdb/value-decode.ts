@@ -174,6 +174,13 @@ function zsetOf(members: readonly string[], scores: readonly number[], limits: D
   let maxMemberBytes = 0;
   for (const member of members) if (member.length > maxMemberBytes) maxMemberBytes = member.length;
   const zsetLimits: ZsetLimits = { maxListpackEntries: limits.zsetMaxListpackEntries, maxListpackValueBytes: limits.zsetMaxListpackValue };
+  if (members.length <= zsetLimits.maxListpackEntries && maxMemberBytes <= zsetLimits.maxListpackValueBytes) {
+    if (inOrder(members, scores)) return SortedSet.fromSortedListpack(members.slice(), scores.slice());
+    // ZSET_2 is written greatest first.
+    const reversedMembers = members.slice().reverse();
+    const reversedScores = scores.slice().reverse();
+    if (inOrder(reversedMembers, reversedScores)) return SortedSet.fromSortedListpack(reversedMembers, reversedScores);
+  }
   const zset = SortedSet.create(members.length, maxMemberBytes, zsetLimits);
   for (let i = 0; i < members.length; i++) {
     const member = members[i] as string;
@@ -181,6 +188,16 @@ function zsetOf(members: readonly string[], scores: readonly number[], limits: D
     zset.insertNew(member, scores[i] as number, zsetLimits);
   }
   return zset;
+}
+
+/** Strictly ascending by (score, member), so distinct: a listpack from Redis always is. */
+function inOrder(members: readonly string[], scores: readonly number[]): boolean {
+  for (let i = 1; i < members.length; i++) {
+    const a = scores[i - 1] as number;
+    const b = scores[i] as number;
+    if (a > b || (a === b && !((members[i - 1] as string) < (members[i] as string)))) return false;
+  }
+  return true;
 }
 
 function hashOf(flat: readonly string[], limits: DecodeLimits, input: RdbInput, at: number): HashValue {
