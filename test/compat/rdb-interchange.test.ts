@@ -199,3 +199,40 @@ test("redis-server's SAVE output loads through RdbFileReader with identical cont
   const loadedClient = await rawClient(t, loaded.port);
   assertSameSnapshots(await snapshotAll(loadedClient), expected, 'RdbFileWriter file loaded by redis-server');
 });
+
+test('LRU idle times and LFU frequencies travel both ways in files', async (t) => {
+  // Redis → file → RdbFileReader.
+  const lru = await startRedisServer(['--maxmemory-policy', 'allkeys-lru']);
+  t.after(() => lru.stop());
+  const lruClient = await rawClient(t, lru.port);
+  await call(lruClient, 'SET', 'src', 'v');
+  const payload = text(await call(lruClient, 'DUMP', 'src'));
+  assert.equal(text(await call(lruClient, 'RESTORE', 'idle', '0', payload, 'IDLETIME', '500')), 'OK');
+  assert.equal(text(await call(lruClient, 'SAVE')), 'OK');
+  const hints = new Map<string, number | undefined>();
+  const reader = new RdbFileReader(readFileSync(join(lru.dir, 'dump.rdb')));
+  for (let item = reader.next(); item !== null; item = reader.next()) if (item.kind === 'entry') hints.set(item.key, item.lruIdleSeconds);
+  const idle = hints.get('idle') ?? -1;
+  assert.ok(idle >= 500 && idle <= 502, `idle ${idle}`);
+
+  // RdbFileWriter → redis-server (LRU and LFU policies).
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-rdb-hints-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const writer = new RdbFileWriter({ compress: true, checksum: true });
+  writer.header(standardAuxFields({ redisVersion: '7.0.15', nowMs: Date.now(), usedMemoryBytes: 0, aofBase: false }));
+  writer.selectDb(0, 2, 0);
+  writer.entry('idle', 'v', undefined, { idleSeconds: 1234 });
+  writer.entry('freq', 'v', undefined, { lfuFreq: 77 });
+  writer.end();
+  writeFileSync(join(dir, 'hints.rdb'), Buffer.concat(writer.takeChunks()));
+  const lruTarget = await startRedisServer(['--dir', dir, '--dbfilename', 'hints.rdb', '--maxmemory-policy', 'allkeys-lru']);
+  t.after(() => lruTarget.stop()); // stopping twice is harmless
+  const lruTargetClient = await rawClient(t, lruTarget.port);
+  const loadedIdle = await call(lruTargetClient, 'OBJECT', 'IDLETIME', 'idle');
+  assert.ok(loadedIdle.type === 'integer' && loadedIdle.value >= 1234n && loadedIdle.value <= 1236n, JSON.stringify(replyToPlain(loadedIdle)));
+  await lruTarget.stop();
+  const lfuTarget = await startRedisServer(['--dir', dir, '--dbfilename', 'hints.rdb', '--maxmemory-policy', 'allkeys-lfu']);
+  t.after(() => lfuTarget.stop());
+  const lfuTargetClient = await rawClient(t, lfuTarget.port);
+  assert.deepEqual(replyToPlain(await call(lfuTargetClient, 'OBJECT', 'FREQ', 'freq')), { integer: '77' });
+});

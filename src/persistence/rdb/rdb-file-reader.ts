@@ -45,10 +45,10 @@ export class RdbFileReader {
     if (buffer.length < 9 || buffer.latin1Slice(0, 5) !== 'REDIS') {
       throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
     }
-    const versionText = buffer.latin1Slice(5, 9);
-    const version = /^[0-9]{4}$/.test(versionText) ? Number(versionText) : NaN;
+    // atoi, as Redis reads it: leading digits, 0 when none.
+    const version = Number(/^[0-9]*/.exec(buffer.latin1Slice(5, 9))?.[0] || '0');
     if (!(version >= 1 && version <= RDB_VERSION)) {
-      throw new RdbFormatError(`Can't handle RDB format version ${versionText}`, 5);
+      throw new RdbFormatError(`Can't handle RDB format version ${version}`, 5);
     }
     this.version = version;
     this.#input.pos = 9;

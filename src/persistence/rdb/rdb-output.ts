@@ -59,7 +59,14 @@ export class RdbOutput {
   bytes(data: Uint8Array, start = 0, end = data.length): void {
     const n = end - start;
     this.#reserve(n);
-    this.#buf.set(data.subarray(start, end), this.#pos);
+    const buf = this.#buf;
+    if (n <= 32) {
+      // Short runs (small listpacks, LZF output of short strings): a loop beats a subarray.
+      let p = this.#pos;
+      for (let i = start; i < end; i++) buf[p++] = data[i] as number;
+    } else {
+      buf.set(data.subarray(start, end), this.#pos);
+    }
     this.#pos += n;
   }
 
@@ -92,9 +99,13 @@ export class RdbOutput {
     }
   }
 
-  /** A signed 64-bit little-endian integer (rdbSaveMillisecondTime). */
-  i64LE(value: number): void {
+  /** A signed 64-bit little-endian integer (rdbSaveMillisecondTime); a bigint past 2^53. */
+  i64LE(value: number | bigint): void {
     this.#reserve(8);
+    if (typeof value === 'bigint') {
+      this.#pos = this.#buf.writeBigInt64LE(BigInt.asIntN(64, value), this.#pos);
+      return;
+    }
     const hi = Math.floor(value / 0x100000000);
     this.#buf.writeUInt32LE((value - hi * 0x100000000) >>> 0, this.#pos);
     this.#buf.writeInt32LE(hi | 0, this.#pos + 4);
