@@ -68,9 +68,8 @@ export class RdbPersistence {
   #lastLoadKeysExpired = 0;
   #lastLoadKeysLoaded = 0;
   /**
-   * Walk time per event-loop turn of a background save. Each turn also serves the clients' I/O:
-   * a pipelining client gets one round trip per slice, so short slices keep writers going (the
-   * walk's per-turn overhead is a few microseconds).
+   * Walk time per slice of a background save (slices are paced by a timer, clients are served
+   * between them): a pipelining client gets about one round trip per slice.
    */
   sliceMs = 1;
 

@@ -123,7 +123,7 @@ export class Snapshot {
   /** The database the encoder is in (undefined before the first selectDb). */
   #encoderDb: number | undefined;
   #partIndex = 0;
-  #timer: NodeJS.Immediate | undefined;
+  #timer: NodeJS.Timeout | undefined;
   #finished = false;
   #resolve!: (result: SnapshotResult) => void;
   #reject!: (error: Error) => void;
@@ -171,10 +171,15 @@ export class Snapshot {
     set.add(this);
   }
 
-  /** Runs the next slice on a later event-loop turn. */
+  /**
+   * Runs the next slice on a later event-loop turn, through a timer rather than setImmediate:
+   * between slices the node then waits in epoll, so a client's request wakes it at once, as it
+   * does an idle node (with setImmediate the node never sleeps, and on a busy machine each
+   * round trip waited for its next CPU time slice: measured 3x fewer writes, 2x the p99).
+   */
   schedule(): void {
     if (this.#finished) return;
-    this.#timer = setImmediate(() => {
+    this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#step(this.#sliceMs);
     });
@@ -185,7 +190,7 @@ export class Snapshot {
    * snapshot fail. `done` settles too.
    */
   runToCompletion(): SnapshotResult {
-    if (this.#timer !== undefined) clearImmediate(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!this.#finished) this.#step(Infinity);
     if (this.failure !== undefined) throw this.failure;
@@ -198,7 +203,7 @@ export class Snapshot {
   /** Stops the walk and unwatches the tables; `done` rejects with `reason`. */
   abort(reason = new Error('snapshot aborted')): void {
     if (this.#finished) return;
-    if (this.#timer !== undefined) clearImmediate(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.failure = reason;
     this.#finish();
     this.#reject(reason);
