@@ -30,6 +30,8 @@ import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
+import { RdbPersistence } from '../persistence/rdb-persistence.js';
+import { REDIS_VERSION } from './config/config-file.js';
 
 export interface ServerOptions {
   config: ConfigStore;
@@ -74,6 +76,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   readonly facade: ServerFacade = this;
   /** Changes since the last save (INFO rdb_changes_since_last_save). */
   dirty = 0;
+  /** The RDB file's lifecycle: SAVE, BGSAVE, save points, loading (src/persistence). */
+  readonly persistence: RdbPersistence;
   #listeners: NetServer[] = [];
   #tickTimer: NodeJS.Timeout | undefined;
   #monitors = new Set<Session>();
@@ -120,6 +124,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.#applyEviction();
     for (const name of ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity']) this.config.onChange(name, () => this.#applyEviction());
     this.commands = new CommandTable(allCommands);
+    this.persistence = this.#createPersistence();
+    this.config.onChange('save', (value) => this.persistence.applySavePoints(value));
     // CONFIG RESETSTAT clears INFO commandstats too (Redis's resetCommandTableStats).
     this.stats.onReset = () => {
       this.evictor.evictedKeys = 0;
@@ -141,6 +147,42 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
     this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));
     this.slowlog.maxLength = Number(this.config.value('slowlog-max-len'));
+  }
+
+  #createPersistence(): RdbPersistence {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host reads and writes the node's dirty counter
+    const server = this;
+    return new RdbPersistence({
+      keyspace: this.keyspace,
+      configValue: (name) => this.config.value(name),
+      get dirty() {
+        return server.dirty;
+      },
+      set dirty(value: number) {
+        server.dirty = value;
+      },
+      nowMs: () => this.clock.nowMs(),
+      usedMemoryBytes: () => this.memoryTracker.snapshot().usedBytes,
+      log: (level, message) => this.logger.log(level, message),
+      redisVersion: REDIS_VERSION,
+    });
+  }
+
+  /**
+   * Loads dir/dbfilename if present, in slices while the node answers -LOADING (Redis loads
+   * right after binding its listeners). Rejects with a message when the file cannot be loaded.
+   */
+  async loadDataFromDisk(): Promise<boolean> {
+    this.keyspace.nowMs = this.clock.nowMs();
+    return this.persistence.loadAtStart();
+  }
+
+  get loading(): boolean {
+    return this.persistence.loading;
+  }
+
+  get writesRefusedOnDiskError(): boolean {
+    return this.persistence.writesRefused;
   }
 
   /** maxmemory and its companions, read into the evictor (src/server/eviction). */
@@ -273,6 +315,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         if (shouldStop()) break;
       }
     }
+    this.persistence.tick(nowMs);
     // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
     if (this.evictor.pending) this.evictor.performEvictions();
     // 10% slack: an interval timer firing a little early must not skip every other sample.
@@ -295,6 +338,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   /** Stops listening and closes every client. */
   async close(): Promise<void> {
+    this.persistence.killBackgroundSave();
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     this.#tickTimer = undefined;
     this.evictor.gauge.watchGc(false);
@@ -539,16 +583,20 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (options.abort) throw new ReplyError('ERR No shutdown in progress.');
     if (this.#shuttingDown) return;
     this.logger.warning('User requested shutdown...');
-    if (options.save) {
-      // Redis refuses to exit when the final save fails, unless FORCE. Tessera cannot save yet.
-      this.logger.warning('Saving the final RDB snapshot before exiting.');
-      this.logger.warning('Error trying to save the DB: Tessera has no RDB persistence yet, nothing can be saved.');
-      if (!options.force) {
-        this.logger.warning("Error trying to save the DB, can't exit.");
-        throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+    // Redis's prepareForShutdown: stop a background save, then the final save when asked or
+    // when save points are set (SHUTDOWN without NOSAVE, SIGTERM); a failed save keeps the node
+    // up unless FORCE.
+    this.persistence.killBackgroundSave();
+    if (options.save || (!options.noSave && this.persistence.hasSavePoints)) {
+      this.logger.notice('Saving the final RDB snapshot before exiting.');
+      if (!this.persistence.saveNow()) {
+        if (options.force) {
+          this.logger.warning('Error trying to save the DB. Exit anyway.');
+        } else {
+          this.logger.warning("Error trying to save the DB, can't exit.");
+          throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+        }
       }
-    } else if (!options.noSave && this.config.value('save') !== '') {
-      this.logger.warning('Not saving the dataset: Tessera has no RDB persistence yet (save points are ignored).');
     }
     this.#shuttingDown = true;
     // Replies queued before SHUTDOWN still leave; then the node stops.
@@ -562,7 +610,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   lastSaveUnixSeconds(): number {
-    return Math.floor(this.startedAtMs / 1000);
+    return this.persistence.lastSaveUnixSeconds();
   }
 
   sleepBlocking(durationMs: number): void {

@@ -4,6 +4,7 @@ import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { ClientRegistry } from '../clients.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { Stats } from '../stats.js';
+import type { RdbPersistenceInfo } from '../../persistence/rdb-persistence.js';
 
 /** What the INFO sections read from the node (TesseraServer provides it). */
 export interface InfoHost {
@@ -18,6 +19,8 @@ export interface InfoHost {
   readonly boundPort: number;
   readonly dirty: number;
   lastSaveUnixSeconds(): number;
+  /** RDB persistence figures (INFO persistence). */
+  readonly persistence: { info(): RdbPersistenceInfo };
   memory(): MemorySnapshot;
   nowUs(): number;
   /** Effective hz (INFO hz): the configured one, clamped like Redis's tick. */

@@ -1,27 +1,33 @@
 import type { InfoHost } from './host.js';
 import { fixed2, type InfoFields } from './section.js';
 
-/** No RDB or AOF yet: Redis's values for a node that never saved (docs/info-fields.md). */
+/**
+ * Redis 7.0's persistence fields in its order. RDB figures come from src/persistence; the AOF
+ * fields keep their idle values until the AOF lands. There is no child process: cow sizes are 0
+ * and current_fork_perc is the snapshot's progress, as Redis computes it from the child's counts.
+ */
 export function persistenceSection(host: InfoHost): InfoFields {
-  return [
-    ['loading', 0],
+  const rdb = host.persistence.info();
+  const forkPerc = rdb.currentSaveKeysTotal > 0 ? (rdb.currentSaveKeysProcessed / rdb.currentSaveKeysTotal) * 100 : 0;
+  const fields: InfoFields = [
+    ['loading', rdb.loading ? 1 : 0],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_fork_perc', fixed2(forkPerc)],
+    ['current_save_keys_processed', rdb.currentSaveKeysProcessed],
+    ['current_save_keys_total', rdb.currentSaveKeysTotal],
     ['rdb_changes_since_last_save', host.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', host.lastSaveUnixSeconds()],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
+    ['rdb_bgsave_in_progress', rdb.bgsaveInProgress ? 1 : 0],
+    ['rdb_last_save_time', rdb.lastSaveUnixSeconds],
+    ['rdb_last_bgsave_status', rdb.lastBgsaveOk ? 'ok' : 'err'],
+    ['rdb_last_bgsave_time_sec', rdb.lastBgsaveTimeSec],
+    ['rdb_current_bgsave_time_sec', rdb.currentBgsaveTimeSec],
+    ['rdb_saves', rdb.rdbSaves],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
+    ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
     ['aof_enabled', 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
@@ -35,6 +41,23 @@ export function persistenceSection(host: InfoHost): InfoFields {
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
   ];
+  if (rdb.loading) {
+    const nowSeconds = Math.floor(host.nowUs() / 1e6);
+    const elapsedSeconds = nowSeconds - rdb.loadingStartUnixSeconds;
+    const remainingBytes = rdb.loadingTotalBytes > 0 ? rdb.loadingTotalBytes - rdb.loadingLoadedBytes : 1;
+    const perc = rdb.loadingTotalBytes > 0 ? (rdb.loadingLoadedBytes / rdb.loadingTotalBytes) * 100 : 0;
+    // Redis's estimate: elapsed time scaled by the bytes left over the bytes done.
+    const etaSeconds = elapsedSeconds === 0 ? 1 : Math.floor((elapsedSeconds * remainingBytes) / (rdb.loadingLoadedBytes + 1));
+    fields.push(
+      ['loading_start_time', rdb.loadingStartUnixSeconds],
+      ['loading_total_bytes', rdb.loadingTotalBytes],
+      ['loading_rdb_used_mem', 0],
+      ['loading_loaded_bytes', rdb.loadingLoadedBytes],
+      ['loading_loaded_perc', fixed2(perc)],
+      ['loading_eta_seconds', etaSeconds],
+    );
+  }
+  return fields;
 }
 
 export function statsSection(host: InfoHost): InfoFields {
