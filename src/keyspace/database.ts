@@ -1,7 +1,7 @@
 import { ReplyError } from '../lib/errors.js';
 import { SLOT_COUNT, keyHashSlot } from '../lib/hash-slot.js';
 import type { Random } from '../lib/random.js';
-import { KeyTable } from './key-table.js';
+import { KeyTable, type TableWatch } from './key-table.js';
 import type { StoredValue } from './stored-value.js';
 
 /** What a database needs from its owner: the command's time and an access-clock stamp. */
@@ -14,6 +14,17 @@ export interface DatabaseHost {
   onExpired(db: Database, key: string): void;
   /** A key was added that did not exist (Redis's dbAdd: the 'new' keyspace event). */
   onNewKey?(db: Database, key: string): void;
+}
+
+/**
+ * A database's contents as one object graph (table and expiry maps): what a snapshot walks.
+ * SWAPDB moves these between databases and FLUSHDB replaces them, so a snapshot holding them
+ * keeps its point-in-time view (docs/snapshots.md).
+ */
+export interface DatabaseContents {
+  readonly table: KeyTable;
+  readonly expiresAtMs: ReadonlyMap<string, number>;
+  readonly hugeExpiresAtMs: ReadonlyMap<string, bigint>;
 }
 
 /** How many keys with a TTL one active-expire step samples before checking its time budget. */
@@ -60,12 +71,15 @@ export class Database {
 
   /** Looks a key up for a command: removes it if expired, stamps its access clock. */
   lookup(key: string): StoredValue | undefined {
+    // The snapshot hook (docs/snapshots.md): one field test when no snapshot runs.
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     if (this.#expiresAtMs.size > 0 && this.#expireIfNeeded(key)) return undefined;
     return this.#table.getAndTouch(key, this.#host);
   }
 
   /** Like lookup, without touching the access clock (TYPE, OBJECT, TTL...). */
   peek(key: string): StoredValue | undefined {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     if (this.#expiresAtMs.size > 0 && this.#expireIfNeeded(key)) return undefined;
     return this.#table.get(key);
   }
@@ -85,6 +99,7 @@ export class Database {
   }
 
   #store(key: string, value: StoredValue, accessClock: number, keepTtl: boolean): void {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     // Overwriting a key whose time has passed expires it first, like Redis's setKey
     // (lookupKeyWrite): the 'expired' notification, then a new key.
     if (this.#expiresAtMs.size > 0) this.#expireIfNeeded(key);
@@ -105,6 +120,7 @@ export class Database {
 
   /** Replaces the value of an existing key, keeping its TTL and access clock. */
   replace(key: string, value: StoredValue): void {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     const clock = this.#table.accessClockOf(key);
     if (clock === undefined) this.set(key, value, true);
     else this.#table.set(key, value, clock);
@@ -112,6 +128,7 @@ export class Database {
 
   /** Removes a key and its TTL. Returns the value it held. */
   delete(key: string): StoredValue | undefined {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     const value = this.#table.delete(key);
     if (value === undefined) return undefined;
     this.#countSlot(key, -1);
@@ -135,6 +152,7 @@ export class Database {
 
   /** Sets a key's absolute expiry. A bigint keeps int64 precision past 2^53 ms. */
   setExpireAtMs(key: string, atMs: number | bigint): void {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     if (this.#hugeExpiresAtMs.size > 0) this.#hugeExpiresAtMs.delete(key);
     if (typeof atMs === 'bigint') {
       if (atMs > BigInt(Number.MAX_SAFE_INTEGER) || atMs < BigInt(Number.MIN_SAFE_INTEGER)) this.#hugeExpiresAtMs.set(key, atMs);
@@ -145,6 +163,7 @@ export class Database {
 
   /** Removes the TTL; true when there was one. */
   persist(key: string): boolean {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     return this.#removeExpire(key);
   }
 
@@ -165,6 +184,7 @@ export class Database {
   }
 
   setAccessClock(key: string, accessClock: number): void {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
     this.#table.setAccessClock(key, accessClock);
   }
 
@@ -175,6 +195,26 @@ export class Database {
     this.delete(key);
     this.#host.onExpired(this, key);
     return true;
+  }
+
+  /**
+   * The current contents, for a snapshot (src/persistence/snapshot). The snapshot installs a
+   * TableWatch on the table; flush() and swapContents() move whole objects, never edit them in
+   * bulk, so the snapshot keeps walking the contents it started with.
+   */
+  contents(): DatabaseContents {
+    return { table: this.#table, expiresAtMs: this.#expiresAtMs, hugeExpiresAtMs: this.#hugeExpiresAtMs };
+  }
+
+  /** True while a snapshot watches this database's current table. */
+  get watched(): boolean {
+    return this.#table.watch !== undefined;
+  }
+
+  /** Installs or removes the snapshot watch on a table this database may no longer hold. */
+  static watchContents(contents: DatabaseContents, watch: TableWatch | undefined): void {
+    contents.table.watch = watch;
+    contents.table.freezeCells(watch !== undefined);
   }
 
   /** Removes every key; returns how many there were. */

@@ -1,6 +1,15 @@
 import type { Random } from '../lib/random.js';
 import type { StoredValue } from './stored-value.js';
 
+/**
+ * Watches a table while a snapshot walks it (src/persistence/snapshot): Database calls
+ * beforeAccess(key) before it reads, writes, deletes or re-times a key of a watched table, so the
+ * snapshot can save the key's old state first (copy-on-write at key granularity).
+ */
+export interface TableWatch {
+  beforeAccess(key: string): void;
+}
+
 /** Cells per key in the flat array: key, value, access clock. */
 const STRIDE = 3;
 
@@ -19,6 +28,13 @@ export class KeyTable {
   readonly #index = new Map<string, number>();
   #cells: Array<StoredValue | string | number | undefined> = [];
   #freeCells: number[] = [];
+  /** Set while a snapshot walks this table (see TableWatch); undefined otherwise. */
+  watch: TableWatch | undefined;
+  /**
+   * While frozen (a snapshot walks cells by position), cells keep their positions: no
+   * compaction and no reuse of freed cells, so a new key always lands past the walk's end.
+   */
+  #frozen = false;
 
   get size(): number {
     return this.#index.size;
@@ -56,7 +72,7 @@ export class KeyTable {
     let cell = this.#index.get(key);
     const added = cell === undefined;
     if (cell === undefined) {
-      cell = this.#freeCells.length > 0 ? (this.#freeCells.pop() as number) : this.#cells.length;
+      cell = this.#freeCells.length > 0 && !this.#frozen ? (this.#freeCells.pop() as number) : this.#cells.length;
       this.#index.set(key, cell);
       this.#cells[cell] = key;
     }
@@ -74,8 +90,37 @@ export class KeyTable {
     this.#cells[cell] = undefined;
     this.#cells[cell + 1] = undefined;
     this.#freeCells.push(cell);
-    if (this.#freeCells.length > 64 && this.#freeCells.length * STRIDE * 2 > this.#cells.length) this.#compact();
+    if (!this.#frozen && this.#freeCells.length > 64 && this.#freeCells.length * STRIDE * 2 > this.#cells.length) this.#compact();
     return value;
+  }
+
+  /** Freezes cell positions (see #frozen) while a snapshot walks them; false thaws. */
+  freezeCells(frozen: boolean): void {
+    this.#frozen = frozen;
+  }
+
+  /** Cells ever allocated (live or free): positions run from 0 to cellCount - 1. */
+  get cellCount(): number {
+    return this.#cells.length / STRIDE;
+  }
+
+  /** The position of a key's cell, or undefined when absent. */
+  positionOf(key: string): number | undefined {
+    const cell = this.#index.get(key);
+    return cell === undefined ? undefined : cell / STRIDE;
+  }
+
+  /** The key at a cell position, undefined for a free cell. */
+  keyAt(position: number): string | undefined {
+    return this.#cells[position * STRIDE] as string | undefined;
+  }
+
+  valueAt(position: number): StoredValue {
+    return this.#cells[position * STRIDE + 1] as StoredValue;
+  }
+
+  accessClockAt(position: number): number {
+    return this.#cells[position * STRIDE + 2] as number;
   }
 
   keys(): IterableIterator<string> {

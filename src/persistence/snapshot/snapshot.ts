@@ -1,0 +1,238 @@
+import { performance } from 'node:perf_hooks';
+import { Database, type DatabaseContents } from '../../keyspace/database.js';
+import type { Keyspace } from '../../keyspace/keyspace.js';
+import type { TableWatch } from '../../keyspace/key-table.js';
+import type { StoredValue } from '../../keyspace/stored-value.js';
+import { assert } from '../../lib/assert.js';
+
+/**
+ * What a snapshot writes keys into: the RDB writer (src/persistence/rdb/rdb-file-writer.ts) fits,
+ * and so would an AOF command encoder. Calls come in a valid order: selectDb before the entries
+ * of a database; a database may be selected again later (a key saved early, out of walk order).
+ */
+export interface SnapshotEncoder {
+  selectDb(dbIndex: number, keyCount: number, expiresCount: number): void;
+  /** `accessClock` is the key's raw access stamp (LRU seconds or LFU word: src/keyspace/keyspace.ts). */
+  entry(key: string, value: StoredValue, expireAtMs: number | undefined, accessClock: number): void;
+  /** The bytes encoded since the last call. */
+  takeChunks(): Buffer[];
+}
+
+export interface SnapshotOptions {
+  encoder: SnapshotEncoder;
+  /** Receives the encoded bytes in order, after every slice (and at the end). */
+  sink: (chunk: Buffer) => void;
+  /** Walk time per event-loop turn (default 2 ms): the longest a client waits for the walk. */
+  sliceMs?: number;
+}
+
+/** Outcome of a snapshot: how many keys went into the image. */
+export interface SnapshotResult {
+  keysSaved: number;
+}
+
+/** Keys walked between two looks at the clock (performance.now() is not free). */
+const KEYS_PER_CLOCK_CHECK = 64;
+const DEFAULT_SLICE_MS = 2;
+
+/** One database of the image: the contents it held at the start, and how far the walk got. */
+interface ImagePart {
+  readonly dbIndex: number;
+  readonly contents: DatabaseContents;
+  readonly keyCount: number;
+  readonly expiresCount: number;
+  /** Cell positions from `cursor` to `endPosition` - 1 are still to walk. */
+  cursor: number;
+  readonly endPosition: number;
+  /** Positions already saved early (before the walk reached them): the walk skips them. */
+  readonly savedEarly: Uint8Array;
+  readonly watch: TableWatch;
+}
+
+/** The snapshot running on each keyspace (several nodes may share a process in tests). */
+const running = new WeakMap<Keyspace, Snapshot>();
+
+/** True while a snapshot runs on this keyspace (one at a time: BGSAVE and BGREWRITEAOF take turns). */
+export function snapshotRunning(keyspace: Keyspace): boolean {
+  return running.has(keyspace);
+}
+
+/**
+ * Starts a point-in-time snapshot of every database, walked in slices of `sliceMs` per
+ * event-loop turn while the node serves (docs/snapshots.md). Throws when one already runs.
+ */
+export function startSnapshot(keyspace: Keyspace, options: SnapshotOptions): Snapshot {
+  const snapshot = new Snapshot(keyspace, options);
+  snapshot.schedule();
+  return snapshot;
+}
+
+/**
+ * A snapshot without fork. At the start each database's table is frozen (cells keep their
+ * positions, new keys land past the end) and watched: before any access to a key the walk has
+ * not reached, the key is encoded as it is then, i.e. as it was at the start. The walk goes
+ * through cell positions and skips the keys saved early. See docs/snapshots.md.
+ */
+export class Snapshot {
+  readonly #keyspace: Keyspace;
+  readonly #parts: ImagePart[] = [];
+  readonly #encoder: SnapshotEncoder;
+  readonly #sink: (chunk: Buffer) => void;
+  readonly #sliceMs: number;
+  /** The database the encoder is in (undefined before the first selectDb). */
+  #encoderDb: number | undefined;
+  #partIndex = 0;
+  #timer: NodeJS.Immediate | undefined;
+  #finished = false;
+  #resolve!: (result: SnapshotResult) => void;
+  #reject!: (error: Error) => void;
+  /** Settles when the image is complete (or aborted / failed). */
+  readonly done: Promise<SnapshotResult>;
+  /** Keys encoded so far, by the walk or early (INFO current_save_keys_processed). */
+  keysProcessed = 0;
+  /** Keys in the image (INFO current_save_keys_total). */
+  readonly keysTotal: number;
+
+  constructor(keyspace: Keyspace, options: SnapshotOptions) {
+    assert(!running.has(keyspace), 'one snapshot at a time');
+    this.#keyspace = keyspace;
+    this.#encoder = options.encoder;
+    this.#sink = options.sink;
+    this.#sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+    this.done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    // Nobody waits on an aborted snapshot's promise necessarily: do not crash on it.
+    this.done.catch(() => undefined);
+    let total = 0;
+    for (const db of keyspace.databases) {
+      if (db.size === 0) continue;
+      const contents = db.contents();
+      const endPosition = contents.table.cellCount;
+      const part: ImagePart = {
+        dbIndex: db.id,
+        contents,
+        keyCount: contents.table.size,
+        expiresCount: contents.expiresAtMs.size,
+        cursor: 0,
+        endPosition,
+        savedEarly: new Uint8Array(endPosition),
+        watch: { beforeAccess: (key) => this.#saveEarly(part, key) },
+      };
+      total += part.keyCount;
+      Database.watchContents(contents, part.watch);
+      this.#parts.push(part);
+    }
+    this.keysTotal = total;
+    running.set(keyspace, this);
+  }
+
+  /** Runs the next slice on a later event-loop turn. */
+  schedule(): void {
+    if (this.#finished) return;
+    this.#timer = setImmediate(() => {
+      this.#timer = undefined;
+      this.#step(this.#sliceMs);
+    });
+  }
+
+  /** Walks everything now, without yielding (SAVE, DEBUG RELOAD, shutdown). */
+  runToCompletion(): Promise<SnapshotResult> {
+    if (this.#timer !== undefined) clearImmediate(this.#timer);
+    this.#timer = undefined;
+    if (!this.#finished) this.#step(Infinity);
+    return this.done;
+  }
+
+  /** Stops the walk and unwatches the tables; `done` rejects with `reason`. */
+  abort(reason = new Error('snapshot aborted')): void {
+    if (this.#finished) return;
+    if (this.#timer !== undefined) clearImmediate(this.#timer);
+    this.#finish();
+    this.#reject(reason);
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  #step(budgetMs: number): void {
+    const startedMs = performance.now();
+    try {
+      while (this.#partIndex < this.#parts.length) {
+        const part = this.#parts[this.#partIndex] as ImagePart;
+        if (!this.#walk(part, startedMs, budgetMs)) {
+          this.#flush();
+          this.schedule();
+          return;
+        }
+        this.#partIndex++;
+      }
+      this.#flush();
+    } catch (error) {
+      this.abort(error as Error);
+      return;
+    }
+    this.#finish();
+    this.#resolve({ keysSaved: this.keysProcessed });
+  }
+
+  /** Walks one part until done (true) or out of time (false). */
+  #walk(part: ImagePart, startedMs: number, budgetMs: number): boolean {
+    const table = part.contents.table;
+    let sinceClockCheck = 0;
+    while (part.cursor < part.endPosition) {
+      const position = part.cursor++;
+      if (part.savedEarly[position] === 1) continue;
+      const key = table.keyAt(position);
+      // A free cell: freed before the start (any key deleted since was saved early).
+      if (key === undefined) continue;
+      this.#encode(part, key, table.valueAt(position), table.accessClockAt(position));
+      if (++sinceClockCheck >= KEYS_PER_CLOCK_CHECK) {
+        sinceClockCheck = 0;
+        if (performance.now() - startedMs >= budgetMs) return part.cursor >= part.endPosition;
+      }
+    }
+    return true;
+  }
+
+  /** The watch: a key of this part is about to be used; encode it first if the walk has not. */
+  #saveEarly(part: ImagePart, key: string): void {
+    const table = part.contents.table;
+    const position = table.positionOf(key);
+    // Absent (being created: not in the image), already walked, past the end (created after
+    // the start), or saved early already: nothing to do.
+    if (position === undefined || position < part.cursor || position >= part.endPosition) return;
+    if (part.savedEarly[position] === 1) return;
+    part.savedEarly[position] = 1;
+    try {
+      this.#encode(part, key, table.valueAt(position), table.accessClockAt(position));
+    } catch (error) {
+      // Never fail the client's command for the snapshot's sake: the snapshot fails instead.
+      this.abort(error as Error);
+    }
+  }
+
+  #encode(part: ImagePart, key: string, value: StoredValue, accessClock: number): void {
+    if (this.#encoderDb !== part.dbIndex) {
+      this.#encoderDb = part.dbIndex;
+      this.#encoder.selectDb(part.dbIndex, part.keyCount, part.expiresCount);
+    }
+    this.#encoder.entry(key, value, part.contents.expiresAtMs.get(key), accessClock);
+    this.keysProcessed++;
+  }
+
+  #flush(): void {
+    for (const chunk of this.#encoder.takeChunks()) this.#sink(chunk);
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    for (const part of this.#parts) {
+      // The table may have moved (SWAPDB) or been dropped (FLUSHDB); the watch is ours either way.
+      if (part.contents.table.watch === part.watch) Database.watchContents(part.contents, undefined);
+    }
+    if (running.get(this.#keyspace) === this) running.delete(this.#keyspace);
+  }
+}
