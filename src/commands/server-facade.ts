@@ -32,6 +32,13 @@ export interface ServerFacade {
   nowUs(): number;
   /** The node's memory figures (INFO memory, MEMORY STATS/DOCTOR): docs/memory-accounting.md. */
   memory(): MemorySnapshot;
+  /** The append-only file (BGREWRITEAOF): src/persistence/aof. */
+  readonly aof: AofFacade;
+}
+
+export interface AofFacade {
+  /** BGREWRITEAOF: 'started' or 'scheduled'; throws Error with Redis's message when refused. */
+  backgroundRewrite(inTransaction: boolean): 'started' | 'scheduled';
 }
 
 export interface MemorySnapshot {

@@ -29,6 +29,10 @@ import { Evictor, type EvictionResult } from './eviction/evictor.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
+import { AppendOnlyFile } from '../persistence/aof/append-only-file.js';
+import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
+import { PropagationQueue } from './propagation.js';
+import { openLoadingClient } from './loading-client.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
 
 export interface ServerOptions {
@@ -103,6 +107,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       onExpired: (db, key) => {
         this.watches.touch(db.id, [key]);
         notifyEvent(this, db.id, 'x', 'expired', key);
+        this.#propagateDeletion(db.id, key, 'lazyfree-lazy-expire');
       },
       onNewKey: (db, key) => notifyEvent(this, db.id, 'n', 'new', key),
     });
@@ -115,6 +120,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       onEvicted: (db, key) => {
         this.watches.touch(db.id, [key]);
         notifyEvent(this, db.id, 'e', 'evicted', key);
+        this.#propagateDeletion(db.id, key, 'lazyfree-lazy-eviction');
       },
     });
     this.#applyEviction();
@@ -141,6 +147,93 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
     this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));
     this.slowlog.maxLength = Number(this.config.value('slowlog-max-len'));
+    this.aof = new AppendOnlyFile({
+      keyspace: this.keyspace,
+      config: this.config,
+      log: this.logger,
+      nowMs: () => this.clock.nowMs(),
+      executeLoaded: (argv) => this.#executeLoaded(argv),
+      rdb: undefined,
+      requestFlush: () => this.#scheduleTurnEnd(),
+    });
+    this.config.onChange('appendonly', (value) => this.#setAppendOnly(value === 'yes'));
+    this.config.onChange('appendfsync', (value) => this.aof.setPolicy(value as FsyncPolicy));
+  }
+
+  // ---- propagation and the AOF (docs/aof.md) ---------------------------------------------
+
+  /** The append-only file (appendonly yes). */
+  readonly aof: AppendOnlyFile;
+  /** What one top-level command propagates, sent at its end (wrapped in MULTI/EXEC if several). */
+  readonly propagation = new PropagationQueue();
+  /** Sessions whose replies wait for this turn's AOF write (and fsync with appendfsync always). */
+  readonly #heldSessions = new Set<Session>();
+  #turnEndScheduled = false;
+  #executeLoadedCommand: ((argv: string[]) => boolean) | undefined;
+
+  /** Expired or evicted keys reach the AOF and replicas as DEL (UNLINK with lazyfree), as in Redis 7.0. */
+  #propagateDeletion(dbIndex: number, key: string, lazyDirective: string): void {
+    if (this.propagation.sink === undefined) return;
+    this.propagation.push(dbIndex, [this.config.value(lazyDirective) === 'yes' ? 'UNLINK' : 'DEL', key]);
+  }
+
+  #updatePropagationSink(): void {
+    this.propagation.sink = this.aof.enabled ? (dbIndex, argv) => this.aof.feed(dbIndex, argv) : undefined;
+  }
+
+  #setAppendOnly(enabled: boolean): void {
+    if (enabled) {
+      try {
+        this.aof.enable();
+      } catch {
+        throw new ReplyError("ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.");
+      }
+    } else {
+      this.aof.disable();
+    }
+    this.#updatePropagationSink();
+  }
+
+  /** A command replayed from the AOF at start, as the AOF client (src/server/loading-client.ts). */
+  #executeLoaded(argv: string[]): boolean {
+    this.#executeLoadedCommand ??= openLoadingClient(this);
+    return this.#executeLoadedCommand(argv);
+  }
+
+  /** Loads the dataset at start (the AOF when appendonly yes); throws AofFatalError on bad files. */
+  async #openPersistence(): Promise<void> {
+    if (this.config.value('appendonly') !== 'yes') return;
+    this.beginBatch();
+    await this.aof.openOnStart();
+    this.#executeLoadedCommand = undefined;
+    // Replaying is not serving: INFO commandstats and totals start from zero, as in Redis.
+    this.stats.reset();
+    this.dirty = 0;
+    this.#updatePropagationSink();
+  }
+
+  /** The AOF has bytes to write: write them at the end of this turn, before held replies. */
+  #scheduleTurnEnd(): void {
+    if (this.#turnEndScheduled) return;
+    this.#turnEndScheduled = true;
+    setImmediate(() => this.#endTurn());
+  }
+
+  /** Redis's beforeSleep: the AOF write (and fsync with always), then the replies that waited for it. */
+  #endTurn(): void {
+    this.#turnEndScheduled = false;
+    this.aof.flush();
+    if (this.#heldSessions.size === 0) return;
+    const held = [...this.#heldSessions];
+    this.#heldSessions.clear();
+    for (const session of held) session.flush();
+  }
+
+  holdReply(session: Session): boolean {
+    if (!this.aof.mustFlushBeforeReplies) return false;
+    this.#heldSessions.add(session);
+    this.#scheduleTurnEnd();
+    return true;
   }
 
   /** maxmemory and its companions, read into the evictor (src/server/eviction). */
@@ -164,6 +257,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   /** Binds every address in `bind` (and `unixsocket`), then starts the tick. */
   async listen(): Promise<void> {
+    await this.#openPersistence();
     const port = Number(this.config.value('port'));
     const backlog = Number(this.config.value('tcp-backlog'));
     const addresses = this.config.value('bind').split(/\s+/).filter((a) => a !== '');
@@ -275,6 +369,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     }
     // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
     if (this.evictor.pending) this.evictor.performEvictions();
+    this.aof.tick();
     // 10% slack: an interval timer firing a little early must not skip every other sample.
     if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
       this.#lastMetricSampleMs = nowMs;
@@ -298,7 +393,11 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     this.#tickTimer = undefined;
     this.evictor.gauge.watchGc(false);
+    // Replies still held for the AOF go out after their write, then the file is closed.
+    this.#endTurn();
     for (const session of [...this.clients.sessions()]) session.close();
+    this.aof.close();
+    this.#updatePropagationSink();
     await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     this.#listeners = [];
   }
@@ -306,13 +405,25 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   // ---- SessionHost -----------------------------------------------------------------------
 
   execute(session: Session, argv: string[]): void {
-    dispatch(this, session, argv);
+    this.propagation.enter();
+    try {
+      dispatch(this, session, argv);
+    } finally {
+      this.propagation.exit();
+    }
   }
 
   // ---- blocking commands -----------------------------------------------------------------
 
   readonly blocking = new BlockingRegistry<Session, Command>({
-    retry: (parked) => call(this, parked.client, parked.command, parked.argv, true),
+    // A woken client's command propagates on its own, after the write that woke it (Redis's
+    // handleClientsBlockedOnKeys propagates per served client).
+    retry: (parked) => {
+      this.propagation.flush(true);
+      const blockedAgain = call(this, parked.client, parked.command, parked.argv, true);
+      this.propagation.flush(true);
+      return blockedAgain;
+    },
     released: (parked) => {
       const session = parked.client;
       session.flush();
@@ -499,12 +610,15 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   performEvictions(nowMs: number): EvictionResult {
-    return this.evictor.performEvictions(nowMs);
+    const result = this.evictor.performEvictions(nowMs);
+    // Evictions before a command propagate on their own, never wrapped with it (Redis 7.0).
+    this.propagation.flush(false);
+    return result;
   }
 
-  propagate(_dbIndex: number, _argv: readonly string[], changes: number): void {
-    // Replication and the AOF attach here (persistence and replication issues).
+  propagate(dbIndex: number, argv: readonly string[], changes: number): void {
     this.dirty += changes;
+    this.propagation.push(dbIndex, argv);
   }
 
   get hasMonitors(): boolean {

@@ -148,7 +148,12 @@ function atoll(text: string): number {
 
 /** Redis's sdsneedsrepr: names with spaces, quotes or unprintable bytes are quoted. */
 function quoteIfNeeded(name: string): string {
-  if (!/[\s"'\\\x00-\x1f\x7f-\xff]/.test(name)) return name;
+  let plain = true;
+  for (let i = 0; i < name.length && plain; i++) {
+    const code = name.charCodeAt(i);
+    plain = code > 32 && code < 127 && code !== 34 && code !== 39 && code !== 92;
+  }
+  if (plain) return name;
   let out = '"';
   for (const ch of name) {
     const code = ch.charCodeAt(0);

@@ -3,6 +3,7 @@ import { fixed2, type InfoFields } from './section.js';
 
 /** No RDB or AOF yet: Redis's values for a node that never saved (docs/info-fields.md). */
 export function persistenceSection(host: InfoHost): InfoFields {
+  const aof = host.aof.infoFields(Math.floor(host.nowUs() / 1000));
   return [
     ['loading', 0],
     ['async_loading', 0],
@@ -22,18 +23,10 @@ export function persistenceSection(host: InfoHost): InfoFields {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0],
     ['rdb_last_load_keys_loaded', 0],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
+    ...aof.core,
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...aof.whenEnabled,
   ];
 }
 
