@@ -80,15 +80,19 @@ export async function runServer(args: readonly string[]): Promise<void> {
   };
   const server = new TesseraServer({ config, logger, onShutdown });
   // Before listening, so a signal sent as soon as we are reachable is handled.
-  installSignalHandlers(logger, () => server.shutdown({}));
+  installSignalHandlers(logger, () => {
+    try {
+      server.shutdown({});
+      return true;
+    } catch {
+      // The final save failed: Redis stays up (shutdown-on-sigterm default) and says so.
+      logger.warning('SIGTERM received but errors trying to shut down the server, check the logs for more information');
+      return false;
+    }
+  });
   try {
     await server.listen();
   } catch (error) {
-    // A bad AOF or manifest: the reason is logged already; Redis exits with status 1.
-    if (error instanceof AofFatalError) {
-      files.removeOnExit();
-      process.exit(1);
-    }
     logger.warning(`Failed listening on port ${config.value('port')} (tcp), aborting: ${(error as Error).message}`);
     files.removeOnExit();
     process.exit(1);
@@ -96,6 +100,15 @@ export async function runServer(args: readonly string[]): Promise<void> {
   files.writePidFile();
   logger.notice(`Running mode=standalone, port=${server.boundPort}.`);
   logger.warning('Server initialized');
+  // Like Redis, the node listens while it loads and answers -LOADING until the data is in.
+  try {
+    await server.loadDataFromDisk();
+  } catch (error) {
+    // A bad AOF or manifest: the reason is logged already; Redis exits with status 1.
+    if (!(error instanceof AofFatalError)) logger.warning((error as Error).message);
+    files.removeOnExit();
+    process.exit(1);
+  }
   logger.notice('Ready to accept connections');
   if (config.value('unixsocket') !== '') logger.notice(`The server is now ready to accept connections at ${config.value('unixsocket')}`);
   if (daemonized) notifyDaemonParent();
@@ -145,7 +158,7 @@ function readConfigFile(path: string): string {
  * SIGTERM / SIGINT: shut down cleanly with Redis's log lines. A second SIGINT while shutting
  * down exits at once, as Redis does ("You insist...").
  */
-function installSignalHandlers(logger: Logger, shutdown: () => void): void {
+function installSignalHandlers(logger: Logger, shutdown: () => boolean): void {
   let shuttingDown = false;
   const onSignal = (signal: 'SIGTERM' | 'SIGINT') => {
     if (shuttingDown && signal === 'SIGINT') {
@@ -155,7 +168,7 @@ function installSignalHandlers(logger: Logger, shutdown: () => void): void {
     if (shuttingDown) return;
     shuttingDown = true;
     logFromSignalHandler(logger, `Received ${signal} scheduling shutdown...`);
-    shutdown();
+    if (!shutdown()) shuttingDown = false;
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));

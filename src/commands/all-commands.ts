@@ -5,6 +5,7 @@ import type { CommandDefinition } from './context.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server-commands.js';
@@ -31,5 +32,6 @@ export const allCommands: readonly CommandDefinition[] = [
   ...pubsubCommands,
   ...scriptingCommands,
   ...serverCommands,
+  ...persistenceCommands,
   ...configCommands,
 ];

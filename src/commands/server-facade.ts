@@ -22,8 +22,10 @@ export interface ServerFacade {
   /** SHUTDOWN: throws ReplyError when refused; otherwise the process exits after replies flush. */
   shutdown(options: ShutdownOptions): void;
   readonly slowlog: SlowlogFacade;
-  /** Unix seconds of the last successful save (LASTSAVE); start time until persistence lands. */
+  /** Unix seconds of the last successful save (LASTSAVE); the start time before any. */
   lastSaveUnixSeconds(): number;
+  /** SAVE, BGSAVE, DEBUG RELOAD (src/persistence/rdb-persistence.ts). */
+  readonly persistence: PersistenceFacade;
   /** Blocks the event loop (DEBUG SLEEP): the node really does nothing for that long. */
   sleepBlocking(durationMs: number): void;
   /** DEBUG SET-ACTIVE-EXPIRE. */
@@ -39,6 +41,16 @@ export interface ServerFacade {
 export interface AofFacade {
   /** BGREWRITEAOF: 'started' or 'scheduled'; throws Error with Redis's message when refused. */
   backgroundRewrite(inTransaction: boolean): 'started' | 'scheduled';
+}
+
+/** RDB persistence as handlers see it; errors are thrown as Error with Redis's reply text. */
+export interface PersistenceFacade {
+  readonly bgsaveInProgress: boolean;
+  /** SAVE: true when the file was written (failures are logged). */
+  saveNow(): boolean;
+  /** BGSAVE [SCHEDULE]; inside MULTI it is scheduled, as Redis does. */
+  bgsave(schedule: boolean, inTransaction: boolean): 'started' | 'scheduled';
+  debugReload(options: { noSave: boolean; noFlush: boolean; merge: boolean }): void;
 }
 
 export interface MemorySnapshot {

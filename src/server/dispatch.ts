@@ -60,7 +60,15 @@ export interface DispatchHost {
   readonly maxmemoryBytes: number;
   /** Evicts keys by maxmemory-policy while over maxmemory (src/server/eviction); 'fail': still over. */
   performEvictions(nowMs: number): 'ok' | 'running' | 'fail';
+  /** The dataset is being loaded: commands without the `loading` flag get -LOADING. */
+  readonly loading: boolean;
+  /** stop-writes-on-bgsave-error after a failed BGSAVE: writes (and PING) get -MISCONF. */
+  readonly writesRefusedOnDiskError: boolean;
 }
+
+const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory';
+const MISCONF_ERROR =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /** What a RESP2 client in subscriber mode may run (Redis's processCommand). */
 const SUBSCRIBER_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -195,6 +203,11 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     }
     return;
   }
+  if (host.writesRefusedOnDiskError && (isWriteCommand(client, spec.fullName, spec.flags) || spec.fullName === 'ping')) {
+    command.stats.rejectedCalls++;
+    reject(host, client, MISCONF_ERROR);
+    return;
+  }
   // Cheapest test first: isSubscribed is false at once while nobody subscribes.
   if (client.protocol === 2 && host.isSubscribed(client) && !SUBSCRIBER_MODE_COMMANDS.has(spec.fullName)) {
     command.stats.rejectedCalls++;
@@ -203,6 +216,11 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
       client,
       `ERR Can't execute '${spec.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     );
+    return;
+  }
+  if (host.loading && deniedWhileLoading(client, spec.fullName, spec.flags)) {
+    command.stats.rejectedCalls++;
+    reject(host, client, LOADING_ERROR);
     return;
   }
   if (client.transaction !== undefined) {
@@ -335,6 +353,20 @@ function rejectedOnOom(client: DispatchClient, fullName: string, flags: Readonly
   if (transaction === undefined) return false;
   if (!OOM_ALLOWED_IN_MULTI.has(fullName)) return true;
   return fullName === 'exec' && transaction.queued.some((entry) => entry.command.spec.flags.has('denyoom'));
+}
+
+/** Redis's is_write_command: a write, or EXEC of a transaction holding one. */
+function isWriteCommand(client: DispatchClient, fullName: string, flags: ReadonlySet<string>): boolean {
+  if (flags.has('write')) return true;
+  const transaction = client.transaction;
+  return fullName === 'exec' && transaction !== undefined && transaction.queued.some((entry) => entry.command.spec.flags.has('write'));
+}
+
+/** Redis's is_denyloading_command: no `loading` flag, or EXEC of a transaction holding such a command. */
+function deniedWhileLoading(client: DispatchClient, fullName: string, flags: ReadonlySet<string>): boolean {
+  if (!flags.has('loading')) return true;
+  const transaction = client.transaction;
+  return fullName === 'exec' && transaction !== undefined && transaction.queued.some((entry) => !entry.command.spec.flags.has('loading'));
 }
 
 /** Commands that act on the transaction itself instead of being queued by MULTI. */

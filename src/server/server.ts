@@ -33,7 +33,10 @@ import { AppendOnlyFile } from '../persistence/aof/append-only-file.js';
 import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
 import { PropagationQueue } from './propagation.js';
 import { openLoadingClient } from './loading-client.js';
+import { rdbBaseFormat } from '../persistence/aof/rdb-base-format.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
+import { RdbPersistence } from '../persistence/rdb-persistence.js';
+import { REDIS_VERSION } from './config/config-file.js';
 
 export interface ServerOptions {
   config: ConfigStore;
@@ -78,6 +81,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   readonly facade: ServerFacade = this;
   /** Changes since the last save (INFO rdb_changes_since_last_save). */
   dirty = 0;
+  /** The RDB file's lifecycle: SAVE, BGSAVE, save points, loading (src/persistence). */
+  readonly persistence: RdbPersistence;
   #listeners: NetServer[] = [];
   #tickTimer: NodeJS.Timeout | undefined;
   #monitors = new Set<Session>();
@@ -126,6 +131,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.#applyEviction();
     for (const name of ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity']) this.config.onChange(name, () => this.#applyEviction());
     this.commands = new CommandTable(allCommands);
+    this.persistence = this.#createPersistence();
+    this.config.onChange('save', (value) => this.persistence.applySavePoints(value));
     // CONFIG RESETSTAT clears INFO commandstats too (Redis's resetCommandTableStats).
     this.stats.onReset = () => {
       this.evictor.evictedKeys = 0;
@@ -153,7 +160,13 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       log: this.logger,
       nowMs: () => this.clock.nowMs(),
       executeLoaded: (argv) => this.#executeLoaded(argv),
-      rdb: undefined,
+      rdb: rdbBaseFormat({
+        keyspace: this.keyspace,
+        config: this.config,
+        redisVersion: REDIS_VERSION,
+        nowMs: () => this.clock.nowMs(),
+        usedMemoryBytes: () => this.memoryTracker.snapshot().usedBytes,
+      }),
       requestFlush: () => this.#scheduleTurnEnd(),
     });
     this.config.onChange('appendonly', (value) => this.#setAppendOnly(value === 'yes'));
@@ -200,9 +213,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     return this.#executeLoadedCommand(argv);
   }
 
-  /** Loads the dataset at start (the AOF when appendonly yes); throws AofFatalError on bad files. */
-  async #openPersistence(): Promise<void> {
-    if (this.config.value('appendonly') !== 'yes') return;
+  /** Loads the AOF at start and opens it for appending; throws AofFatalError on bad files. */
+  async #openAof(): Promise<boolean> {
     this.beginBatch();
     await this.aof.openOnStart();
     this.#executeLoadedCommand = undefined;
@@ -210,6 +222,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.stats.reset();
     this.dirty = 0;
     this.#updatePropagationSink();
+    return true;
   }
 
   /** The AOF has bytes to write: write them at the end of this turn, before held replies. */
@@ -236,6 +249,44 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     return true;
   }
 
+  #createPersistence(): RdbPersistence {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host reads and writes the node's dirty counter
+    const server = this;
+    return new RdbPersistence({
+      keyspace: this.keyspace,
+      configValue: (name) => this.config.value(name),
+      get dirty() {
+        return server.dirty;
+      },
+      set dirty(value: number) {
+        server.dirty = value;
+      },
+      nowMs: () => this.clock.nowMs(),
+      usedMemoryBytes: () => this.memoryTracker.snapshot().usedBytes,
+      log: (level, message) => this.logger.log(level, message),
+      redisVersion: REDIS_VERSION,
+    });
+  }
+
+  /**
+   * Loads dir/dbfilename if present, in slices while the node answers -LOADING (Redis loads
+   * right after binding its listeners). Rejects with a message when the file cannot be loaded.
+   */
+  async loadDataFromDisk(): Promise<boolean> {
+    this.keyspace.nowMs = this.clock.nowMs();
+    // With appendonly yes the AOF is the dataset, as in Redis (the RDB file is not read).
+    if (this.config.value('appendonly') === 'yes') return this.#openAof();
+    return this.persistence.loadAtStart();
+  }
+
+  get loading(): boolean {
+    return this.persistence.loading || this.aof.loading;
+  }
+
+  get writesRefusedOnDiskError(): boolean {
+    return this.persistence.writesRefused;
+  }
+
   /** maxmemory and its companions, read into the evictor (src/server/eviction). */
   #applyEviction(): void {
     const read = (name: string) => this.config.get([name])[0]?.[1];
@@ -257,7 +308,6 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   /** Binds every address in `bind` (and `unixsocket`), then starts the tick. */
   async listen(): Promise<void> {
-    await this.#openPersistence();
     const port = Number(this.config.value('port'));
     const backlog = Number(this.config.value('tcp-backlog'));
     const addresses = this.config.value('bind').split(/\s+/).filter((a) => a !== '');
@@ -367,6 +417,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         if (shouldStop()) break;
       }
     }
+    this.persistence.tick(nowMs);
     // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
     if (this.evictor.pending) this.evictor.performEvictions();
     this.aof.tick();
@@ -653,16 +704,20 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (options.abort) throw new ReplyError('ERR No shutdown in progress.');
     if (this.#shuttingDown) return;
     this.logger.warning('User requested shutdown...');
-    if (options.save) {
-      // Redis refuses to exit when the final save fails, unless FORCE. Tessera cannot save yet.
-      this.logger.warning('Saving the final RDB snapshot before exiting.');
-      this.logger.warning('Error trying to save the DB: Tessera has no RDB persistence yet, nothing can be saved.');
-      if (!options.force) {
-        this.logger.warning("Error trying to save the DB, can't exit.");
-        throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+    // Redis's prepareForShutdown: stop a background save, then the final save when asked or
+    // when save points are set (SHUTDOWN without NOSAVE, SIGTERM); a failed save keeps the node
+    // up unless FORCE.
+    this.persistence.killBackgroundSave();
+    if (options.save || (!options.noSave && this.persistence.hasSavePoints)) {
+      this.logger.notice('Saving the final RDB snapshot before exiting.');
+      if (!this.persistence.saveNow()) {
+        if (options.force) {
+          this.logger.warning('Error trying to save the DB. Exit anyway.');
+        } else {
+          this.logger.warning("Error trying to save the DB, can't exit.");
+          throw new ReplyError('ERR Errors trying to SHUTDOWN. Check logs.');
+        }
       }
-    } else if (!options.noSave && this.config.value('save') !== '') {
-      this.logger.warning('Not saving the dataset: Tessera has no RDB persistence yet (save points are ignored).');
     }
     this.#shuttingDown = true;
     // Replies queued before SHUTDOWN still leave; then the node stops.
@@ -676,7 +731,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   lastSaveUnixSeconds(): number {
-    return Math.floor(this.startedAtMs / 1000);
+    return this.persistence.lastSaveUnixSeconds();
   }
 
   sleepBlocking(durationMs: number): void {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { AofCommandReader } from '../../src/persistence/aof/aof-command-reader.js';
 import { parseManifest, type AofManifest } from '../../src/persistence/aof/manifest.js';
+import { startTessera, type InProcessNode } from './tessera.js';
 
 /** A fresh temp dir removed after the test. */
 export function tempDir(t: Pick<TestContext, 'after'>, label: string): string {
@@ -41,4 +42,20 @@ export function readLastIncr(aofDir: string): string[][] {
 
 export function listFiles(dir: string): string[] {
   return readdirSync(dir).sort();
+}
+
+/**
+ * An in-process node that also loads its data at start (the CLI's listen + loadDataFromDisk):
+ * with appendonly yes it loads and opens the AOF. On a load error the node is closed and the
+ * error rethrown.
+ */
+export async function startTesseraLoaded(directives: Record<string, string>): Promise<InProcessNode> {
+  const node = await startTessera(directives);
+  try {
+    await node.server.loadDataFromDisk();
+  } catch (error) {
+    await node.stop();
+    throw error;
+  }
+  return node;
 }

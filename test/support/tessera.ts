@@ -17,7 +17,8 @@ export interface InProcessNode {
  */
 export async function startTessera(directives: Record<string, string> = {}): Promise<InProcessNode> {
   const config = new ConfigStore();
-  const args = ['--port', '0', '--bind', '127.0.0.1'];
+  // No save points unless asked: a test node must not write dump.rdb into the working directory.
+  const args = ['--port', '0', '--bind', '127.0.0.1', '--save', ''];
   for (const [name, value] of Object.entries(directives)) args.push(`--${name}`, value);
   loadConfigText(config, argsToConfigText(args));
   const logger = new Logger();

@@ -49,6 +49,24 @@ function pseudoAddress(key: string): string {
   return `0x7f${((hash & 0xfffffff8) >>> 0).toString(16).padStart(10, '0')}`;
 }
 
+/** DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load back (src/persistence). */
+function debugReload(ctx: CommandContext, argv: string[]): void {
+  const options = { noSave: false, noFlush: false, merge: false };
+  for (const option of argv.slice(2)) {
+    if (isOption(option, 'merge')) options.merge = true;
+    else if (isOption(option, 'noflush')) options.noFlush = true;
+    else if (isOption(option, 'nosave')) options.noSave = true;
+    else throw new ReplyError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+  }
+  try {
+    ctx.server.persistence.debugReload(options);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new ReplyError(message === '' ? 'ERR' : `ERR ${message}`);
+  }
+  ctx.reply.ok();
+}
+
 function debug(ctx: CommandContext, argv: string[]): void {
   const sub = argv[1] as string;
   if (argv.length === 2 && isOption(sub, 'help')) {
@@ -60,6 +78,8 @@ function debug(ctx: CommandContext, argv: string[]): void {
     // Redis nanosleeps the whole server; so do we (the event loop really stops).
     if (seconds > 0) ctx.server.sleepBlocking(Math.min(seconds, 2 ** 31) * 1000);
     ctx.reply.ok();
+  } else if (isOption(sub, 'reload')) {
+    debugReload(ctx, argv);
   } else if (argv.length === 3 && isOption(sub, 'set-active-expire')) {
     ctx.server.setActiveExpireEnabled(atoi(argv[2] as string) !== 0);
     ctx.reply.ok();

@@ -16,10 +16,6 @@ function time(ctx: CommandContext): void {
   ctx.reply.bulk(String(nowUs % 1e6));
 }
 
-function lastsave(ctx: CommandContext): void {
-  ctx.reply.integer(ctx.server.lastSaveUnixSeconds());
-}
-
 function info(ctx: CommandContext, argv: string[]): void {
   ctx.reply.verbatim(ctx.server.renderInfo(argv.slice(1).map((s) => s.toLowerCase())));
 }
@@ -28,5 +24,4 @@ export const miscServerCommands: readonly CommandDefinition[] = [
   { name: 'info', handler: info },
   { name: 'monitor', handler: monitor },
   { name: 'time', handler: time },
-  { name: 'lastsave', handler: lastsave },
 ];

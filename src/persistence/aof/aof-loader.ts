@@ -11,14 +11,14 @@ export interface AofLoadHooks {
   /** Runs one command as the AOF client; false when the command does not exist. */
   execute(argv: string[]): boolean;
   /** Loads an RDB image (a base file starting with "REDIS"); throws with a message when corrupt. */
-  loadRdb(data: Buffer, fileName: string): void;
+  loadRdb(data: Buffer, fileName: string): Promise<void>;
   /** aof-load-truncated. */
   readonly loadTruncated: boolean;
   readonly log: AofLog;
   /** Lets the node serve clients now and then (INFO loading:1); called every few thousand commands. */
   yieldToClients?: () => Promise<void>;
   /** Bytes loaded so far, for INFO loading fields. */
-  progress?: (loadedBytes: number) => void;
+  progress?: (loadedBytes: number, totalBytes: number) => void;
 }
 
 /** Commands run between two yields to the event loop while loading. */
@@ -49,7 +49,7 @@ export async function loadAppendOnlyFiles(dir: string, manifest: AofManifest, ho
     const startedMs = performance.now();
     const size = statSync(join(dir, file.name)).size;
     if (isBase) baseBytes = size;
-    status = await loadSingleAppendOnlyFile(dir, file.name, hooks, loadedBefore);
+    status = await loadSingleAppendOnlyFile(dir, file.name, hooks, { loadedBefore, totalBytes });
     loadedBefore += size;
     if (status === 'ok' || (status === 'truncated' && last)) {
       hooks.log.log('notice', `DB loaded from ${isBase ? 'base' : 'incr'} file ${file.name}: ${((performance.now() - startedMs) / 1000).toFixed(3)} seconds`);
@@ -65,7 +65,8 @@ export async function loadAppendOnlyFiles(dir: string, manifest: AofManifest, ho
 }
 
 /** Redis's loadSingleAppendOnlyFile, with its log lines. */
-export async function loadSingleAppendOnlyFile(dir: string, fileName: string, hooks: AofLoadHooks, loadedBefore = 0): Promise<AofLoadStatus> {
+export async function loadSingleAppendOnlyFile(dir: string, fileName: string, hooks: AofLoadHooks, position = { loadedBefore: 0, totalBytes: 0 }): Promise<AofLoadStatus> {
+  const { loadedBefore, totalBytes } = position;
   const path = join(dir, fileName);
   let data: Buffer;
   try {
@@ -84,10 +85,11 @@ export async function loadSingleAppendOnlyFile(dir: string, fileName: string, ho
   if (data.length >= 5 && data.toString('latin1', 0, 5) === 'REDIS') {
     hooks.log.log('notice', 'Reading RDB base file on AOF loading...');
     try {
-      hooks.loadRdb(data, fileName);
+      hooks.progress?.(loadedBefore, totalBytes);
+      await hooks.loadRdb(data, fileName);
     } catch (error) {
       hooks.log.log('warning', `Error reading the RDB base file ${fileName}, AOF loading aborted`);
-      hooks.log.log('warning', (error as Error).message);
+      hooks.log.log('warning', `${(error as Error).message}`);
       return 'failed';
     }
     // A base file is the RDB alone; an old-style preamble AOF would continue with commands.
@@ -118,11 +120,11 @@ export async function loadSingleAppendOnlyFile(dir: string, fileName: string, ho
     validUpTo = reader.offset;
     if (++sinceYield >= COMMANDS_PER_YIELD && hooks.yieldToClients) {
       sinceYield = 0;
-      hooks.progress?.(loadedBefore + reader.offset);
+      hooks.progress?.(loadedBefore + reader.offset, totalBytes);
       await hooks.yieldToClients();
     }
   }
-  hooks.progress?.(loadedBefore + data.length);
+  hooks.progress?.(loadedBefore + data.length, totalBytes);
   if (inMulti) {
     hooks.log.log('warning', `Revert incomplete MULTI/EXEC transaction in AOF file ${fileName}`);
     // The queued commands never ran; end the fake client's transaction before anything else.

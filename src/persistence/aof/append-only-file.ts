@@ -30,8 +30,8 @@ export interface AofConfig {
 export interface RdbBaseFormat {
   /** A fresh encoder; `header()` before the first entry, `trailer()` after the last. */
   createEncoder(): SnapshotEncoder & { header(): Buffer; trailer(): Buffer };
-  /** Loads an RDB image into the keyspace; throws with a clear message when it is corrupt. */
-  load(data: Buffer, fileName: string): void;
+  /** Loads an RDB image into the keyspace; rejects with a clear message when it is corrupt. */
+  load(data: Buffer, fileName: string): Promise<void>;
 }
 
 /** What the AOF needs from the node. */
@@ -46,8 +46,6 @@ export interface AofHost {
   readonly rdb: RdbBaseFormat | undefined;
   /** Called when the AOF has bytes to write: the node flushes them before the turn's replies. */
   requestFlush(): void;
-  /** Loading started / ended (INFO loading). */
-  setLoading?(loading: boolean, totalBytes: number): void;
 }
 
 /** A condition Redis answers by exiting with status 1 (bad manifest, corrupt AOF...). */
@@ -82,6 +80,8 @@ export class AppendOnlyFile {
   #lastRewriteOk = true;
   #rewrites = 0;
   #consecutiveFailures = 0;
+  /** While the files load at start: INFO loading fields (unix seconds, bytes). */
+  #loading: { startUnixSeconds: number; totalBytes: number; loadedBytes: number } | undefined;
   /** Resolves when the running rewrite ends (tests, DEBUG). */
   #rewriteDone: Promise<void> = Promise.resolve();
 
@@ -91,6 +91,15 @@ export class AppendOnlyFile {
 
   get enabled(): boolean {
     return this.#state !== 'off';
+  }
+
+  get loading(): boolean {
+    return this.#loading !== undefined;
+  }
+
+  /** INFO loading_* figures while loading. */
+  loadingInfo(): { startUnixSeconds: number; totalBytes: number; loadedBytes: number } | undefined {
+    return this.#loading;
   }
 
   get rewriteInProgress(): boolean {
@@ -131,20 +140,27 @@ export class AppendOnlyFile {
     const manifest = this.#manifest;
     if (manifest.base !== undefined || manifest.incr.length > 0) {
       const started = performance.now();
-      this.#host.setLoading?.(true, 0);
+      const loading = { startUnixSeconds: Math.floor(this.#host.nowMs() / 1000), totalBytes: 0, loadedBytes: 0 };
+      this.#loading = loading;
       let result;
       try {
         result = await loadAppendOnlyFiles(this.dirPath, manifest, {
           execute: (argv) => this.#host.executeLoaded(argv),
-          loadRdb: (data, fileName) => {
-            if (this.#host.rdb === undefined) throw new Error(`Tessera cannot read the RDB base file ${fileName} yet`);
-            this.#host.rdb.load(data, fileName);
+          loadRdb: async (data, fileName) => {
+            if (this.#host.rdb === undefined) throw new Error(`Tessera cannot read the RDB base file ${fileName}`);
+            await this.#host.rdb.load(data, fileName);
           },
           loadTruncated: this.#host.config.value('aof-load-truncated') === 'yes',
           log: this.#host.log,
+          // Clients are served between slices (they get -LOADING), as Redis's processEventsWhileBlocked.
+          yieldToClients: () => new Promise((resolve) => setImmediate(resolve)),
+          progress: (loadedBytes, totalBytes) => {
+            loading.loadedBytes = loadedBytes;
+            loading.totalBytes = totalBytes;
+          },
         });
       } finally {
-        this.#host.setLoading?.(false, 0);
+        this.#loading = undefined;
       }
       if (result.status === 'failed' || result.status === 'open-error') throw new AofFatalError('AOF loading failed');
       if (result.status === 'ok' || result.status === 'truncated') {
@@ -241,7 +257,8 @@ export class AppendOnlyFile {
         }
         for (const chunk of encoder.takeChunks()) writeSync(fd, chunk);
       }
-      if (trailer.length > 0) writeSync(fd, trailer);
+      const tail = trailer();
+      if (tail.length > 0) writeSync(fd, tail);
       fdatasyncSync(fd);
     } finally {
       closeSync(fd);
@@ -249,19 +266,13 @@ export class AppendOnlyFile {
     renameSync(temp, path);
   }
 
-  #baseEncoder(): { encoder: SnapshotEncoder; header: Buffer; trailer: Buffer } {
+  /** The base's encoder, its header bytes, and its trailer (EOF + checksum: known only at the end). */
+  #baseEncoder(): { encoder: SnapshotEncoder; header: Buffer; trailer: () => Buffer } {
     if (this.#rdbPreamble && this.#host.rdb !== undefined) {
       const encoder = this.#host.rdb.createEncoder();
-      // The trailer (EOF + checksum) is known only at the end: asked for then.
-      return {
-        encoder,
-        header: encoder.header(),
-        get trailer() {
-          return encoder.trailer();
-        },
-      };
+      return { encoder, header: encoder.header(), trailer: () => encoder.trailer() };
     }
-    return { encoder: new AofSnapshotEncoder(), header: Buffer.alloc(0), trailer: Buffer.alloc(0) };
+    return { encoder: new AofSnapshotEncoder(), header: Buffer.alloc(0), trailer: () => Buffer.alloc(0) };
   }
 
   #persistManifest(manifest: AofManifest): void {
@@ -468,12 +479,13 @@ export class AppendOnlyFile {
   }
 
   /** Redis's backgroundRewriteDoneHandler, success path. */
-  #finishRewrite(rewrite: Rewrite, trailer: Buffer): void {
+  #finishRewrite(rewrite: Rewrite, trailer: () => Buffer): void {
     if (this.#rewrite !== rewrite) return;
     this.#rewrite = undefined;
     const dir = this.dirPath;
     try {
-      if (trailer.length > 0) writeSync(rewrite.fd, trailer);
+      const tail = trailer();
+      if (tail.length > 0) writeSync(rewrite.fd, tail);
       fdatasyncSync(rewrite.fd);
       closeSync(rewrite.fd);
       this.#host.log.log('notice', `Successfully created the temporary AOF base file ${rewrite.tempBasePath.slice(dir.length + 1)}`);

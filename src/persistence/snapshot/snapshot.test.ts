@@ -70,7 +70,7 @@ test('a snapshot run at once holds every key with its TTL', async () => {
   const encoder = new RecordingEncoder();
   const snapshot = startSnapshot(keyspace, { encoder, sink: () => undefined });
   assert.ok(snapshotRunning(keyspace));
-  const result = await snapshot.runToCompletion();
+  const result = snapshot.runToCompletion();
   assert.equal(result.keysSaved, 503);
   assert.deepEqual(encoder.image, expected);
   assert.ok(!snapshotRunning(keyspace));
@@ -121,7 +121,7 @@ test('keys expired during the walk keep their TTL in the image', async () => {
   keyspace.nowMs = 3_000_000; // every TTL is past: active expiry removes them
   keyspace.db(0).activeExpire(() => false);
   assert.equal(keyspace.db(0).expiresCount, 0);
-  await snapshot.runToCompletion();
+  snapshot.runToCompletion();
   assert.deepEqual(encoder.image, expected);
 });
 

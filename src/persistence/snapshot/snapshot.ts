@@ -24,6 +24,8 @@ export interface SnapshotOptions {
   sink: (chunk: Buffer) => void;
   /** Walk time per event-loop turn (default 2 ms): the longest a client waits for the walk. */
   sliceMs?: number;
+  /** rdb-key-save-delay: a pause per key walked (tests make a save slow on purpose). */
+  keyDelay?: () => void;
 }
 
 /** Outcome of a snapshot: how many keys went into the image. */
@@ -79,6 +81,7 @@ export class Snapshot {
   readonly #encoder: SnapshotEncoder;
   readonly #sink: (chunk: Buffer) => void;
   readonly #sliceMs: number;
+  readonly #keyDelay: (() => void) | undefined;
   /** The database the encoder is in (undefined before the first selectDb). */
   #encoderDb: number | undefined;
   #partIndex = 0;
@@ -99,6 +102,7 @@ export class Snapshot {
     this.#encoder = options.encoder;
     this.#sink = options.sink;
     this.#sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+    this.#keyDelay = options.keyDelay;
     this.done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -137,18 +141,26 @@ export class Snapshot {
     });
   }
 
-  /** Walks everything now, without yielding (SAVE, DEBUG RELOAD, shutdown). */
-  runToCompletion(): Promise<SnapshotResult> {
+  /**
+   * Walks everything now, without yielding (SAVE, DEBUG RELOAD, shutdown); throws what made the
+   * snapshot fail. `done` settles too.
+   */
+  runToCompletion(): SnapshotResult {
     if (this.#timer !== undefined) clearImmediate(this.#timer);
     this.#timer = undefined;
     if (!this.#finished) this.#step(Infinity);
-    return this.done;
+    if (this.failure !== undefined) throw this.failure;
+    return { keysSaved: this.keysProcessed };
   }
+
+  /** Why the snapshot stopped early (abort or an encoder / sink error), once it has. */
+  failure: Error | undefined;
 
   /** Stops the walk and unwatches the tables; `done` rejects with `reason`. */
   abort(reason = new Error('snapshot aborted')): void {
     if (this.#finished) return;
     if (this.#timer !== undefined) clearImmediate(this.#timer);
+    this.failure = reason;
     this.#finish();
     this.#reject(reason);
   }
@@ -189,6 +201,10 @@ export class Snapshot {
       // A free cell: freed before the start (any key deleted since was saved early).
       if (key === undefined) continue;
       this.#encode(part, key, table.valueAt(position), table.accessClockAt(position));
+      if (this.#keyDelay !== undefined) {
+        this.#keyDelay();
+        sinceClockCheck = KEYS_PER_CLOCK_CHECK;
+      }
       if (++sinceClockCheck >= KEYS_PER_CLOCK_CHECK) {
         sinceClockCheck = 0;
         if (performance.now() - startedMs >= budgetMs) return part.cursor >= part.endPosition;

@@ -109,7 +109,7 @@ export class ConfigStore implements ConfigFacade {
         continue;
       }
       for (const [name, directive] of byName) {
-        if (seen.has(name) || !globMatch(pattern, name, true)) continue;
+        if (seen.has(name) || directive.hidden === true || !globMatch(pattern, name, true)) continue;
         seen.add(name);
         out.push([name, this.#values.get(directive.name) as string]);
       }

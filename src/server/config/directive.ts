@@ -28,6 +28,8 @@ export interface Directive {
   parse(args: readonly string[], context: ParseContext): string;
   /** The words after the name on a rewritten redis.conf line, one entry per line. */
   rewriteLines(value: string): string[];
+  /** Redis's HIDDEN_CONFIG (test knobs): CONFIG GET patterns skip it. */
+  readonly hidden?: boolean;
   /** CONFIG REWRITE writes it even when it holds the default (Redis does for dir, percentiles). */
   readonly alwaysRewrite?: boolean;
 }

@@ -145,13 +145,16 @@ export const directives: readonly Directive[] = [
 
   // ---- snapshots and AOF ----
   saveDirective,
-  bool('stop-writes-on-bgsave-error', true),
-  bool('rdbcompression', true),
-  bool('rdbchecksum', true, immutable),
+  bool('stop-writes-on-bgsave-error', true, done),
+  bool('rdbcompression', true, done),
+  bool('rdbchecksum', true, immutableDone),
   oneOf('sanitize-dump-payload', 'no', ['no', 'yes', 'clients']),
-  str('dbfilename', 'dump.rdb', { protectedConfig: true, validate: notPath('dbfilename') }),
+  str('dbfilename', 'dump.rdb', { ...done, protectedConfig: true, validate: notPath('dbfilename') }),
   bool('rdb-del-sync-files', false),
   bool('rdb-save-incremental-fsync', true),
+  // Redis's test knobs (hidden): microseconds of sleep per key saved / loaded.
+  num('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true }),
+  num('key-load-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true }),
   bool('appendonly', false, done),
   str('appendfilename', 'appendonly.aof', { ...immutableDone, validate: notPath('appendfilename') }),
   str('appenddirname', 'appendonlydir', { ...immutableDone, validate: notPath('appenddirname') }),

@@ -19,6 +19,7 @@ function isEmpty(args: readonly string[]): boolean {
 
 /** save: pairs of "seconds changes"; lines in a file accumulate, CONFIG SET replaces. */
 export const saveDirective: Directive = special('save', '3600 1 300 100 60 10000', 'save points: seconds changes ...', {
+  implemented: true,
   parse(args, context) {
     if (isEmpty(args)) return '';
     if (args.length % 2 !== 0) throw new DirectiveError('Invalid save parameters');

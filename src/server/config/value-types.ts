@@ -12,6 +12,8 @@ export interface Common {
   protectedConfig?: boolean;
   implemented?: boolean;
   note?: string;
+  /** Redis's HIDDEN_CONFIG: CONFIG GET with a pattern skips it (the exact name still works). */
+  hidden?: boolean;
 }
 
 function base(name: string, options: Common) {
@@ -23,6 +25,7 @@ function base(name: string, options: Common) {
     implemented: options.implemented ?? false,
     multiArg: false,
     note: options.note,
+    hidden: options.hidden,
   };
 }
 

@@ -5,6 +5,7 @@ import type { ClientRegistry } from '../clients.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { Stats } from '../stats.js';
 import type { InfoFields } from './section.js';
+import type { RdbPersistenceInfo } from '../../persistence/rdb-persistence.js';
 
 /** What the INFO sections read from the node (TesseraServer provides it). */
 export interface InfoHost {
@@ -19,6 +20,8 @@ export interface InfoHost {
   readonly boundPort: number;
   readonly dirty: number;
   lastSaveUnixSeconds(): number;
+  /** RDB persistence figures (INFO persistence). */
+  readonly persistence: { info(): RdbPersistenceInfo };
   memory(): MemorySnapshot;
   nowUs(): number;
   /** Effective hz (INFO hz): the configured one, clamped like Redis's tick. */
@@ -28,7 +31,10 @@ export interface InfoHost {
   /** Clients parked by blocking commands (INFO blocked_clients). */
   readonly blocking: { readonly size: number };
   /** INFO persistence aof_* fields (src/persistence/aof/append-only-file.ts). */
-  readonly aof: { infoFields(nowMs: number): { core: InfoFields; whenEnabled: InfoFields } };
+  readonly aof: {
+    infoFields(nowMs: number): { core: InfoFields; whenEnabled: InfoFields };
+    loadingInfo(): { startUnixSeconds: number; totalBytes: number; loadedBytes: number } | undefined;
+  };
 }
 
 /** A directive's value, or `fallback` while the config table does not have it yet. */

@@ -1,33 +1,60 @@
 import type { InfoHost } from './host.js';
 import { fixed2, type InfoFields } from './section.js';
 
-/** No RDB or AOF yet: Redis's values for a node that never saved (docs/info-fields.md). */
+/**
+ * Redis 7.0's persistence fields in its order. RDB figures come from src/persistence; the AOF
+ * fields come from src/persistence/aof. There is no child process: cow sizes are 0
+ * and current_fork_perc is the snapshot's progress, as Redis computes it from the child's counts.
+ */
 export function persistenceSection(host: InfoHost): InfoFields {
   const aof = host.aof.infoFields(Math.floor(host.nowUs() / 1000));
-  return [
-    ['loading', 0],
+  const rdb = host.persistence.info();
+  const aofLoading = host.aof.loadingInfo();
+  const forkPerc = rdb.currentSaveKeysTotal > 0 ? (rdb.currentSaveKeysProcessed / rdb.currentSaveKeysTotal) * 100 : 0;
+  const fields: InfoFields = [
+    ['loading', rdb.loading || aofLoading !== undefined ? 1 : 0],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
     ['current_cow_size_age', 0],
-    ['current_fork_perc', '0.00'],
-    ['current_save_keys_processed', 0],
-    ['current_save_keys_total', 0],
+    ['current_fork_perc', fixed2(forkPerc)],
+    ['current_save_keys_processed', rdb.currentSaveKeysProcessed],
+    ['current_save_keys_total', rdb.currentSaveKeysTotal],
     ['rdb_changes_since_last_save', host.dirty],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', host.lastSaveUnixSeconds()],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', 0],
+    ['rdb_bgsave_in_progress', rdb.bgsaveInProgress ? 1 : 0],
+    ['rdb_last_save_time', rdb.lastSaveUnixSeconds],
+    ['rdb_last_bgsave_status', rdb.lastBgsaveOk ? 'ok' : 'err'],
+    ['rdb_last_bgsave_time_sec', rdb.lastBgsaveTimeSec],
+    ['rdb_current_bgsave_time_sec', rdb.currentBgsaveTimeSec],
+    ['rdb_saves', rdb.rdbSaves],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
+    ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
     ...aof.core,
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
     ...aof.whenEnabled,
   ];
+  const load = rdb.loading
+    ? { startUnixSeconds: rdb.loadingStartUnixSeconds, totalBytes: rdb.loadingTotalBytes, loadedBytes: rdb.loadingLoadedBytes }
+    : aofLoading;
+  if (load !== undefined) {
+    const nowSeconds = Math.floor(host.nowUs() / 1e6);
+    const elapsedSeconds = nowSeconds - load.startUnixSeconds;
+    const remainingBytes = load.totalBytes > 0 ? load.totalBytes - load.loadedBytes : 1;
+    const perc = load.totalBytes > 0 ? (load.loadedBytes / load.totalBytes) * 100 : 0;
+    // Redis's estimate: elapsed time scaled by the bytes left over the bytes done.
+    const etaSeconds = elapsedSeconds === 0 ? 1 : Math.floor((elapsedSeconds * remainingBytes) / (load.loadedBytes + 1));
+    fields.push(
+      ['loading_start_time', load.startUnixSeconds],
+      ['loading_total_bytes', load.totalBytes],
+      ['loading_rdb_used_mem', 0],
+      ['loading_loaded_bytes', load.loadedBytes],
+      ['loading_loaded_perc', fixed2(perc)],
+      ['loading_eta_seconds', etaSeconds],
+    );
+  }
+  return fields;
 }
 
 export function statsSection(host: InfoHost): InfoFields {

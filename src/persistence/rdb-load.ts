@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import type { Keyspace } from '../keyspace/keyspace.js';
+import { RdbFileReader } from './rdb/rdb-file-reader.js';
+
+export interface RdbLoadOptions {
+  /** Wall-clock time of the load: keys whose TTL is already past are dropped (as a master does). */
+  readonly nowMs: number;
+  /** Loading time per event-loop turn (default 5 ms): between slices clients get -LOADING. */
+  readonly sliceMs?: number;
+  /** Keys in the file replace existing ones (DEBUG RELOAD MERGE) instead of failing the load. */
+  readonly merge?: boolean;
+  /** key-load-delay: a pause per key loaded (tests make a load slow on purpose). */
+  readonly keyDelay?: () => void;
+  /** Aux fields as read (Redis logs redis-ver, ctime, used-mem). */
+  readonly onAux?: (name: string, value: string) => void;
+  /** A function library in the file (Tessera has no FUNCTION yet: the caller decides). */
+  readonly onFunction?: (code: string) => void;
+}
+
+export interface RdbLoadResult {
+  keysLoaded: number;
+  keysExpired: number;
+}
+
+/** Entries read between two looks at the clock. */
+const ITEMS_PER_CLOCK_CHECK = 256;
+const DEFAULT_SLICE_MS = 5;
+/** Redis's LRU clock: 24 bits of seconds. */
+const LRU_CLOCK_MAX = (1 << 24) - 1;
+
+/**
+ * Loads one RDB image into the keyspace, either at once (DEBUG RELOAD) or in time slices (start
+ * of a node: it answers -LOADING meanwhile). A corrupt or truncated file throws (RdbFormatError,
+ * with the offset); the caller refuses to start. The keyspace then holds what was read so far.
+ */
+export class RdbLoad {
+  readonly #keyspace: Keyspace;
+  readonly #reader: RdbFileReader;
+  readonly #options: RdbLoadOptions;
+  readonly bytesTotal: number;
+  keysLoaded = 0;
+  keysExpired = 0;
+  #finished = false;
+
+  constructor(keyspace: Keyspace, data: Buffer, options: RdbLoadOptions) {
+    this.#keyspace = keyspace;
+    this.#reader = new RdbFileReader(data);
+    this.#options = options;
+    this.bytesTotal = data.length;
+  }
+
+  /** How far the reader got (INFO loading_loaded_bytes). */
+  get bytesRead(): number {
+    return this.#reader.offset;
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Reads everything now. */
+  runToCompletion(): RdbLoadResult {
+    while (!this.#step(Infinity));
+    return { keysLoaded: this.keysLoaded, keysExpired: this.keysExpired };
+  }
+
+  /** Reads in slices, one per event-loop turn; rejects on a corrupt file. */
+  run(): Promise<RdbLoadResult> {
+    const sliceMs = this.#options.sliceMs ?? DEFAULT_SLICE_MS;
+    return new Promise((resolve, reject) => {
+      const turn = () => {
+        try {
+          if (this.#step(sliceMs)) resolve({ keysLoaded: this.keysLoaded, keysExpired: this.keysExpired });
+          else setImmediate(turn);
+        } catch (error) {
+          reject(error as Error);
+        }
+      };
+      turn();
+    });
+  }
+
+  /** Reads until the end (true) or out of time (false). */
+  #step(budgetMs: number): boolean {
+    const startedMs = performance.now();
+    const keyspace = this.#keyspace;
+    const nowMs = this.#options.nowMs;
+    let sinceClockCheck = 0;
+    for (;;) {
+      const item = this.#reader.next();
+      if (item === null || item.kind === 'end') {
+        this.#finished = true;
+        return true;
+      }
+      switch (item.kind) {
+        case 'aux':
+          this.#options.onAux?.(item.name, item.value);
+          break;
+        case 'selectDb':
+          if (item.dbIndex >= keyspace.databases.length) {
+            throw new Error(
+              `FATAL: Data file was created with a Redis server configured to handle more than ${keyspace.databases.length} databases. Exiting`,
+            );
+          }
+          break;
+        case 'resizeDb':
+          break;
+        case 'function':
+          this.#options.onFunction?.(item.code);
+          break;
+        case 'entry': {
+          if (item.expireAtMs !== undefined && item.expireAtMs < nowMs) {
+            this.keysExpired++;
+            break;
+          }
+          const db = keyspace.db(item.dbIndex);
+          if (this.#options.merge === true) db.delete(item.key);
+          else if (db.exists(item.key)) throw new Error(`RDB has duplicated key '${item.key}' in DB ${item.dbIndex}`);
+          db.setWithAccessClock(item.key, item.value, this.#accessClock(item.lruIdleSeconds, item.lfuFreq));
+          if (item.expireAtMs !== undefined) db.setExpireAtMs(item.key, item.expireAtMs);
+          this.keysLoaded++;
+          if (this.#options.keyDelay !== undefined) {
+            this.#options.keyDelay();
+            sinceClockCheck = ITEMS_PER_CLOCK_CHECK;
+          }
+          break;
+        }
+      }
+      if (++sinceClockCheck >= ITEMS_PER_CLOCK_CHECK) {
+        sinceClockCheck = 0;
+        if (performance.now() - startedMs >= budgetMs) return false;
+      }
+    }
+  }
+
+  /** The access stamp from the file's idle time or LFU counter, like Redis's objectSetLRUOrLFU. */
+  #accessClock(idleSeconds: number | undefined, lfuFreq: number | undefined): number {
+    const keyspace = this.#keyspace;
+    if (keyspace.accessMode === 'lfu' && lfuFreq !== undefined) {
+      return (Math.floor(keyspace.nowMs / 60000) & 0xffff) * 256 + lfuFreq;
+    }
+    if (keyspace.accessMode === 'lru' && idleSeconds !== undefined) {
+      const nowSeconds = Math.floor(keyspace.nowMs / 1000) & LRU_CLOCK_MAX;
+      return (nowSeconds - Math.min(idleSeconds, LRU_CLOCK_MAX) + LRU_CLOCK_MAX + 1) & LRU_CLOCK_MAX;
+    }
+    return keyspace.accessClock(undefined);
+  }
+}

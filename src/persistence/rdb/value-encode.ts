@@ -1,0 +1,168 @@
+import { HashValue } from '../../keyspace/types/hash/hash-value.js';
+import { ListValue } from '../../keyspace/types/list/list-value.js';
+import { SetValue } from '../../keyspace/types/set/set-value.js';
+import { listpackStringBytes } from '../../keyspace/types/stream/listpack-size.js';
+import { StreamValue } from '../../keyspace/types/stream/stream.js';
+import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
+import { RawString, type StoredValue } from '../../keyspace/stored-value.js';
+import { formatDouble17g } from '../../resp/format-double.js';
+import { QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbType } from './constants.js';
+import { ListpackBuilder } from './listpack.js';
+import { RdbOutput } from './rdb-output.js';
+import { writeStreamBody } from './stream-encode.js';
+import { writeIntset } from './ziplist.js';
+
+export { RdbOutput };
+
+export interface EncodeOptions {
+  /** rdbcompression: LZF for strings and blobs over 20 bytes. */
+  readonly compress: boolean;
+  /** list-max-listpack-size (default -2: 8 KB nodes), to split quicklist nodes where Redis would. */
+  readonly listMaxListpackSize?: number;
+}
+
+/** One builder for every listpack written (a value's listpack is finished before the next starts). */
+const builder = new ListpackBuilder();
+
+/** The RDB object type byte Redis 7.0 writes for this value. */
+export function rdbTypeOf(value: StoredValue): number {
+  if (typeof value === 'string' || value instanceof RawString) return RdbType.string;
+  if (value instanceof ListValue) return RdbType.listQuicklist2;
+  if (value instanceof SetValue) return value.encoding() === 'intset' ? RdbType.setIntset : RdbType.set;
+  if (value instanceof SortedSet) return value.isListpack ? RdbType.zsetListpack : RdbType.zset2;
+  if (value instanceof HashValue) return value.encoding() === 'listpack' ? RdbType.hashListpack : RdbType.hash;
+  if (value instanceof StreamValue) return RdbType.streamListpacks2;
+  throw new Error(`no RDB encoding for a ${value.type} value`);
+}
+
+/** The value's body (after the type byte and, in a file, the key). */
+export function encodeValueBody(value: StoredValue, out: RdbOutput, options: EncodeOptions): void {
+  const compress = options.compress;
+  if (typeof value === 'string') {
+    out.string(value, compress);
+  } else if (value instanceof RawString) {
+    out.string(value.toString(), compress);
+  } else if (value instanceof ListValue) {
+    writeQuicklist(value, out, compress, options.listMaxListpackSize ?? -2);
+  } else if (value instanceof SetValue) {
+    const members = value.members;
+    if (value.encoding() === 'intset') {
+      const blob = writeIntset(members);
+      out.blob(blob.buf, blob.start, blob.end, compress);
+    } else {
+      out.len(members.length);
+      for (const member of members) out.string(member, compress);
+    }
+  } else if (value instanceof SortedSet) {
+    writeZset(value, out, compress);
+  } else if (value instanceof HashValue) {
+    if (value.encoding() === 'listpack') {
+      builder.reset();
+      value.forEach((field, v) => {
+        builder.addString(field);
+        builder.addString(v);
+      });
+      const blob = builder.finish();
+      out.blob(blob.buf, blob.start, blob.end, compress);
+    } else {
+      out.len(value.size);
+      value.forEach((field, v) => {
+        out.string(field, compress);
+        out.string(v, compress);
+      });
+    }
+  } else if (value instanceof StreamValue) {
+    writeStreamBody(value, out, compress, builder);
+  } else {
+    throw new Error(`no RDB encoding for a ${value.type} value`);
+  }
+}
+
+/** One value as Redis 7.0 writes it: type byte, then the body (a DUMP payload's start). */
+export function encodeValue(value: StoredValue, out: RdbOutput, options: EncodeOptions): void {
+  out.byte(rdbTypeOf(value));
+  encodeValueBody(value, out, options);
+}
+
+/** quicklist.c: elements this large get a PLAIN node of their own (packed_threshold, 1 GB). */
+const PACKED_THRESHOLD_BYTES = 1 << 30;
+/** quicklist.c's optimization_level for list-max-listpack-size -1..-5, and its SIZE_SAFETY_LIMIT. */
+const OPTIMIZATION_LEVEL_BYTES = [4096, 8192, 16384, 32768, 65536];
+const SIZE_SAFETY_LIMIT_BYTES = 8192;
+const SIZE_ESTIMATE_OVERHEAD_BYTES = 8;
+const EMPTY_LISTPACK_BYTES = 7;
+
+/** _quicklistNodeAllowInsert: can a node of `nodeBytes`/`nodeCount` take an element of `elementBytes`? */
+function nodeAllowsInsert(nodeBytes: number, nodeCount: number, elementBytes: number, fill: number): boolean {
+  if (elementBytes >= PACKED_THRESHOLD_BYTES) return false;
+  const newBytes = nodeBytes + elementBytes + SIZE_ESTIMATE_OVERHEAD_BYTES;
+  if (fill < 0) {
+    const limit = OPTIMIZATION_LEVEL_BYTES[-fill - 1];
+    if (limit !== undefined && newBytes <= limit) return true;
+  }
+  if (newBytes > SIZE_SAFETY_LIMIT_BYTES) return false;
+  return nodeCount < fill;
+}
+
+/**
+ * QUICKLIST_2: the nodes Redis would have built by pushing the elements in order (each node
+ * filled until _quicklistNodeAllowInsert refuses), each a listpack blob, so a list built with
+ * RPUSH dumps byte for byte as Redis dumps it.
+ */
+function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, fill: number): void {
+  const elements = list.toArray();
+  // First pass: node boundaries (the count is written before the nodes).
+  const nodeEnds: number[] = [];
+  let nodeBytes = 0;
+  let nodeCount = 0;
+  let plainNode = false;
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i] as string;
+    const size = element.length;
+    if (nodeCount > 0 && !plainNode && nodeAllowsInsert(nodeBytes, nodeCount, size, fill)) {
+      nodeBytes += listpackStringBytes(element);
+      nodeCount++;
+      continue;
+    }
+    if (nodeCount > 0) nodeEnds.push(i);
+    plainNode = size >= PACKED_THRESHOLD_BYTES;
+    nodeBytes = EMPTY_LISTPACK_BYTES + listpackStringBytes(element);
+    nodeCount = 1;
+  }
+  if (nodeCount > 0) nodeEnds.push(elements.length);
+  out.len(nodeEnds.length);
+  let start = 0;
+  for (const end of nodeEnds) {
+    const first = elements[start] as string;
+    if (end - start === 1 && first.length >= PACKED_THRESHOLD_BYTES) {
+      out.len(QUICKLIST_NODE_PLAIN);
+      out.string(first, compress);
+    } else {
+      out.len(QUICKLIST_NODE_PACKED);
+      builder.reset();
+      for (let i = start; i < end; i++) builder.addString(elements[i] as string);
+      const blob = builder.finish();
+      out.blob(blob.buf, blob.start, blob.end, compress);
+    }
+    start = end;
+  }
+}
+
+/** ZSET_LISTPACK (member, score as d2string text) or ZSET_2 (greatest first, binary doubles). */
+function writeZset(zset: SortedSet, out: RdbOutput, compress: boolean): void {
+  if (zset.isListpack) {
+    builder.reset();
+    for (const [member, score] of zset.entries()) {
+      builder.addString(member);
+      builder.addString(formatDouble17g(score));
+    }
+    const blob = builder.finish();
+    out.blob(blob.buf, blob.start, blob.end, compress);
+    return;
+  }
+  out.len(zset.size);
+  zset.walk(zset.size - 1, zset.size, true, (member, score) => {
+    out.string(member, compress);
+    out.doubleLE(score);
+  });
+}
