@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectIoredis } from '../support/clients.js';
+import { connectIoredis, rawClient } from '../support/clients.js';
 import { startTessera } from '../support/tessera.js';
 import { listFiles, readAofCommands, readLastIncr, readManifest, startTesseraLoaded, tempDir } from '../support/aof-files.js';
 import { AofFatalError } from '../../src/persistence/aof/append-only-file.js';
@@ -272,4 +272,28 @@ test('BGREWRITEAOF inside MULTI is scheduled, then runs from the tick', async (t
   const replies = await redis.multi().bgrewriteaof().exec();
   assert.deepEqual(replies, [[null, 'Background append only file rewriting scheduled']]);
   await pollUntil(async () => /aof_rewrites:1\r\n/.test(await redis.info('persistence')), 3000, 'scheduled rewrite');
+});
+
+test('while the AOF loads the node answers: INFO shows loading:1, data commands get -LOADING', async (t) => {
+  const dir = tempDir(t, 'aof-loading');
+  const first = await startNode(t, dir);
+  const redis = await connectIoredis(t, first.port);
+  const pipeline = redis.pipeline();
+  for (let i = 0; i < 20000; i++) pipeline.set(`k${i}`, String(i));
+  await pipeline.exec();
+  redis.disconnect();
+  await first.stop();
+  // key-load-delay (µs per command, as in Redis) makes the load last ~0.4 s, yielding to clients every 1024 commands.
+  const node = await startTessera({ dir, appendonly: 'yes', 'key-load-delay': '20' });
+  t.after(() => node.stop());
+  const loaded = node.server.loadDataFromDisk();
+  const client = await rawClient(t, node.port);
+  const info = await client.call('INFO', 'persistence');
+  assert.equal(info.type, 'bulk');
+  assert.match((info as { value: string }).value, /loading:1\r\n/);
+  assert.match((info as { value: string }).value, /loading_loaded_bytes:\d+\r\n/);
+  assert.deepEqual(await client.call('GET', 'k1'), { type: 'error', value: 'LOADING Redis is loading the dataset in memory' });
+  await loaded;
+  assert.deepEqual(await client.call('GET', 'k19999'), { type: 'bulk', value: '19999' });
+  assert.match(((await client.call('INFO', 'persistence')) as { value: string }).value, /loading:0\r\n/);
 });

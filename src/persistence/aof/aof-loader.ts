@@ -19,10 +19,12 @@ export interface AofLoadHooks {
   yieldToClients?: () => Promise<void>;
   /** Bytes loaded so far, for INFO loading fields. */
   progress?: (loadedBytes: number, totalBytes: number) => void;
+  /** key-load-delay: a pause after each command (tests make a load slow on purpose, as in Redis). */
+  commandDelay?: () => void;
 }
 
 /** Commands run between two yields to the event loop while loading. */
-const COMMANDS_PER_YIELD = 4096;
+const COMMANDS_PER_YIELD = 1024;
 
 /** Redis's loadAppendOnlyFiles: the base, then each incr file in manifest order. */
 export async function loadAppendOnlyFiles(dir: string, manifest: AofManifest, hooks: AofLoadHooks): Promise<{ status: AofLoadStatus; totalBytes: number; baseBytes: number }> {
@@ -118,6 +120,7 @@ export async function loadSingleAppendOnlyFile(dir: string, fileName: string, ho
     if (name === 'multi') inMulti = true;
     else if (name === 'exec' || name === 'discard') inMulti = false;
     validUpTo = reader.offset;
+    hooks.commandDelay?.();
     if (++sinceYield >= COMMANDS_PER_YIELD && hooks.yieldToClients) {
       sinceYield = 0;
       hooks.progress?.(loadedBefore + reader.offset, totalBytes);

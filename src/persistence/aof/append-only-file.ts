@@ -2,6 +2,7 @@ import { closeSync, existsSync, fdatasyncSync, fstatSync, mkdirSync, openSync, r
 import { join, resolve } from 'node:path';
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import { snapshotRunning, startSnapshot, type Snapshot, type SnapshotEncoder } from '../snapshot/snapshot.js';
+import { keyDelay } from '../key-delay.js';
 import { loadAppendOnlyFiles } from './aof-loader.js';
 import type { AofLog } from './aof-log.js';
 import { AofSnapshotEncoder } from './aof-snapshot-encoder.js';
@@ -152,6 +153,7 @@ export class AppendOnlyFile {
           },
           loadTruncated: this.#host.config.value('aof-load-truncated') === 'yes',
           log: this.#host.log,
+          commandDelay: this.#commandDelay(),
           // Clients are served between slices (they get -LOADING), as Redis's processEventsWhileBlocked.
           yieldToClients: () => new Promise((resolve) => setImmediate(resolve)),
           progress: (loadedBytes, totalBytes) => {
@@ -170,6 +172,11 @@ export class AppendOnlyFile {
       this.#baseSize = result.baseBytes;
     }
     this.#openAfterLoad();
+  }
+
+  #commandDelay(): (() => void) | undefined {
+    const us = Number(this.#host.config.value('key-load-delay'));
+    return us === 0 ? undefined : () => keyDelay(us);
   }
 
   #readManifest(): AofManifest {
