@@ -274,6 +274,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
    */
   async loadDataFromDisk(): Promise<boolean> {
     this.keyspace.nowMs = this.clock.nowMs();
+    this.aof.loadManifest();
     // With appendonly yes the AOF is the dataset, as in Redis (the RDB file is not read).
     if (this.config.value('appendonly') === 'yes') return this.#openAof();
     return this.persistence.loadAtStart();

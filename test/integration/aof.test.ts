@@ -297,3 +297,20 @@ test('while the AOF loads the node answers: INFO shows loading:1, data commands 
   assert.deepEqual(await client.call('GET', 'k19999'), { type: 'bulk', value: '19999' });
   assert.match(((await client.call('INFO', 'persistence')) as { value: string }).value, /loading:0\r\n/);
 });
+
+test('BGREWRITEAOF with appendonly no writes a base and a manifest only (as Redis 7.0)', async (t) => {
+  const dir = tempDir(t, 'aof-off-rewrite');
+  const node = await startTesseraLoaded({ dir });
+  t.after(() => node.stop());
+  const redis = await connectIoredis(t, node.port);
+  await redis.set('a', '1');
+  for (const seq of [1, 2]) {
+    assert.equal(await redis.bgrewriteaof(), 'Background append only file rewriting started');
+    await node.server.aof.rewriteDone;
+    assert.deepEqual(listFiles(aofDir(dir)), [`appendonly.aof.${seq}.base.rdb`, 'appendonly.aof.manifest']);
+    assert.equal(readFileSync(join(aofDir(dir), 'appendonly.aof.manifest'), 'latin1'), `file appendonly.aof.${seq}.base.rdb seq ${seq} type b\n`);
+  }
+  const info = await redis.info('persistence');
+  assert.match(info, /aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:0\r\n/);
+  assert.match(info, /aof_rewrites:2\r\n/);
+});

@@ -135,9 +135,16 @@ export class AppendOnlyFile {
    * loads the manifest's files, creates a base when there is none, opens the last incr file.
    * Throws AofFatalError (the CLI exits 1) where Redis exits.
    */
+  /**
+   * Reads the manifest at start whatever appendonly says (Redis's aofLoadManifestFromDisk: a
+   * later BGREWRITEAOF or CONFIG SET appendonly yes continues its sequence numbers).
+   */
+  loadManifest(): void {
+    this.#manifest = this.#readManifest();
+  }
+
   async openOnStart(): Promise<void> {
     if (this.#host.config.value('appendonly') !== 'yes') return;
-    this.#manifest = this.#readManifest();
     const manifest = this.#manifest;
     if (manifest.base !== undefined || manifest.incr.length > 0) {
       const started = performance.now();
@@ -231,6 +238,8 @@ export class AppendOnlyFile {
     this.#writer = this.#newWriter(fd, fstatSync(fd).size);
     this.#state = 'on';
     this.#host.log.log('notice', `${hadIncr ? 'Opening' : 'Creating'} AOF incr file ${incrName} on server start`);
+    // History files a crash left behind (between a rewrite's manifest and their deletion).
+    this.#deleteHistory();
   }
 
   #newWriter(fd: number, sizeBytes: number): AofWriter {
@@ -378,6 +387,7 @@ export class AppendOnlyFile {
     if (this.#state === 'off') return;
     this.#writer?.close();
     this.#writer = undefined;
+    if (this.#state === 'wait-rewrite') unlink(join(this.dirPath, tempIncrFileName(this.#filename)), () => {});
     this.#state = 'off';
     this.rewriteScheduled = false;
     this.#abortRewrite();
