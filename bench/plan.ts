@@ -7,8 +7,10 @@ export type TestName = (typeof TEST_NAMES)[number] | (typeof DATA_TYPE_TESTS)[nu
 /** The memory loads, each on its own fresh server pair. */
 export const MEMORY_LOADS = ['memory', 'memory-hash', 'memory-zset'] as const;
 export type MemoryLoadName = (typeof MEMORY_LOADS)[number];
-/** `--only` accepts the test names plus the memory loads. */
-export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS];
+/** Persistence figures (bench/persistence.ts): save and load are measured together. */
+export const PERSISTENCE_NAMES = ['save', 'load', 'bgsave'] as const;
+/** `--only` accepts the test names plus the memory loads and the persistence figures. */
+export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS, ...PERSISTENCE_NAMES];
 
 /** The leaderboard the ZINCRBY/ZREVRANGE cases work on, filled on both servers before them. */
 export const LEADERBOARD_KEY = 'lb';
@@ -55,6 +57,8 @@ export interface BenchOptions {
   memoryHashes: number;
   /** memory-zset: one sorted set with this many members. */
   memoryZsetMembers: number;
+  /** save, load, bgsave: keys of the mixed dataset (bench/persistence.ts). */
+  persistenceKeys: number;
 }
 
 export class OptionsError extends Error {
@@ -108,6 +112,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     memoryValueBytes: 16,
     memoryHashes: quick ? 10_000 : 100_000,
     memoryZsetMembers: quick ? 100_000 : 1_000_000,
+    persistenceKeys: quick ? 100_000 : 1_000_000,
   };
 }
 

@@ -9,6 +9,7 @@ import { fillLeaderboard } from './leaderboard.js';
 import { hashLoad, measureLoad, stringLoad, zsetLoad, type MemoryLoad, type MemoryResult } from './memory.js';
 import { LEADERBOARD_MEMBERS, MEMORY_LOADS, OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions, type MemoryLoadName } from './plan.js';
 import { runRedisBenchmark } from './redis-benchmark.js';
+import { bgsaveTable, measureBgsave, measureSaveLoad, saveLoadTable, type BgsaveResult, type SaveLoadResult } from './persistence.js';
 import { caseLabel, evaluateTargets, memoryTable, type MemoryByServer, targetsTable, throughputTable, summarize, type CaseResult, type RunRecord } from './report.js';
 import { SERVER_KINDS, startBoth, stopAll, type BenchServer, type ServerKind } from './servers.js';
 
@@ -152,6 +153,15 @@ async function main(): Promise<number> {
   } finally {
     await stopAll(servers);
   }
+  // Persistence last: each case starts its own processes in its own directory.
+  const saveLoad: Partial<Record<ServerKind, SaveLoadResult>> = {};
+  const bgsave: Partial<Record<ServerKind, BgsaveResult>> = {};
+  if (wants(options, 'save') || wants(options, 'load')) {
+    for (const kind of SERVER_KINDS) saveLoad[kind] = await measureSaveLoad(kind, options.persistenceKeys, log);
+  }
+  if (wants(options, 'bgsave')) {
+    for (const kind of SERVER_KINDS) bgsave[kind] = await measureBgsave(kind, options.persistenceKeys, log);
+  }
   const elapsedS = (performance.now() - startedMs) / 1000;
 
   const targets = evaluateTargets(results, memory.memory ?? {}, memory);
@@ -167,11 +177,17 @@ async function main(): Promise<number> {
     const load = memoryLoad(options, name);
     out.push('', `Bytes per ${load.unit} (${name}): ${load.description}, (after - before) / ${load.unit}s, fresh servers, RSS from /proc/<pid>/status, no forced GC`, '', memoryTable(byServer, load.unit));
   }
+  if (Object.keys(saveLoad).length > 0) {
+    out.push('', `SAVE and load of ${options.persistenceKeys.toLocaleString('en-US')} mixed keys (60% strings, 10% each hash, list, set, zset of 5 elements; 3% with a TTL); load time as each server logs it`, '', saveLoadTable(saveLoad));
+  }
+  if (Object.keys(bgsave).length > 0) {
+    out.push('', `BGSAVE under load: one client pipelining SETs (${32} in flight) over random existing and new keys during the BGSAVE; in parentheses the second before it`, '', bgsaveTable(bgsave));
+  }
   out.push('', targetsTable(targets), '', `total time ${elapsedS.toFixed(0)} s`);
   console.log(out.join('\n'));
 
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, memory, targets }, null, 2)}\n`);
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, memory, saveLoad, bgsave, targets }, null, 2)}\n`);
   log(`raw results: ${RESULTS_FILE}`);
   return 0;
 }

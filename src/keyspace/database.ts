@@ -112,6 +112,23 @@ export class Database {
     } else if (!keepTtl && this.#expiresAtMs.size > 0) this.#removeExpire(key);
   }
 
+  /**
+   * Loading (RDB, an AOF's RDB preamble): stores a key with its access clock and expiry in one
+   * table write, without the command path's lazy expiry and notifications (Redis's
+   * dbAddRDBLoad). Returns false when the key already existed; its value was replaced then.
+   */
+  loadKey(key: string, value: StoredValue, accessClock: number, expireAtMs: number | undefined): boolean {
+    if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
+    if (this.#table.size >= KeyTable.MAX_KEYS && !this.#table.has(key)) {
+      throw new ReplyError(`OOM this database holds the most keys one Tessera node supports (${KeyTable.MAX_KEYS})`);
+    }
+    const added = this.#table.set(key, value, accessClock);
+    if (added) this.#countSlot(key, 1);
+    else if (this.#expiresAtMs.size > 0) this.#removeExpire(key);
+    if (expireAtMs !== undefined) this.#expiresAtMs.set(key, expireAtMs);
+    return added;
+  }
+
   #countSlot(key: string, delta: number): void {
     this.#slotCounts ??= new Uint32Array(SLOT_COUNT);
     const slot = keyHashSlot(key);

@@ -114,10 +114,9 @@ export class RdbLoad {
             break;
           }
           const db = keyspace.db(item.dbIndex);
-          if (this.#options.merge === true) db.delete(item.key);
-          else if (db.exists(item.key)) throw new Error(`RDB has duplicated key '${item.key}' in DB ${item.dbIndex}`);
-          db.setWithAccessClock(item.key, item.value, this.#accessClock(item.lruIdleSeconds, item.lfuFreq));
-          if (item.expireAtMs !== undefined) db.setExpireAtMs(item.key, item.expireAtMs);
+          const added = db.loadKey(item.key, item.value, this.#accessClock(item.lruIdleSeconds, item.lfuFreq), item.expireAtMs);
+          // Redis stops on a duplicate (a corrupt file) unless DEBUG RELOAD MERGE asked to replace.
+          if (!added && this.#options.merge !== true) throw new Error(`RDB has duplicated key '${item.key}' in DB ${item.dbIndex}`);
           this.keysLoaded++;
           if (this.#options.keyDelay !== undefined) {
             this.#options.keyDelay();

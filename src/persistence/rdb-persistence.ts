@@ -69,8 +69,6 @@ export class RdbPersistence {
   #lastLoadKeysLoaded = 0;
   /** Slice of a background save's walk per event-loop turn (tests and benches may change it). */
   sliceMs = 2;
-  /** Test hook: delay each loading slice by this much (makes -LOADING observable on a small file). */
-  loadingDelayMs = 0;
 
   constructor(host: RdbPersistenceHost) {
     this.#host = host;
@@ -173,9 +171,14 @@ export class RdbPersistence {
     try {
       background = startRdbBackgroundSave(this.#host.keyspace, this.#settings());
     } catch (error) {
+      // Redis forks first and its child fails to open the file: the BGSAVE "started", then failed.
+      this.#rdbSaves++;
+      this.#host.log('notice', 'Background saving started (time-sliced snapshot, no fork)');
+      this.#host.log('warning', `Failed opening the temp RDB file (in server root dir ${this.#host.configValue('dir')}) for saving: ${describeError(error)}`);
+      this.#host.log('warning', 'Background saving error');
       this.#lastBgsaveOk = false;
-      this.#host.log('warning', `Can't save in background: ${describeError(error)}`);
-      return false;
+      this.#lastBgsaveTimeSec = 0;
+      return true;
     }
     this.#background = background;
     // Redis counts a BGSAVE when it starts (rdb_saves shows 1 while the first one runs).
@@ -202,7 +205,8 @@ export class RdbPersistence {
   }
 
   #endBackgroundSave(): void {
-    this.#lastBgsaveTimeSec = Math.round((this.#host.nowMs() - this.#bgsaveStartedMs) / 1000);
+    // Redis: time(NULL) - rdb_save_time_start, in whole unix seconds.
+    this.#lastBgsaveTimeSec = Math.floor(this.#host.nowMs() / 1000) - Math.floor(this.#bgsaveStartedMs / 1000);
     this.#background = undefined;
     this.#onIdle?.();
   }
@@ -258,7 +262,7 @@ export class RdbPersistence {
     const startedMs = performance.now();
     const load = this.#beginLoad(data);
     try {
-      const result = await (this.loadingDelayMs > 0 ? this.#runDelayed(load) : load.run());
+      const result = await load.run();
       this.#endLoad(result);
       this.#host.log('notice', `DB loaded from disk: ${((performance.now() - startedMs) / 1000).toFixed(3)} seconds`);
       return true;
@@ -266,11 +270,6 @@ export class RdbPersistence {
       this.#load = undefined;
       throw new Error(`${describeError(error)} (loading ${this.path}). Exiting.`);
     }
-  }
-
-  async #runDelayed(load: RdbLoad): Promise<RdbLoadResult> {
-    await new Promise((resolve) => setTimeout(resolve, this.loadingDelayMs));
-    return load.run();
   }
 
   /**
@@ -341,7 +340,7 @@ export class RdbPersistence {
       lastSaveUnixSeconds: this.lastSaveUnixSeconds(),
       lastBgsaveOk: this.#lastBgsaveOk,
       lastBgsaveTimeSec: this.#lastBgsaveTimeSec,
-      currentBgsaveTimeSec: background === undefined ? -1 : Math.round((nowMs - this.#bgsaveStartedMs) / 1000),
+      currentBgsaveTimeSec: background === undefined ? -1 : Math.floor(nowMs / 1000) - Math.floor(this.#bgsaveStartedMs / 1000),
       rdbSaves: this.#rdbSaves,
       lastLoadKeysExpired: this.#lastLoadKeysExpired,
       lastLoadKeysLoaded: this.#lastLoadKeysLoaded,

@@ -442,6 +442,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   /** Stops listening and closes every client. */
   async close(): Promise<void> {
+    this.persistence.killBackgroundSave();
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     this.#tickTimer = undefined;
     this.evictor.gauge.watchGc(false);

@@ -26,14 +26,13 @@ test('SHUTDOWN closes the connection without a reply and the process exits 0', a
   assert.match(node.output(), /Redis is now ready to exit, bye bye\.\.\./);
 });
 
-test('SHUTDOWN SAVE fails with Redis\'s error (no persistence yet) and logs why; FORCE exits', async (t) => {
+test('SHUTDOWN SAVE writes dump.rdb, then the process exits 0', async (t) => {
   const { node, client } = await start(t);
-  assert.deepEqual(await client.call('SHUTDOWN', 'SAVE'), { type: 'error', value: 'ERR Errors trying to SHUTDOWN. Check logs.' });
-  assert.match(node.output(), /Tessera has no RDB persistence yet/);
-  assert.deepEqual(await client.call('PING'), { type: 'simple', value: 'PONG' });
-  client.writeRaw('*3\r\n$8\r\nSHUTDOWN\r\n$4\r\nSAVE\r\n$5\r\nFORCE\r\n');
+  client.writeRaw('*2\r\n$8\r\nSHUTDOWN\r\n$4\r\nSAVE\r\n');
   await client.waitClosed();
   assert.equal(await exitCode(node), 0);
+  assert.match(node.output(), /Saving the final RDB snapshot before exiting\./);
+  assert.match(node.output(), /DB saved on disk/);
 });
 
 test('SHUTDOWN argument errors and ABORT match Redis 7.0', async (t) => {

@@ -145,3 +145,28 @@ test('an encoder failing on a key saved early aborts the snapshot, not the comma
   await assert.rejects(snapshot.done, /disk full/);
   assert.equal(keyspace.db(0).peek('k5'), 'new');
 });
+
+test('overlapping snapshots each hold the dataset as it was when they started', async () => {
+  const keyspace = makeKeyspace(3000);
+  const db0 = keyspace.db(0);
+  const firstExpected = imageOf(keyspace);
+  const first = new RecordingEncoder();
+  const firstSnapshot = startSnapshot(keyspace, { encoder: first, sink: () => undefined, sliceMs: 0.01 });
+  db0.set('k1', 'changed-before-second');
+  db0.delete('k2');
+  db0.set('between', 'x');
+  const secondExpected = imageOf(keyspace);
+  const second = new RecordingEncoder();
+  const secondSnapshot = startSnapshot(keyspace, { encoder: second, sink: () => undefined, sliceMs: 0.01 });
+  for (let turn = 0; turn < 10_000 && !(firstSnapshot.finished && secondSnapshot.finished); turn++) {
+    db0.set(`k${(turn * 7) % 3000}`, 'later');
+    db0.delete(`k${(turn * 13) % 3000}`);
+    db0.set(`after${turn}`, 'y');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await Promise.all([firstSnapshot.done, secondSnapshot.done]);
+  assert.deepEqual(first.image, firstExpected);
+  assert.deepEqual(second.image, secondExpected);
+  assert.ok(!snapshotRunning(keyspace));
+  assert.ok(!db0.watched);
+});

@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Database, type DatabaseContents } from '../../keyspace/database.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
-import type { TableWatch } from '../../keyspace/key-table.js';
+import type { KeyTable } from '../../keyspace/key-table.js';
 import type { StoredValue } from '../../keyspace/stored-value.js';
-import { assert } from '../../lib/assert.js';
 
 /**
  * What a snapshot writes keys into: the RDB writer (src/persistence/rdb/rdb-file-writer.ts) fits,
@@ -48,15 +47,47 @@ interface ImagePart {
   readonly endPosition: number;
   /** Positions already saved early (before the walk reached them): the walk skips them. */
   readonly savedEarly: Uint8Array;
-  readonly watch: TableWatch;
+  readonly handler: (key: string) => void;
 }
 
-/** The snapshot running on each keyspace (several nodes may share a process in tests). */
-const running = new WeakMap<Keyspace, Snapshot>();
+/** The snapshots running on each keyspace (several nodes may share a process in tests). */
+const running = new WeakMap<Keyspace, Set<Snapshot>>();
 
-/** True while a snapshot runs on this keyspace (one at a time: BGSAVE and BGREWRITEAOF take turns). */
+/**
+ * True while a snapshot runs on this keyspace. Snapshots may overlap (SAVE during an AOF
+ * rewrite, a replica's full sync during BGSAVE); callers decide what they allow.
+ */
 export function snapshotRunning(keyspace: Keyspace): boolean {
-  return running.has(keyspace);
+  return (running.get(keyspace)?.size ?? 0) > 0;
+}
+
+/**
+ * The snapshots watching each table. A table has one TableWatch (src/keyspace/key-table.ts):
+ * a dispatcher calling every running snapshot's handler, installed with the first and removed
+ * with the last (the table stays frozen in between).
+ */
+const watchers = new WeakMap<KeyTable, Set<(key: string) => void>>();
+
+function addWatch(contents: DatabaseContents, handler: (key: string) => void): void {
+  let handlers = watchers.get(contents.table);
+  if (handlers === undefined) {
+    const all = new Set<(key: string) => void>();
+    handlers = all;
+    watchers.set(contents.table, all);
+    Database.watchContents(contents, {
+      beforeAccess: (key) => {
+        for (const handle of all) handle(key);
+      },
+    });
+  }
+  handlers.add(handler);
+}
+
+function removeWatch(contents: DatabaseContents, handler: (key: string) => void): void {
+  const handlers = watchers.get(contents.table);
+  if (handlers === undefined || !handlers.delete(handler) || handlers.size > 0) return;
+  watchers.delete(contents.table);
+  Database.watchContents(contents, undefined);
 }
 
 /**
@@ -97,7 +128,6 @@ export class Snapshot {
   readonly keysTotal: number;
 
   constructor(keyspace: Keyspace, options: SnapshotOptions) {
-    assert(!running.has(keyspace), 'one snapshot at a time');
     this.#keyspace = keyspace;
     this.#encoder = options.encoder;
     this.#sink = options.sink;
@@ -122,14 +152,16 @@ export class Snapshot {
         cursor: 0,
         endPosition,
         savedEarly: new Uint8Array(endPosition),
-        watch: { beforeAccess: (key) => this.#saveEarly(part, key) },
+        handler: (key) => this.#saveEarly(part, key),
       };
       total += part.keyCount;
-      Database.watchContents(contents, part.watch);
+      addWatch(contents, part.handler);
       this.#parts.push(part);
     }
     this.keysTotal = total;
-    running.set(keyspace, this);
+    let set = running.get(keyspace);
+    if (set === undefined) running.set(keyspace, (set = new Set()));
+    set.add(this);
   }
 
   /** Runs the next slice on a later event-loop turn. */
@@ -245,10 +277,8 @@ export class Snapshot {
 
   #finish(): void {
     this.#finished = true;
-    for (const part of this.#parts) {
-      // The table may have moved (SWAPDB) or been dropped (FLUSHDB); the watch is ours either way.
-      if (part.contents.table.watch === part.watch) Database.watchContents(part.contents, undefined);
-    }
-    if (running.get(this.#keyspace) === this) running.delete(this.#keyspace);
+    // The tables may have moved (SWAPDB) or been dropped (FLUSHDB); the watches are ours either way.
+    for (const part of this.#parts) removeWatch(part.contents, part.handler);
+    running.get(this.#keyspace)?.delete(this);
   }
 }
