@@ -459,9 +459,15 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   execute(session: Session, argv: string[]): void {
     this.propagation.enter();
+    // Blocked clients are served after the whole command (Redis's handleClientsBlockedOnKeys
+    // after call()): a script's writes wake them once it ended, and each woken client's command
+    // propagates after the one that woke it.
+    const deferWakeups = this.blocking.size > 0;
+    if (deferWakeups) this.deferWakeups(true);
     try {
       dispatch(this, session, argv);
     } finally {
+      if (deferWakeups) this.deferWakeups(false);
       this.propagation.exit();
     }
   }

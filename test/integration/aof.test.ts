@@ -314,3 +314,28 @@ test('BGREWRITEAOF with appendonly no writes a base and a manifest only (as Redi
   assert.match(info, /aof_enabled:0\r\naof_rewrite_in_progress:0\r\naof_rewrite_scheduled:0\r\naof_last_rewrite_time_sec:0\r\n/);
   assert.match(info, /aof_rewrites:2\r\n/);
 });
+
+test('a client woken by a write propagates its command after that write, and after a whole script (as Redis 7.0)', async (t) => {
+  const dir = tempDir(t, 'aof-blocked');
+  const node = await startNode(t, dir);
+  const redis = await connectIoredis(t, node.port);
+  const blocked = await connectIoredis(t, node.port);
+  const blmove = await connectIoredis(t, node.port);
+  const popped = blocked.blpop('q', 0);
+  const moved = blmove.blmove('q2', 'q3', 'LEFT', 'RIGHT', 0);
+  await pollUntil(async () => /blocked_clients:2\r\n/.test(await redis.info('clients')), 3000, 'clients blocked');
+  await redis.eval("redis.call('rpush','q','a','b'); redis.call('set','x','1')", 0);
+  assert.deepEqual(await popped, ['q', 'a']);
+  await redis.rpush('q2', 'z');
+  assert.equal(await moved, 'z');
+  assert.deepEqual(readLastIncr(aofDir(dir)), [
+    ['SELECT', '0'],
+    ['MULTI'],
+    ['rpush', 'q', 'a', 'b'],
+    ['set', 'x', '1'],
+    ['EXEC'],
+    ['LPOP', 'q'],
+    ['rpush', 'q2', 'z'],
+    ['LMOVE', 'q2', 'q3', 'LEFT', 'RIGHT'],
+  ]);
+});

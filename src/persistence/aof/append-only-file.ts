@@ -239,7 +239,7 @@ export class AppendOnlyFile {
     this.#state = 'on';
     this.#host.log.log('notice', `${hadIncr ? 'Opening' : 'Creating'} AOF incr file ${incrName} on server start`);
     // History files a crash left behind (between a rewrite's manifest and their deletion).
-    this.#deleteHistory();
+    void this.#deleteHistory();
   }
 
   #newWriter(fd: number, sizeBytes: number): AofWriter {
@@ -496,8 +496,9 @@ export class AppendOnlyFile {
   }
 
   /** Redis's backgroundRewriteDoneHandler, success path. */
-  #finishRewrite(rewrite: Rewrite, trailer: () => Buffer): void {
+  async #finishRewrite(rewrite: Rewrite, trailer: () => Buffer): Promise<void> {
     if (this.#rewrite !== rewrite) return;
+    let removals: Promise<void> = Promise.resolve();
     this.#rewrite = undefined;
     const dir = this.dirPath;
     try {
@@ -524,7 +525,7 @@ export class AppendOnlyFile {
         this.#currentSize = statSync(join(dir, baseName)).size + (this.#writer?.writtenBytes ?? 0);
         this.#baseSize = this.#currentSize;
       }
-      this.#deleteHistory();
+      removals = this.#deleteHistory();
       this.#lastRewriteOk = true;
       this.#consecutiveFailures = 0;
       this.#host.log.log('notice', 'Background AOF rewrite finished successfully');
@@ -541,6 +542,7 @@ export class AppendOnlyFile {
       if (this.#state === 'wait-rewrite') this.rewriteScheduled = true;
     }
     this.#lastRewriteTimeSec = Math.floor((this.#host.nowMs() - rewrite.startedAtMs) / 1000);
+    await removals;
   }
 
   #failRewrite(rewrite: Rewrite, error: Error): void {
@@ -566,15 +568,20 @@ export class AppendOnlyFile {
     rewrite.snapshot.abort(new Error('aof rewrite stopped'));
   }
 
-  /** Redis's aofDelHistoryFiles (aof-disable-auto-gc keeps them). */
-  #deleteHistory(): void {
-    if (this.#host.config.value('aof-disable-auto-gc') === 'yes' || this.#manifest.history.length === 0) return;
+  /**
+   * Redis's aofDelHistoryFiles (aof-disable-auto-gc keeps them): unlinked off the event loop
+   * (Redis's bio thread); resolves once they are gone.
+   */
+  #deleteHistory(): Promise<void> {
+    if (this.#host.config.value('aof-disable-auto-gc') === 'yes' || this.#manifest.history.length === 0) return Promise.resolve();
+    const removals: Array<Promise<void>> = [];
     for (const file of this.#manifest.history) {
       this.#host.log.log('notice', `Removing the history file ${file.name} in the background`);
-      unlink(join(this.dirPath, file.name), () => {});
+      removals.push(new Promise((resolve) => unlink(join(this.dirPath, file.name), () => resolve())));
     }
     this.#manifest = withoutHistory(this.#manifest);
     this.#persistManifest(this.#manifest);
+    return Promise.all(removals).then(() => undefined);
   }
 
   // ---- INFO ------------------------------------------------------------------------------
