@@ -171,6 +171,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     });
     this.config.onChange('appendonly', (value) => this.#setAppendOnly(value === 'yes'));
     this.config.onChange('appendfsync', (value) => this.aof.setPolicy(value as FsyncPolicy));
+    this.config.onChange('aof-timestamp-enabled', (value) => this.aof.setTimestamps(value === 'yes'));
   }
 
   // ---- propagation and the AOF (docs/aof.md) ---------------------------------------------

@@ -339,3 +339,20 @@ test('a client woken by a write propagates its command after that write, and aft
     ['LMOVE', 'q2', 'q3', 'LEFT', 'RIGHT'],
   ]);
 });
+
+test('aof-timestamp-enabled yes writes #TS annotations, which loading skips', async (t) => {
+  const dir = tempDir(t, 'aof-ts');
+  const first = await startNode(t, dir, { 'aof-timestamp-enabled': 'yes', 'aof-use-rdb-preamble': 'no' });
+  const redis = await connectIoredis(t, first.port);
+  await redis.set('a', '1');
+  assert.match(readFileSync(join(aofDir(dir), 'appendonly.aof.1.incr.aof'), 'latin1'), /^#TS:\d+\r\n\*2\r\n\$6\r\nSELECT/);
+  await redis.bgrewriteaof();
+  await first.server.aof.rewriteDone;
+  assert.match(readFileSync(join(aofDir(dir), 'appendonly.aof.2.base.aof'), 'latin1'), /^#TS:\d+\r\n/);
+  await redis.set('b', '2');
+  redis.disconnect();
+  await first.stop();
+  const second = await startNode(t, dir);
+  const again = await connectIoredis(t, second.port);
+  assert.deepEqual(await again.mget('a', 'b'), ['1', '2']);
+});

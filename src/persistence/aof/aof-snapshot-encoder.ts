@@ -15,6 +15,11 @@ export class AofSnapshotEncoder implements SnapshotEncoder {
   #partBytes = 0;
   #chunks: Buffer[] = [];
 
+  /** aof-timestamp-enabled: the base starts with the rewrite's time (Redis's rewriteAppendOnlyFileRio). */
+  constructor(timestampSec?: number) {
+    if (timestampSec !== undefined) this.#emit(`#TS:${timestampSec}\r\n`);
+  }
+
   selectDb(dbIndex: number): void {
     this.#emit(encodeSelect(dbIndex));
   }

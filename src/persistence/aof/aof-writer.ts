@@ -63,8 +63,19 @@ export class AofWriter {
     return this.#fsyncInProgress;
   }
 
+  /** aof-timestamp-enabled: a `#TS:<unix seconds>` annotation when the second changed. */
+  timestamps = false;
+  #lastTimestampSec = 0;
+
   /** Appends one command of database `dbIndex` (Redis's feedAppendOnlyFile). */
   feed(dbIndex: number, argv: readonly string[]): void {
+    if (this.timestamps) {
+      const nowSec = Math.floor(this.#nowMs() / 1000);
+      if (nowSec > this.#lastTimestampSec) {
+        this.#lastTimestampSec = nowSec;
+        this.#append(`#TS:${nowSec}\r\n`);
+      }
+    }
     if (dbIndex !== this.#selectedDb) {
       this.#append(encodeSelect(dbIndex));
       this.#selectedDb = dbIndex;

@@ -220,9 +220,8 @@ export class AppendOnlyFile {
       manifest = withNewBase(manifest, this.#filename, this.#rdbPreamble);
       const baseName = (manifest.base as { name: string }).name;
       this.#writeBaseNow(join(dir, baseName));
+      // Redis counts neither this base in aof_current_size nor in aof_base_size (they stay 0).
       this.#host.log.log('notice', `Creating AOF base file ${baseName} on server start`);
-      this.#baseSize = statSync(join(dir, baseName)).size;
-      this.#currentSize = this.#baseSize;
     }
     if (manifest.incr.length === 0) manifest = withNewIncr(manifest, this.#filename);
     const incrName = (manifest.incr[manifest.incr.length - 1] as { name: string }).name;
@@ -245,6 +244,7 @@ export class AppendOnlyFile {
   #newWriter(fd: number, sizeBytes: number): AofWriter {
     const writer = new AofWriter(fd, sizeBytes, { policy: this.#policy, log: this.#host.log, nowMs: () => this.#host.nowMs() });
     writer.onWritten = (bytes) => (this.#currentSize += bytes);
+    writer.timestamps = this.#host.config.value('aof-timestamp-enabled') === 'yes';
     return writer;
   }
 
@@ -273,6 +273,7 @@ export class AppendOnlyFile {
         }
         for (const chunk of encoder.takeChunks()) writeSync(fd, chunk);
       }
+      for (const chunk of encoder.takeChunks()) writeSync(fd, chunk);
       const tail = trailer();
       if (tail.length > 0) writeSync(fd, tail);
       fdatasyncSync(fd);
@@ -288,7 +289,8 @@ export class AppendOnlyFile {
       const encoder = this.#host.rdb.createEncoder();
       return { encoder, header: encoder.header(), trailer: () => encoder.trailer() };
     }
-    return { encoder: new AofSnapshotEncoder(), header: Buffer.alloc(0), trailer: () => Buffer.alloc(0) };
+    const timestampSec = this.#host.config.value('aof-timestamp-enabled') === 'yes' ? Math.floor(this.#host.nowMs() / 1000) : undefined;
+    return { encoder: new AofSnapshotEncoder(timestampSec), header: Buffer.alloc(0), trailer: () => Buffer.alloc(0) };
   }
 
   #persistManifest(manifest: AofManifest): void {
@@ -359,6 +361,11 @@ export class AppendOnlyFile {
     }
   }
 
+  /** aof-timestamp-enabled changed (CONFIG SET). */
+  setTimestamps(enabled: boolean): void {
+    if (this.#writer) this.#writer.timestamps = enabled;
+  }
+
   /** appendfsync changed (CONFIG SET). */
   setPolicy(policy: FsyncPolicy): void {
     if (this.#writer) this.#writer.policy = policy;
@@ -396,7 +403,9 @@ export class AppendOnlyFile {
   /** Shutdown: everything written and synced (Redis's flushAppendOnlyFile(1) + fsync). */
   close(): void {
     this.#abortRewrite();
-    this.#writer?.close();
+    if (this.#writer === undefined) return;
+    this.#host.log.log('notice', 'Calling fsync() on the AOF file.');
+    this.#writer.close();
     this.#writer = undefined;
   }
 

@@ -165,7 +165,7 @@ export const directives: readonly Directive[] = [
   bool('aof-load-truncated', true, done),
   bool('aof-use-rdb-preamble', true, done),
   bool('aof-rewrite-incremental-fsync', true),
-  bool('aof-timestamp-enabled', false),
+  bool('aof-timestamp-enabled', false, done),
   bool('aof-disable-auto-gc', false, done),
 
   // ---- replication ----
