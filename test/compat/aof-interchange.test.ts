@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitArgs } from '../../src/resp/split-args.js';
 import { RawClient } from '../support/raw-client.js';
@@ -98,4 +98,23 @@ test("Tessera's appendonlydir (RDB-preamble base) loads into redis-server 7.0 wi
 
 test("Tessera's appendonlydir (command base, aof-use-rdb-preamble no) loads into redis-server 7.0 with identical contents", async (t) => {
   await tesseraToRedis(t, 'no');
+});
+
+test('an old-style single AOF (RDB preamble + commands) is migrated into a directory and loads like redis-server 7.0 loads it', async (t) => {
+  const preamble = readFileSync(join(fixtureDir, 'appendonlydir', 'appendonly.aof.2.base.rdb'));
+  const tail = '*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n*3\r\n$3\r\nSET\r\n$4\r\ntail\r\n$1\r\n1\r\n*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n';
+  const oldStyle = Buffer.concat([preamble, Buffer.from(tail, 'latin1')]);
+  const tesseraDir = tempDir(t, 'aof-old-t');
+  const redisDir = tempDir(t, 'aof-old-r');
+  writeFileSync(join(tesseraDir, 'appendonly.aof'), oldStyle);
+  writeFileSync(join(redisDir, 'appendonly.aof'), oldStyle);
+  const node = await startTesseraLoaded({ dir: tesseraDir, appendonly: 'yes' });
+  t.after(() => node.stop());
+  const redis = await startRedisServer(['--dir', redisDir, '--appendonly', 'yes']);
+  t.after(() => redis.stop());
+  assert.deepEqual(readdirSync(join(tesseraDir, 'appendonlydir')).sort(), readdirSync(join(redisDir, 'appendonlydir')).sort());
+  assert.equal(readFileSync(join(tesseraDir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1'), readFileSync(join(redisDir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1'));
+  const fromTessera = await dumpDataset(node.port);
+  assert.deepEqual(fromTessera, await dumpDataset(redis.port));
+  assert.ok(fromTessera.some((record) => record.key === 'tail'));
 });

@@ -11,7 +11,9 @@ export interface AofLoadHooks {
   /** Runs one command as the AOF client; false when the command does not exist. */
   execute(argv: string[]): boolean;
   /** Loads an RDB image (a base file starting with "REDIS"); throws with a message when corrupt. */
-  loadRdb(data: Buffer, fileName: string): Promise<void>;
+  loadRdb(data: Buffer, fileName: string): Promise<number>;
+  /** appendfilename: a base with this very name is an old-style AOF (RDB preamble + commands). */
+  readonly oldStyleName?: string;
   /** aof-load-truncated. */
   readonly loadTruncated: boolean;
   readonly log: AofLog;
@@ -85,17 +87,21 @@ export async function loadSingleAppendOnlyFile(dir: string, fileName: string, ho
 
   let startOffset = 0;
   if (data.length >= 5 && data.toString('latin1', 0, 5) === 'REDIS') {
-    hooks.log.log('notice', 'Reading RDB base file on AOF loading...');
+    const oldStyle = fileName === hooks.oldStyleName;
+    hooks.log.log('notice', oldStyle ? 'Reading RDB preamble from AOF file...' : 'Reading RDB base file on AOF loading...');
     try {
       hooks.progress?.(loadedBefore, totalBytes);
-      await hooks.loadRdb(data, fileName);
+      // A base file is the RDB alone; an old-style preamble AOF goes on with commands after it.
+      startOffset = await hooks.loadRdb(data, fileName);
     } catch (error) {
-      hooks.log.log('warning', `Error reading the RDB base file ${fileName}, AOF loading aborted`);
+      hooks.log.log(
+        'warning',
+        oldStyle ? `Error reading the RDB preamble of the AOF file ${fileName}, AOF loading aborted` : `Error reading the RDB base file ${fileName}, AOF loading aborted`,
+      );
       hooks.log.log('warning', `${(error as Error).message}`);
       return 'failed';
     }
-    // A base file is the RDB alone; an old-style preamble AOF would continue with commands.
-    startOffset = data.length;
+    if (oldStyle) hooks.log.log('notice', 'Reading the remaining AOF tail...');
   }
 
   const reader = new AofCommandReader(data, startOffset);

@@ -31,8 +31,11 @@ export interface AofConfig {
 export interface RdbBaseFormat {
   /** A fresh encoder; `header()` before the first entry, `trailer()` after the last. */
   createEncoder(): SnapshotEncoder & { header(): Buffer; trailer(): Buffer };
-  /** Loads an RDB image into the keyspace; rejects with a clear message when it is corrupt. */
-  load(data: Buffer, fileName: string): Promise<void>;
+  /**
+   * Loads the RDB image at the start of `data` into the keyspace; resolves with its length in
+   * bytes (an old-style AOF goes on with commands); rejects with a clear message when corrupt.
+   */
+  load(data: Buffer, fileName: string): Promise<number>;
 }
 
 /** What the AOF needs from the node. */
@@ -145,6 +148,7 @@ export class AppendOnlyFile {
 
   async openOnStart(): Promise<void> {
     if (this.#host.config.value('appendonly') !== 'yes') return;
+    this.#upgradeOldStyleIfNeeded();
     const manifest = this.#manifest;
     if (manifest.base !== undefined || manifest.incr.length > 0) {
       const started = performance.now();
@@ -156,8 +160,9 @@ export class AppendOnlyFile {
           execute: (argv) => this.#host.executeLoaded(argv),
           loadRdb: async (data, fileName) => {
             if (this.#host.rdb === undefined) throw new Error(`Tessera cannot read the RDB base file ${fileName}`);
-            await this.#host.rdb.load(data, fileName);
+            return this.#host.rdb.load(data, fileName);
           },
+          oldStyleName: this.#filename,
           loadTruncated: this.#host.config.value('aof-load-truncated') === 'yes',
           log: this.#host.log,
           commandDelay: this.#commandDelay(),
@@ -184,6 +189,31 @@ export class AppendOnlyFile {
   #commandDelay(): (() => void) | undefined {
     const us = Number(this.#host.config.value('key-load-delay'));
     return us === 0 ? undefined : () => keyDelay(us);
+  }
+
+  /**
+   * Redis's aofUpgradePrepare: a single `appendfilename` file in `dir` (Redis < 7.0) becomes the
+   * base of a new directory (its manifest written first, then the file moved in).
+   */
+  #upgradeOldStyleIfNeeded(): void {
+    const dir = this.#host.config.value('dir');
+    const oldPath = resolve(dir, this.#filename);
+    if (!existsSync(oldPath)) return;
+    const manifest = this.#manifest;
+    const noFiles = manifest.base === undefined && manifest.incr.length === 0;
+    const halfDone = manifest.base !== undefined && manifest.incr.length === 0 && manifest.base.name === this.#filename && !existsSync(join(this.dirPath, this.#filename));
+    if (existsSync(this.dirPath) && !noFiles && !halfDone) return;
+    this.#ensureDir();
+    const upgraded: AofManifest = { ...EMPTY_MANIFEST, base: { name: this.#filename, seq: 1, type: 'b' }, baseSeq: 1 };
+    this.#persistManifest(upgraded);
+    try {
+      renameSync(oldPath, join(this.dirPath, this.#filename));
+    } catch (error) {
+      this.#host.log.log('warning', `Error trying to move the old AOF file ${this.#filename} into dir ${this.#host.config.value('appenddirname')}: ${(error as Error).message}`);
+      throw new AofFatalError('cannot move the old AOF');
+    }
+    this.#manifest = upgraded;
+    this.#host.log.log('notice', `Successfully migrated an old-style AOF file (${this.#filename}) into the AOF directory (${this.#host.config.value('appenddirname')}).`);
   }
 
   #readManifest(): AofManifest {

@@ -38,8 +38,10 @@ export function rdbBaseFormat(options: RdbBaseOptions): RdbBaseFormat {
         },
       });
     },
-    async load(data: Buffer): Promise<void> {
-      await new RdbLoad(options.keyspace, data, { nowMs: options.nowMs() }).run();
+    async load(data: Buffer): Promise<number> {
+      const load = new RdbLoad(options.keyspace, data, { nowMs: options.nowMs() });
+      await load.run();
+      return load.bytesRead;
     },
   };
 }
