@@ -168,6 +168,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         usedMemoryBytes: () => this.memoryTracker.snapshot().usedBytes,
       }),
       requestFlush: () => this.#scheduleTurnEnd(),
+      bgsaveInProgress: () => this.persistence.bgsaveInProgress,
     });
     this.config.onChange('appendonly', (value) => this.#setAppendOnly(value === 'yes'));
     this.config.onChange('appendfsync', (value) => this.aof.setPolicy(value as FsyncPolicy));

@@ -374,3 +374,21 @@ test('auto-aof-rewrite-percentage / -min-size start a rewrite from the tick when
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.match(await redis.info('persistence'), /aof_rewrites:1\r\n/);
 });
+
+test('BGREWRITEAOF during a BGSAVE is scheduled and runs after it; BGSAVE during a rewrite is refused (as Redis)', async (t) => {
+  const dir = tempDir(t, 'aof-bgsave');
+  const node = await startNode(t, dir, { hz: '100' });
+  const redis = await connectIoredis(t, node.port);
+  for (let i = 0; i < 20; i++) await redis.set(`k${i}`, String(i));
+  // 20 ms per key saved: the BGSAVE lasts ~0.4 s.
+  await redis.config('SET', 'rdb-key-save-delay', '20000');
+  assert.equal(await redis.bgsave(), 'Background saving started');
+  assert.equal(await redis.bgrewriteaof(), 'Background append only file rewriting scheduled');
+  assert.match(await redis.info('persistence'), /aof_rewrite_scheduled:1\r\n/);
+  await pollUntil(async () => /aof_rewrite_in_progress:1\r\n/.test(await redis.info('persistence')), 5000, 'the rewrite starts after the BGSAVE');
+  assert.match(await redis.info('persistence'), /rdb_bgsave_in_progress:0\r\n/);
+  await assert.rejects(redis.bgsave(), /ERR Another child process is active \(AOF\?\): can't BGSAVE right now/);
+  await redis.config('SET', 'rdb-key-save-delay', '0');
+  await node.server.aof.rewriteDone;
+  assert.match(await redis.info('persistence'), /aof_rewrites:1\r\naof_rewrites_consecutive_failures:0\r\n/);
+});

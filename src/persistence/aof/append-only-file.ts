@@ -48,6 +48,8 @@ export interface AofHost {
   executeLoaded(argv: string[]): boolean;
   /** The RDB codec, once available (else bases are written as commands and RDB bases refused). */
   readonly rdb: RdbBaseFormat | undefined;
+  /** A BGSAVE is running (till its file is committed): a rewrite waits, as for Redis's child. */
+  bgsaveInProgress(): boolean;
   /** Called when the AOF has bytes to write: the node flushes them before the turn's replies. */
   requestFlush(): void;
 }
@@ -129,6 +131,11 @@ export class AppendOnlyFile {
 
   get #rdbPreamble(): boolean {
     return this.#host.config.value('aof-use-rdb-preamble') === 'yes' && this.#host.rdb !== undefined;
+  }
+
+  /** Redis's hasActiveChildProcess for a rewrite: another snapshot or a BGSAVE not yet committed. */
+  #otherBackgroundWork(): boolean {
+    return snapshotRunning(this.#host.keyspace) || this.#host.bgsaveInProgress();
   }
 
   // ---- start -----------------------------------------------------------------------------
@@ -375,13 +382,13 @@ export class AppendOnlyFile {
   tick(): void {
     this.#writer?.maybeFsyncInBackground();
     if (this.#rewrite !== undefined || this.#state === 'off') return;
-    if (this.rewriteScheduled && !snapshotRunning(this.#host.keyspace)) {
+    if (this.rewriteScheduled && !this.#otherBackgroundWork()) {
       this.#startRewrite();
       return;
     }
     const percent = Number(this.#host.config.value('auto-aof-rewrite-percentage'));
     const minSize = Number(this.#host.config.value('auto-aof-rewrite-min-size'));
-    if (this.#state === 'on' && percent > 0 && this.#currentSize > minSize && !snapshotRunning(this.#host.keyspace)) {
+    if (this.#state === 'on' && percent > 0 && this.#currentSize > minSize && !this.#otherBackgroundWork()) {
       const base = this.#baseSize > 0 ? this.#baseSize : 1;
       const growth = Math.floor((this.#currentSize * 100) / base) - 100;
       if (growth >= percent) {
@@ -407,7 +414,7 @@ export class AppendOnlyFile {
   enable(): void {
     if (this.#state !== 'off') return;
     this.#state = 'wait-rewrite';
-    if (snapshotRunning(this.#host.keyspace)) {
+    if (this.#otherBackgroundWork()) {
       this.rewriteScheduled = true;
       this.#host.log.log('warning', 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
       return;
@@ -444,7 +451,7 @@ export class AppendOnlyFile {
   /** BGREWRITEAOF: 'started' or 'scheduled'; throws Error with Redis's message otherwise. */
   backgroundRewrite(inTransaction: boolean): 'started' | 'scheduled' {
     if (this.#rewrite !== undefined) throw new Error('Background append only file rewriting already in progress');
-    if (snapshotRunning(this.#host.keyspace) || inTransaction) {
+    if (this.#otherBackgroundWork() || inTransaction) {
       this.rewriteScheduled = true;
       this.#consecutiveFailures = 0;
       return 'scheduled';
@@ -484,8 +491,11 @@ export class AppendOnlyFile {
     }
     const { encoder, header, trailer } = this.#baseEncoder();
     if (header.length > 0) writeSync(fd, header);
+    const saveDelayUs = Number(this.#host.config.value('rdb-key-save-delay'));
     const snapshot = startSnapshot(this.#host.keyspace, {
       encoder,
+      // rdb-key-save-delay slows the rewrite too, as in Redis (tests).
+      keyDelay: saveDelayUs === 0 ? undefined : () => keyDelay(saveDelayUs),
       sink: (chunk) => {
         if (this.#rewrite !== undefined) writeSync(this.#rewrite.fd, chunk);
       },
