@@ -157,14 +157,19 @@ test('a restart on the same dir loads every write back (incr file through the no
   assert.doesNotMatch(await again.info('commandstats'), /cmdstat_rpush/);
 });
 
-test('a truncated last command is cut with aof-load-truncated yes, and refused with no', async (t) => {
-  const dir = tempDir(t, 'aof-trunc');
-  const first = await startNode(t, dir);
-  const redis = await connectIoredis(t, first.port);
+/** A stopped node's dir whose AOF holds `SET kept 1`, and the path of its incr file. */
+async function aofWithOneKey(t: TestContext, label: string): Promise<{ dir: string; incr: string }> {
+  const dir = tempDir(t, label);
+  const node = await startNode(t, dir);
+  const redis = await connectIoredis(t, node.port);
   await redis.set('kept', '1');
   redis.disconnect();
-  await first.stop();
-  const incr = join(aofDir(dir), 'appendonly.aof.1.incr.aof');
+  await node.stop();
+  return { dir, incr: join(aofDir(dir), 'appendonly.aof.1.incr.aof') };
+}
+
+test('a truncated last command is cut with aof-load-truncated yes, and refused with no', async (t) => {
+  const { dir, incr } = await aofWithOneKey(t, 'aof-trunc');
   const goodSize = readFileSync(incr).length;
   appendFileSync(incr, '*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$5\r\nval');
   await assert.rejects(startTesseraLoaded({ dir, appendonly: 'yes', 'aof-load-truncated': 'no' }), AofFatalError);
@@ -176,13 +181,7 @@ test('a truncated last command is cut with aof-load-truncated yes, and refused w
 });
 
 test('an incomplete MULTI at the end of the file is reverted', async (t) => {
-  const dir = tempDir(t, 'aof-multi-tail');
-  const first = await startNode(t, dir);
-  const redis = await connectIoredis(t, first.port);
-  await redis.set('kept', '1');
-  redis.disconnect();
-  await first.stop();
-  const incr = join(aofDir(dir), 'appendonly.aof.1.incr.aof');
+  const { dir, incr } = await aofWithOneKey(t, 'aof-multi-tail');
   appendFileSync(incr, '*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$1\r\n1\r\n');
   const second = await startNode(t, dir);
   const again = await connectIoredis(t, second.port);
