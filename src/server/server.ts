@@ -220,8 +220,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.beginBatch();
     await this.aof.openOnStart();
     this.#executeLoadedCommand = undefined;
-    // Replaying is not serving: INFO commandstats and totals start from zero, as in Redis.
+    // Replaying is not serving: INFO commandstats, totals and the slowlog start empty, as in Redis.
     this.stats.reset();
+    this.slowlog.reset();
     this.dirty = 0;
     this.#updatePropagationSink();
     return true;
