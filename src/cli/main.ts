@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { runRdbCheck } from './rdb-check-command.js';
 import { TESSERA_VERSION, runServer } from './run-server.js';
 
 const program = new Command();
@@ -13,6 +14,15 @@ program
   .helpOption(false)
   .action(async (args: string[]) => {
     await runServer(args);
+  });
+
+const rdb = program.command('rdb').description('RDB file tools');
+rdb
+  .command('check')
+  .description('check an RDB file like redis-check-rdb: OK with counts, or where it breaks (offset, key, reason); exit 1 on failure')
+  .argument('<file>', 'the RDB file')
+  .action((file: string) => {
+    process.exitCode = runRdbCheck(file);
   });
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { configCommands } from './config.js';
+import { dumpRestoreCommands } from './dump-restore.js';
 import { hashCommands } from './hashes.js';
 import { connectionCommands } from './connection.js';
 import type { CommandDefinition } from './context.js';
@@ -22,6 +23,7 @@ export const allCommands: readonly CommandDefinition[] = [
   ...stringCommands,
   ...transactionCommands,
   ...keyCommands,
+  ...dumpRestoreCommands,
   ...listCommands,
   ...hashCommands,
   ...setCommands,

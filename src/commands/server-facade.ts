@@ -51,6 +51,11 @@ export interface PersistenceFacade {
   /** BGSAVE [SCHEDULE]; inside MULTI it is scheduled, as Redis does. */
   bgsave(schedule: boolean, inTransaction: boolean): 'started' | 'scheduled';
   debugReload(options: { noSave: boolean; noFlush: boolean; merge: boolean }): void;
+  /**
+   * After FLUSHALL (Redis's flushAllDataAndResetRDB): a running BGSAVE is stopped and, with save
+   * points, the empty dataset is saved at once. True when it saved.
+   */
+  flushedAll(): boolean;
 }
 
 export interface MemorySnapshot {

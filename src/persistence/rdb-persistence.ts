@@ -67,8 +67,11 @@ export class RdbPersistence {
   #loadStartedMs = 0;
   #lastLoadKeysExpired = 0;
   #lastLoadKeysLoaded = 0;
-  /** Slice of a background save's walk per event-loop turn (tests and benches may change it). */
-  sliceMs = 2;
+  /**
+   * Walk time per slice of a background save (slices are paced by a timer, clients are served
+   * between them): a pipelining client gets about one round trip per slice.
+   */
+  sliceMs = 1;
 
   constructor(host: RdbPersistenceHost) {
     this.#host = host;
@@ -196,8 +199,12 @@ export class RdbPersistence {
         this.#endBackgroundSave();
       },
       (error: unknown) => {
-        this.#host.log('warning', `Background saving error: ${describeError(error)}`);
-        this.#lastBgsaveOk = false;
+        if (this.#abortedOnPurpose === background) {
+          this.#host.log('warning', 'Background saving terminated by signal 10');
+        } else {
+          this.#host.log('warning', `Background saving error: ${describeError(error)}`);
+          this.#lastBgsaveOk = false;
+        }
         this.#endBackgroundSave();
       },
     );
@@ -226,12 +233,30 @@ export class RdbPersistence {
     });
   }
 
+  /** FLUSHALL: stop a BGSAVE of the old data; with save points, save the empty dataset now. */
+  flushedAll(): boolean {
+    this.#abortBackgroundSave();
+    if (this.#savePoints.length === 0) return false;
+    this.saveNow();
+    return true;
+  }
+
   /** Stops a running background save and removes its temp file (SHUTDOWN, FLUSHALL). */
   killBackgroundSave(): void {
     if (this.#background === undefined) return;
     this.#host.log('warning', 'There is a child saving an .rdb. Killing it!');
-    this.#background.abort();
+    this.#abortBackgroundSave();
   }
+
+  /** Like Redis killing its child with SIGUSR1: the save ends, and the last status is untouched. */
+  #abortBackgroundSave(): void {
+    const background = this.#background;
+    if (background === undefined) return;
+    this.#abortedOnPurpose = background;
+    background.abort();
+  }
+
+  #abortedOnPurpose: RdbBackgroundSave | undefined;
 
   /** From the server tick: save points and a scheduled BGSAVE (Redis's serverCron). */
   tick(nowMs: number): void {

@@ -29,6 +29,8 @@ export interface RdbSnapshotEncoder extends SnapshotEncoder {
  */
 export function createRdbSnapshotEncoder(keyspace: Keyspace, settings: RdbImageSettings): RdbSnapshotEncoder {
   const writer = new RdbFileWriter({ compress: settings.compress, checksum: settings.checksum, listMaxListpackSize: settings.listMaxListpackSize });
+  /** Bytes handed out so far: the writer counts all it produced. */
+  let takenBytes = 0;
   const lruPolicy = settings.accessData === 'lru';
   const lfuPolicy = settings.accessData === 'lfu';
   return {
@@ -40,6 +42,11 @@ export function createRdbSnapshotEncoder(keyspace: Keyspace, settings: RdbImageS
       else if (lfuPolicy) writer.entry(key, value, expireAtMs, { lfuFreq: keyspace.lfuCounter(accessClock) });
       else writer.entry(key, value, expireAtMs);
     },
-    takeChunks: () => writer.takeChunks(),
+    takeChunks: () => {
+      const chunks = writer.takeChunks();
+      for (const chunk of chunks) takenBytes += chunk.length;
+      return chunks;
+    },
+    bufferedBytes: () => writer.bytesWritten - takenBytes,
   };
 }

@@ -1,147 +1,238 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
-import { connectIoredis } from '../support/clients.js';
-import { readDataset, type KeyState } from '../support/dataset.js';
-import { startRedisServer, startServerProcess } from '../support/redis-server-process.js';
-import { startTessera } from '../support/tessera.js';
-
-function tempDir(t: TestContext): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-rdb-interchange-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { fileURLToPath } from 'node:url';
+import { encodeCommand, type Reply } from '../../src/resp/reply-parser.js';
+import { splitArgs } from '../../src/resp/split-args.js';
+import { RdbFileReader } from '../../src/persistence/rdb/rdb-file-reader.js';
+import { RdbFileWriter, standardAuxFields } from '../../src/persistence/rdb/rdb-file-writer.js';
+import { rawClient } from '../support/clients.js';
+import type { RawClient } from '../support/raw-client.js';
+import { replyToPlain } from '../support/raw-client.js';
+import { startRedisServer, type RunningProcess } from '../support/redis-server-process.js';
+import { startTessera, type InProcessNode } from '../support/tessera.js';
 
 /**
- * Every type in every encoding Redis 7.0 writes: small (listpack, intset) and large (hashtable,
- * skiplist, quicklist with several nodes), integers and compressible strings, a stream with
- * consumer groups and pending entries, TTLs, several databases.
+ * RDB and DUMP interchange with a real redis-server 7.0, for every type and encoding: the data
+ * set is the golden fixtures' script (src/persistence/rdb/testdata/commands.txt), which builds
+ * each encoding Redis has (int/embstr/raw strings, quicklists, intsets, hashtables, listpacks,
+ * skiplists, streams with groups, PELs and deletions, sparse and dense HLLs) in db 0 and db 3.
+ * Values are compared as clients read them (type, OBJECT ENCODING, PEXPIRETIME and contents).
  */
-async function fillEverything(client: Redis): Promise<void> {
-  const far = Date.now() + 7_200_000;
-  await client.set('str:small', 'hello');
-  await client.set('str:int', '-9223372036854775808');
-  await client.set('str:int-small', '42');
-  await client.set('str:compressible', 'abc'.repeat(2000));
-  await client.set('str:binary', Buffer.from([0, 255, 1, 254, 13, 10, 0]));
-  await client.set('str:ttl', 'x', 'PXAT', far);
-  await client.rpush('list:small', 'a', 'b', '1', '2');
-  const bigList: string[] = [];
-  for (let i = 0; i < 1000; i++) bigList.push(`item-${i}-${'y'.repeat(i % 50)}`);
-  await client.rpush('list:big', ...bigList);
-  await client.rpush('list:plain', 'z'.repeat(10_000), 'small');
-  await client.sadd('set:ints', '1', '2', '3', '-100');
-  await client.sadd('set:small', 'a', 'b', 'c');
-  const bigSet: string[] = [];
-  for (let i = 0; i < 600; i++) bigSet.push(`member-${i}`);
-  await client.sadd('set:big', ...bigSet);
-  await client.zadd('zset:small', 1, 'a', 2.5, 'b', -1e10, 'c', 0, 'd');
-  const bigZset: Array<string | number> = [];
-  for (let i = 0; i < 300; i++) bigZset.push(i * 1.5, `zm-${i}`);
-  await client.zadd('zset:big', ...bigZset);
-  await client.zadd('zset:inf', 'inf', 'top', '-inf', 'bottom');
-  await client.hset('hash:small', 'f1', 'v1', 'f2', '2');
-  const bigHash: string[] = [];
-  for (let i = 0; i < 700; i++) bigHash.push(`field-${i}`, `value-${i}`);
-  await client.hset('hash:big', ...bigHash);
-  await client.pexpireat('hash:big', far + 5);
-  for (let i = 1; i <= 120; i++) await client.xadd('stream', `${i}-0`, 'n', String(i), 'payload', 'p'.repeat(i % 7));
-  await client.xgroup('CREATE', 'stream', 'g1', '0');
-  await client.xgroup('CREATE', 'stream', 'g2', '$');
-  await client.xreadgroup('GROUP', 'g1', 'alice', 'COUNT', '5', 'STREAMS', 'stream', '>');
-  await client.xreadgroup('GROUP', 'g1', 'bob', 'COUNT', '3', 'STREAMS', 'stream', '>');
-  await client.xack('stream', 'g1', '2-0');
-  await client.xdel('stream', '50-0');
-  await client.xadd('stream:empty', '1-1', 'a', 'b');
-  await client.xdel('stream:empty', '1-1');
-  await client.pfadd('hll', 'a', 'b', 'c');
-  for (const db of [1, 7, 15]) {
-    await client.select(db);
-    await client.set(`db${db}:key`, `in db ${db}`);
-    await client.set(`db${db}:ttl`, 'v', 'PXAT', far + db);
-  }
-  await client.select(0);
+
+const COMMANDS = fileURLToPath(new URL('../../../src/persistence/rdb/testdata/commands.txt', import.meta.url));
+const DATABASES = [0, 3];
+
+async function call(client: RawClient, ...args: string[]): Promise<Reply> {
+  return client.call(...args);
 }
 
-/** Keys fillEverything creates. */
-const KEY_COUNT = 26;
+function text(reply: Reply): string {
+  assert.ok(reply.type === 'bulk' || reply.type === 'simple', `expected a string reply, got ${JSON.stringify(replyToPlain(reply))}`);
+  return reply.value;
+}
 
-function diff(left: Map<string, KeyState>, right: Map<string, KeyState>): string[] {
-  const out: string[] = [];
-  for (const [key, state] of left) {
-    const other = right.get(key);
-    if (other === undefined) out.push(`${key}: missing on the right`);
-    else {
-      try {
-        assert.deepEqual(other, state);
-      } catch {
-        out.push(`${key}: ${JSON.stringify(state).slice(0, 300)} != ${JSON.stringify(other).slice(0, 300)}`);
-      }
+function strings(reply: Reply): string[] {
+  assert.equal(reply.type, 'array');
+  return (reply.value as Reply[]).map(text);
+}
+
+/** Sends the fixture script in one pipeline; every reply must be a non-error. */
+async function runScript(client: RawClient): Promise<void> {
+  const lines = readFileSync(COMMANDS, 'latin1').split('\n').filter((line) => line.trim() !== '');
+  const argvs = lines.map((line) => splitArgs(line) as string[]);
+  client.writeRaw(Buffer.concat(argvs.map((argv) => encodeCommand(argv))));
+  for (const argv of argvs) {
+    const reply = await client.read(20_000);
+    assert.notEqual(reply.type, 'error', `${argv.join(' ').slice(0, 80)}: ${JSON.stringify(replyToPlain(reply))}`);
+  }
+}
+
+async function keysOf(client: RawClient, db: number): Promise<string[]> {
+  await call(client, 'SELECT', String(db));
+  return strings(await call(client, 'KEYS', '*')).sort();
+}
+
+/** What a client sees of a key: type, encoding, absolute expiry and contents (sets and hashes sorted). */
+async function snapshotKey(client: RawClient, key: string): Promise<unknown> {
+  const type = text(await call(client, 'TYPE', key));
+  const encoding = text(await call(client, 'OBJECT', 'ENCODING', key));
+  const expire = replyToPlain(await call(client, 'PEXPIRETIME', key));
+  let contents: unknown;
+  switch (type) {
+    case 'string':
+      contents = text(await call(client, 'GET', key));
+      break;
+    case 'list':
+      contents = strings(await call(client, 'LRANGE', key, '0', '-1'));
+      break;
+    case 'set':
+      contents = strings(await call(client, 'SMEMBERS', key)).sort();
+      break;
+    case 'hash': {
+      const flat = strings(await call(client, 'HGETALL', key));
+      const pairs: string[][] = [];
+      for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as string, flat[i + 1] as string]);
+      contents = pairs.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : 1));
+      break;
+    }
+    case 'zset':
+      contents = strings(await call(client, 'ZRANGE', key, '0', '-1', 'WITHSCORES'));
+      break;
+    case 'stream':
+      contents = {
+        entries: replyToPlain(await call(client, 'XRANGE', key, '-', '+')),
+        info: replyToPlain(await call(client, 'XINFO', 'STREAM', key, 'FULL')),
+        groups: replyToPlain(await call(client, 'XINFO', 'GROUPS', key)),
+      };
+      break;
+    default:
+      assert.fail(`unexpected type ${type}`);
+  }
+  const hll = key.startsWith('hll:') ? replyToPlain(await call(client, 'PFCOUNT', key)) : undefined;
+  return { type, encoding, expire, contents, hll };
+}
+
+async function snapshotAll(client: RawClient): Promise<Map<string, unknown>> {
+  const all = new Map<string, unknown>();
+  for (const db of DATABASES) {
+    for (const key of await keysOf(client, db)) all.set(`${db}:${key}`, await snapshotKey(client, key));
+  }
+  await call(client, 'SELECT', '0');
+  return all;
+}
+
+function assertSameSnapshots(actual: Map<string, unknown>, expected: Map<string, unknown>, label: string): void {
+  assert.deepEqual([...actual.keys()], [...expected.keys()], `${label}: key sets`);
+  for (const [key, want] of expected) assert.deepEqual(actual.get(key), want, `${label}: ${key}`);
+}
+
+/** DUMP every key from one server and RESTORE it (with its absolute TTL) into the other. */
+async function copyByDump(from: RawClient, to: RawClient): Promise<void> {
+  for (const db of DATABASES) {
+    const keys = await keysOf(from, db);
+    await call(to, 'SELECT', String(db));
+    for (const key of keys) {
+      const payload = text(await call(from, 'DUMP', key));
+      const expire = await call(from, 'PEXPIRETIME', key);
+      const ttl = expire.type === 'integer' && expire.value > 0n ? expire.value.toString() : '0';
+      const reply = await call(to, 'RESTORE', key, ttl, payload, 'ABSTTL', 'REPLACE');
+      assert.equal(text(reply), 'OK', `RESTORE ${key}`);
     }
   }
-  for (const key of right.keys()) if (!left.has(key)) out.push(`${key}: missing on the left`);
-  return out;
+  await call(from, 'SELECT', '0');
+  await call(to, 'SELECT', '0');
 }
 
-test('a Tessera dump.rdb (SAVE) loads into redis-server 7.0 with the same keys, values and TTLs', async (t) => {
-  const dir = tempDir(t);
-  const node = await startTessera({ dir });
-  t.after(() => node.stop());
-  const tessera = await connectIoredis(t, node.port);
-  await fillEverything(tessera);
-  const expected = await readDataset(tessera);
-  assert.equal(expected.size, KEY_COUNT);
-  assert.equal(await tessera.save(), 'OK');
-  const redis = await startServerProcess('redis-server', 'redis-server', (port) => [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-  ]);
-  t.after(() => redis.stop());
-  assert.match(redis.output(), /DB loaded from disk/);
-  const client = await connectIoredis(t, redis.port);
-  const actual = await readDataset(client);
-  assert.deepEqual(diff(expected, actual), []);
+interface Setup {
+  source: RunningProcess;
+  sourceClient: RawClient;
+  tessera: InProcessNode;
+  tesseraClient: RawClient;
+}
+
+async function setup(t: TestContext): Promise<Setup> {
+  const source = await startRedisServer(['--enable-debug-command', 'local']);
+  t.after(() => source.stop());
+  const tessera = await startTessera();
+  t.after(() => tessera.stop());
+  const sourceClient = await rawClient(t, source.port);
+  const tesseraClient = await rawClient(t, tessera.port);
+  await runScript(sourceClient);
+  return { source, sourceClient, tessera, tesseraClient };
+}
+
+test('DUMP from redis-server RESTOREs into Tessera, and Tessera DUMPs RESTORE into redis-server', async (t) => {
+  const { sourceClient, tesseraClient } = await setup(t);
+  // What a redis-server holds after restoring its own payloads (encodings after loading).
+  const mirror = await startRedisServer();
+  t.after(() => mirror.stop());
+  const mirrorClient = await rawClient(t, mirror.port);
+  await copyByDump(sourceClient, mirrorClient);
+  const expected = await snapshotAll(mirrorClient);
+  assert.ok(expected.size >= 50, `only ${expected.size} keys`);
+
+  await copyByDump(sourceClient, tesseraClient);
+  assertSameSnapshots(await snapshotAll(tesseraClient), expected, 'Redis payloads restored into Tessera');
+
+  await call(mirrorClient, 'FLUSHALL');
+  await copyByDump(tesseraClient, mirrorClient);
+  assertSameSnapshots(await snapshotAll(mirrorClient), expected, 'Tessera payloads restored into redis-server');
 });
 
-test("redis-server 7.0's dump.rdb loads into Tessera with the same keys, values and TTLs", async (t) => {
-  const redis = await startRedisServer();
-  t.after(() => redis.stop());
-  const client = await connectIoredis(t, redis.port);
-  await fillEverything(client);
-  const expected = await readDataset(client);
-  assert.equal(expected.size, KEY_COUNT);
-  assert.equal(await client.save(), 'OK');
-  const dir = tempDir(t);
-  copyFileSync(join(redis.dir, 'dump.rdb'), join(dir, 'dump.rdb'));
-  const node = await startTessera({ dir });
-  t.after(() => node.stop());
-  assert.equal(await node.server.loadDataFromDisk(), true);
-  const tessera = await connectIoredis(t, node.port);
-  const actual = await readDataset(tessera);
-  assert.deepEqual(diff(expected, actual), []);
-  // And back: what Tessera saves from it loads into redis-server identically again.
-  assert.equal(await tessera.save(), 'OK');
-  const again = await startServerProcess('redis-server', 'redis-server', (port) => [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-  ]);
-  t.after(() => again.stop());
-  const roundTrip = await readDataset(await connectIoredis(t, again.port));
-  assert.deepEqual(diff(expected, roundTrip), []);
+test("redis-server's SAVE output loads through RdbFileReader with identical contents, and a file from RdbFileWriter loads into redis-server", async (t) => {
+  const { source, sourceClient, tessera, tesseraClient } = await setup(t);
+  // Redis's view after loading its own file (encodings after load).
+  assert.equal(text(await call(sourceClient, 'DEBUG', 'RELOAD')), 'OK');
+  const expected = await snapshotAll(sourceClient);
+  assert.equal(text(await call(sourceClient, 'SAVE')), 'OK');
+
+  // Redis's file → RdbFileReader → Tessera's keyspace.
+  const reader = new RdbFileReader(readFileSync(join(source.dir, 'dump.rdb')));
+  const keyspace = tessera.server.keyspace;
+  for (let item = reader.next(); item !== null; item = reader.next()) {
+    if (item.kind !== 'entry') continue;
+    const db = keyspace.db(item.dbIndex);
+    db.set(item.key, item.value);
+    if (item.expireAtMs !== undefined) db.setExpireAtMs(item.key, item.expireAtMs);
+  }
+  assertSameSnapshots(await snapshotAll(tesseraClient), expected, 'Redis SAVE loaded by RdbFileReader');
+
+  // Tessera's keyspace → RdbFileWriter → a fresh redis-server started on that file.
+  const writer = new RdbFileWriter({ compress: true, checksum: true });
+  writer.header(standardAuxFields({ redisVersion: '7.0.15', nowMs: Date.now(), usedMemoryBytes: 0, aofBase: false }));
+  for (const db of keyspace.databases) {
+    if (db.size === 0) continue;
+    writer.selectDb(db.id, db.size, db.expiresCount);
+    for (const [key, value] of db.entries()) writer.entry(key, value, db.expireAtMs(key));
+  }
+  writer.end();
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-rdb-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'from-tessera.rdb'), Buffer.concat(writer.takeChunks()));
+  // The later --dir wins over the one startRedisServer gives: redis-server loads the file at start.
+  const loaded = await startRedisServer(['--dir', dir, '--dbfilename', 'from-tessera.rdb']);
+  t.after(() => loaded.stop());
+  assert.match(loaded.output(), /DB loaded from disk/);
+  const loadedClient = await rawClient(t, loaded.port);
+  assertSameSnapshots(await snapshotAll(loadedClient), expected, 'RdbFileWriter file loaded by redis-server');
 });
 
-test('rdbcompression no and rdbchecksum no files interchange too', async (t) => {
-  const dir = tempDir(t);
-  const node = await startTessera({ dir, rdbcompression: 'no', rdbchecksum: 'no' });
-  t.after(() => node.stop());
-  const tessera = await connectIoredis(t, node.port);
-  await fillEverything(tessera);
-  const expected = await readDataset(tessera);
-  await tessera.save();
-  const redis = await startServerProcess('redis-server', 'redis-server', (port) => [
-    '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
-  ]);
-  t.after(() => redis.stop());
-  assert.deepEqual(diff(expected, await readDataset(await connectIoredis(t, redis.port))), []);
+test('LRU idle times and LFU frequencies travel both ways in files', async (t) => {
+  // Redis → file → RdbFileReader.
+  const lru = await startRedisServer(['--maxmemory-policy', 'allkeys-lru']);
+  t.after(() => lru.stop());
+  const lruClient = await rawClient(t, lru.port);
+  await call(lruClient, 'SET', 'src', 'v');
+  const payload = text(await call(lruClient, 'DUMP', 'src'));
+  assert.equal(text(await call(lruClient, 'RESTORE', 'idle', '0', payload, 'IDLETIME', '500')), 'OK');
+  assert.equal(text(await call(lruClient, 'SAVE')), 'OK');
+  const hints = new Map<string, number | undefined>();
+  const reader = new RdbFileReader(readFileSync(join(lru.dir, 'dump.rdb')));
+  for (let item = reader.next(); item !== null; item = reader.next()) if (item.kind === 'entry') hints.set(item.key, item.lruIdleSeconds);
+  const idle = hints.get('idle') ?? -1;
+  assert.ok(idle >= 500 && idle <= 502, `idle ${idle}`);
+
+  // RdbFileWriter → redis-server (LRU and LFU policies).
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-rdb-hints-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const writer = new RdbFileWriter({ compress: true, checksum: true });
+  writer.header(standardAuxFields({ redisVersion: '7.0.15', nowMs: Date.now(), usedMemoryBytes: 0, aofBase: false }));
+  writer.selectDb(0, 2, 0);
+  writer.entry('idle', 'v', undefined, { idleSeconds: 1234 });
+  writer.entry('freq', 'v', undefined, { lfuFreq: 77 });
+  writer.end();
+  writeFileSync(join(dir, 'hints.rdb'), Buffer.concat(writer.takeChunks()));
+  const lruTarget = await startRedisServer(['--dir', dir, '--dbfilename', 'hints.rdb', '--maxmemory-policy', 'allkeys-lru']);
+  t.after(() => lruTarget.stop()); // stopping twice is harmless
+  const lruTargetClient = await rawClient(t, lruTarget.port);
+  const loadedIdle = await call(lruTargetClient, 'OBJECT', 'IDLETIME', 'idle');
+  assert.ok(loadedIdle.type === 'integer' && loadedIdle.value >= 1234n && loadedIdle.value <= 1236n, JSON.stringify(replyToPlain(loadedIdle)));
+  await lruTarget.stop();
+  const lfuTarget = await startRedisServer(['--dir', dir, '--dbfilename', 'hints.rdb', '--maxmemory-policy', 'allkeys-lfu']);
+  t.after(() => lfuTarget.stop());
+  const lfuTargetClient = await rawClient(t, lfuTarget.port);
+  assert.deepEqual(replyToPlain(await call(lfuTargetClient, 'OBJECT', 'FREQ', 'freq')), { integer: '77' });
 });

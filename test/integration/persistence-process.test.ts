@@ -172,3 +172,20 @@ test('a corrupt or truncated dump.rdb: the node refuses to start, exit 1, with a
   assert.match(garbage.output, /Wrong signature trying to load DB from file/);
   assert.doesNotMatch(garbage.output, /Ready to accept connections/);
 });
+
+test('SIGTERM whose final save fails leaves the node running, as Redis does', async (t) => {
+  const dir = tempDir(t);
+  const node = await launch(t, dir, ['--save', '3600 1', '--enable-protected-configs', 'yes']);
+  const raw = await rawClient(t, node.port);
+  await raw.call('SET', 'a', '1');
+  const doomed = join(dir, 'doomed');
+  mkdirSync(doomed);
+  await raw.call('CONFIG', 'SET', 'dir', doomed);
+  rmSync(doomed, { recursive: true });
+  node.child.kill('SIGTERM');
+  for (let i = 0; i < 200 && !node.output().includes('errors trying to shut down'); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.match(node.output(), /SIGTERM received but errors trying to shut down the server, check the logs for more information/);
+  assert.deepEqual(await raw.call('GET', 'a'), { type: 'bulk', value: '1' });
+  raw.writeRaw('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+  assert.equal(await exitOf(node.child), 0);
+});

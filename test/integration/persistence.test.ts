@@ -264,3 +264,22 @@ test('a failed BGSAVE with save points refuses writes and PING with -MISCONF unt
   await node.server.persistence.whenIdle();
   assert.equal(await client.set('a', '1'), 'OK');
 });
+
+test('FLUSHALL with save points stops a running BGSAVE (status stays ok) and saves the empty dataset', async (t) => {
+  const dir = tempDir(t);
+  const node = await startNode(t, dir, { save: '3600 1' });
+  const client = await connectIoredis(t, node.port);
+  await fillMany(client, 2000);
+  await client.config('SET', 'rdb-key-save-delay', '200');
+  assert.equal(await client.bgsave(), 'Background saving started');
+  assert.equal(await client.flushall(), 'OK');
+  await node.server.persistence.whenIdle();
+  const info = await client.info('persistence');
+  assert.match(info, /rdb_last_bgsave_status:ok\r\n/);
+  assert.match(info, /rdb_changes_since_last_save:1\r\n/);
+  assert.ok(!existsSync(join(dir, `temp-${process.pid}.rdb`)), 'the stopped save removed its temp file');
+  const reader = new RdbFileReader(readFileSync(join(dir, 'dump.rdb')));
+  let entries = 0;
+  for (let item = reader.next(); item !== null; item = reader.next()) if (item.kind === 'entry') entries++;
+  assert.equal(entries, 0);
+});

@@ -26,8 +26,10 @@ function flushdb(ctx: CommandContext, argv: string[]): void {
 function flushall(ctx: CommandContext, argv: string[]): void {
   checkFlushOption(argv);
   const removed = ctx.keyspace.flushAll();
-  // Redis: dirty += removed keys, then dirty++ (FLUSHALL is always propagated).
-  ctx.dirty(removed + 1);
+  // Redis: dirty += removed keys, then dirty++ (FLUSHALL is always propagated). With save points
+  // the empty dataset is saved at once (resetting dirty) before that last increment.
+  const saved = ctx.server.persistence.flushedAll();
+  ctx.dirty(saved ? 1 : removed + 1);
   ctx.reply.ok();
 }
 

@@ -1,6 +1,7 @@
 import { parseCanonicalInteger } from '../../keyspace/stored-value.js';
 import type { ByteView } from './rdb-input.js';
 import { RdbFormatError } from './rdb-format-error.js';
+import { canonicalSmallInt } from './rdb-output.js';
 
 /**
  * Redis's listpack (listpack.c) as bytes: a 6-byte header (total bytes u32 LE, element count
@@ -163,26 +164,6 @@ export class ListpackBuilder {
     buf.writeUInt16LE(this.#count < COUNT_UNKNOWN ? this.#count : COUNT_UNKNOWN, 4);
     return { buf, start: 0, end: total };
   }
-}
-
-/** Canonical integer text of at most 15 chars (always a safe integer), or null. */
-function canonicalSmallInt(text: string): number | null {
-  const n = text.length;
-  let i = 0;
-  const negative = text.charCodeAt(0) === 45;
-  if (negative) {
-    if (n === 1) return null;
-    i = 1;
-  }
-  const first = text.charCodeAt(i);
-  if (first === 48) return n === 1 ? 0 : null;
-  let value = 0;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-    value = value * 10 + (c - 48);
-  }
-  return negative ? -value : value;
 }
 
 /**

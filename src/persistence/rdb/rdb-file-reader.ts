@@ -1,4 +1,4 @@
-import type { StoredValue } from '../../keyspace/stored-value.js';
+import { RawString, type StoredValue } from '../../keyspace/stored-value.js';
 import { RDB_VERSION, RdbOpcode } from './constants.js';
 import { crc64 } from './crc64.js';
 import { RdbFormatError } from './rdb-format-error.js';
@@ -36,6 +36,8 @@ export class RdbFileReader {
   readonly version: number;
   #dbIndex = 0;
   #done = false;
+  /** Keys holding an empty container, skipped as Redis skips them. */
+  emptyKeysSkipped = 0;
 
   constructor(buffer: Buffer, options: { limits?: DecodeLimits } = {}) {
     this.#input = new RdbInput(buffer);
@@ -43,10 +45,10 @@ export class RdbFileReader {
     if (buffer.length < 9 || buffer.latin1Slice(0, 5) !== 'REDIS') {
       throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
     }
-    const versionText = buffer.latin1Slice(5, 9);
-    const version = /^[0-9]{4}$/.test(versionText) ? Number(versionText) : NaN;
+    // atoi, as Redis reads it: leading digits, 0 when none.
+    const version = Number(/^[0-9]*/.exec(buffer.latin1Slice(5, 9))?.[0] || '0');
     if (!(version >= 1 && version <= RDB_VERSION)) {
-      throw new RdbFormatError(`Can't handle RDB format version ${versionText}`, 5);
+      throw new RdbFormatError(`Can't handle RDB format version ${version}`, 5);
     }
     this.version = version;
     this.#input.pos = 9;
@@ -109,13 +111,21 @@ export class RdbFileReader {
           throw new RdbFormatError('Pre-release function format not supported', at);
         case RdbOpcode.function2:
           return { kind: 'function', code: input.string('a function library') };
-        default:
-          return this.#entry(type, at, expireAtMs, lruIdleSeconds, lfuFreq);
+        default: {
+          const entry = this.#entry(type, at, expireAtMs, lruIdleSeconds, lfuFreq);
+          if (entry !== null) return entry;
+          // An empty container: Redis's loader skips such a key (RDB_LOAD_ERR_EMPTY_KEY).
+          this.emptyKeysSkipped++;
+          expireAtMs = undefined;
+          lruIdleSeconds = undefined;
+          lfuFreq = undefined;
+          continue;
+        }
       }
     }
   }
 
-  #entry(type: number, at: number, expireAtMs: number | undefined, lruIdleSeconds: number | undefined, lfuFreq: number | undefined): RdbItem {
+  #entry(type: number, at: number, expireAtMs: number | undefined, lruIdleSeconds: number | undefined, lfuFreq: number | undefined): RdbItem | null {
     const input = this.#input;
     if (type > MAX_KNOWN_TYPE || type === 8) throw new RdbFormatError(`Unknown RDB encoding type ${type}`, at);
     const key = input.string('a key');
@@ -127,6 +137,7 @@ export class RdbFileReader {
       wrapped.key = key;
       throw wrapped;
     }
+    if (typeof value === 'object' && !(value instanceof RawString) && value.type !== 'stream' && value.size === 0) return null;
     const item: { kind: 'entry'; dbIndex: number; key: string; value: StoredValue; expireAtMs?: number; lruIdleSeconds?: number; lfuFreq?: number } = {
       kind: 'entry',
       dbIndex: this.#dbIndex,

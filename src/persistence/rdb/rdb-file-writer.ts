@@ -77,8 +77,11 @@ export class RdbFileWriter {
     this.#out.len(expiresCount);
   }
 
-  /** One key (rdbSaveKeyValuePair): expire, LRU idle or LFU frequency, type, key, value. */
-  entry(key: string, value: StoredValue, expireAtMs?: number, lru?: LruInfo): void {
+  /**
+   * One key (rdbSaveKeyValuePair): expire, LRU idle or LFU frequency, type, key, value.
+   * `expireAtMs` may be a bigint for the rare expiry past 2^53 ms (PEXPIREAT takes any int64).
+   */
+  entry(key: string, value: StoredValue, expireAtMs?: number | bigint, lru?: LruInfo): void {
     const out = this.#out;
     if (expireAtMs !== undefined && expireAtMs !== -1) {
       out.byte(RdbOpcode.expireTimeMs);

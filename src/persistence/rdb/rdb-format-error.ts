@@ -6,11 +6,14 @@
 export class RdbFormatError extends Error {
   override name = 'RdbFormatError';
   readonly offset: number;
+  /** What is wrong, without the offset. */
+  readonly reason: string;
   /** The key being read when it broke, when known (set by the file reader). */
   key: string | undefined;
 
   constructor(reason: string, offset: number) {
     super(`${reason} at byte offset ${offset}`);
     this.offset = offset;
+    this.reason = reason;
   }
 }

@@ -97,34 +97,40 @@ export class RdbInput {
     return view;
   }
 
+  /** Set by #lenOrEncoding: the value read was a string encoding marker, not a length. */
+  #encoded = false;
+
   /**
-   * rdbLoadLen: a u64 length (number when safe, else bigint), or an encoded string marker:
-   * returns the marker kind as -1 - kind via `encodedKind` being set.
+   * rdbLoadLen: a u64 length (number when safe, else bigint), or, for a string, an encoding
+   * marker (RDB_ENCVAL): then #encoded is set and the value is the marker's kind. No object is
+   * allocated: this runs for every key and element.
    */
-  #lenOrEncoding(what: string): { value: number | bigint; encoded: boolean } {
+  #lenOrEncoding(what: string): number | bigint {
     const start = this.pos;
     const first = this.byte(what);
-    const type = (first & 0xc0) >> 6;
-    if (type === RDB_ENCVAL) return { value: first & 0x3f, encoded: true };
-    if (type === RDB_6BITLEN) return { value: first & 0x3f, encoded: false };
-    if (type === RDB_14BITLEN) return { value: ((first & 0x3f) << 8) | this.byte(what), encoded: false };
+    const type = first >> 6;
+    this.#encoded = false;
+    if (type === RDB_6BITLEN) return first & 0x3f;
+    if (type === RDB_14BITLEN) return ((first & 0x3f) << 8) | this.byte(what);
+    if (type === RDB_ENCVAL) {
+      this.#encoded = true;
+      return first & 0x3f;
+    }
     if (first === RDB_32BITLEN) {
       this.need(4, what);
       const v = this.buf.readUInt32BE(this.pos);
       this.pos += 4;
-      return { value: v, encoded: false };
+      return v;
     }
-    if (first === RDB_64BITLEN) {
-      return { value: this.u64BE(what), encoded: false };
-    }
+    if (first === RDB_64BITLEN) return this.u64BE(what);
     throw this.error(`unknown length encoding 0x${first.toString(16)} in ${what}`, start);
   }
 
   /** A length that must be a plain count (not a string encoding), below 2^53. */
   len(what = 'a length'): number {
     const start = this.pos;
-    const { value, encoded } = this.#lenOrEncoding(what);
-    if (encoded) throw this.error(`string encoding where ${what} was expected`, start);
+    const value = this.#lenOrEncoding(what);
+    if (this.#encoded) throw this.error(`string encoding where ${what} was expected`, start);
     if (typeof value === 'bigint') throw this.error(`${what} too large (${value})`, start);
     return value;
   }
@@ -140,16 +146,16 @@ export class RdbInput {
   /** A u64 length (stream ids, counters): number when safe, else bigint. */
   lenU64(what: string): number | bigint {
     const start = this.pos;
-    const { value, encoded } = this.#lenOrEncoding(what);
-    if (encoded) throw this.error(`string encoding where ${what} was expected`, start);
+    const value = this.#lenOrEncoding(what);
+    if (this.#encoded) throw this.error(`string encoding where ${what} was expected`, start);
     return value;
   }
 
   /** rdbGenericLoadStringObject as a view on the bytes (LZF blobs are decompressed into a reused buffer). */
   stringView(what = 'a string'): ByteView {
     const start = this.pos;
-    const { value, encoded } = this.#lenOrEncoding(what);
-    if (!encoded) {
+    const value = this.#lenOrEncoding(what);
+    if (!this.#encoded) {
       if (typeof value === 'bigint') throw this.error(`${what} length too large`, start);
       return this.raw(value, what);
     }
@@ -157,7 +163,8 @@ export class RdbInput {
       const compressedLen = this.len(`${what} (compressed length)`);
       const plainLen = this.len(`${what} (uncompressed length)`);
       this.need(compressedLen, what);
-      if (plainLen > 512 * 1024 * 1024 * 8) throw this.error(`${what} uncompressed length ${plainLen} too large`, start);
+      // LZF expands at most 264 bytes per 3-byte back reference: a larger claim is corruption.
+      if (plainLen > compressedLen * 100 + 64) throw this.error(`${what} uncompressed length ${plainLen} impossible for ${compressedLen} compressed bytes`, start);
       if (blobScratch.length < plainLen) blobScratch = Buffer.allocUnsafe(Math.max(plainLen, blobScratch.length * 2));
       lzfDecompressInto(this.buf, this.pos, this.pos + compressedLen, blobScratch, 0, plainLen, this.baseOffset + this.pos);
       this.pos += compressedLen;
@@ -191,7 +198,24 @@ export class RdbInput {
   /** A string as latin1 text (one char per byte). */
   string(what = 'a string'): string {
     const start = this.pos;
-    const first = this.buf[this.pos];
+    const buf = this.buf;
+    const first = buf[start];
+    // Fast path: a plain string with a 6- or 14-bit length (keys, most elements).
+    if (first !== undefined && first < 0x80) {
+      let n: number;
+      let at: number;
+      if (first < 0x40) {
+        n = first;
+        at = start + 1;
+      } else {
+        n = ((first & 0x3f) << 8) | (buf[start + 1] ?? 0);
+        at = start + 2;
+      }
+      if (at + n <= this.end) {
+        this.pos = at + n;
+        return buf.latin1Slice(at, at + n);
+      }
+    }
     if (first !== undefined && first >> 6 === RDB_ENCVAL && (first & 0x3f) !== RDB_ENC_LZF) {
       this.pos++;
       return this.#encodedInteger(first & 0x3f, what, start);

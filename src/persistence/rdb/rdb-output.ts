@@ -59,7 +59,14 @@ export class RdbOutput {
   bytes(data: Uint8Array, start = 0, end = data.length): void {
     const n = end - start;
     this.#reserve(n);
-    this.#buf.set(data.subarray(start, end), this.#pos);
+    const buf = this.#buf;
+    if (n <= 32) {
+      // Short runs (small listpacks, LZF output of short strings): a loop beats a subarray.
+      let p = this.#pos;
+      for (let i = start; i < end; i++) buf[p++] = data[i] as number;
+    } else {
+      buf.set(data.subarray(start, end), this.#pos);
+    }
     this.#pos += n;
   }
 
@@ -92,9 +99,13 @@ export class RdbOutput {
     }
   }
 
-  /** A signed 64-bit little-endian integer (rdbSaveMillisecondTime). */
-  i64LE(value: number): void {
+  /** A signed 64-bit little-endian integer (rdbSaveMillisecondTime); a bigint past 2^53. */
+  i64LE(value: number | bigint): void {
     this.#reserve(8);
+    if (typeof value === 'bigint') {
+      this.#pos = this.#buf.writeBigInt64LE(BigInt.asIntN(64, value), this.#pos);
+      return;
+    }
     const hi = Math.floor(value / 0x100000000);
     this.#buf.writeUInt32LE((value - hi * 0x100000000) >>> 0, this.#pos);
     this.#buf.writeInt32LE(hi | 0, this.#pos + 4);
@@ -195,24 +206,30 @@ export class RdbOutput {
   }
 }
 
-/** The value of a canonical decimal integer text that fits 32 bits (Redis's string2ll + ll2string check), or null. */
-export function canonicalInt32(text: string): number | null {
+/**
+ * The value of a canonical decimal integer text of at most 15 characters (always a safe
+ * integer; Redis's string2ll rules: no '+', no leading zeros, no "-0"), or null.
+ */
+export function canonicalSmallInt(text: string): number | null {
   const n = text.length;
-  if (n === 0 || n > 11) return null;
-  let i = 0;
-  if (text.charCodeAt(0) === 45) {
-    if (n === 1) return null;
-    i = 1;
-  }
+  if (n === 0 || n > 15) return null;
+  const negative = text.charCodeAt(0) === 45;
+  let i = negative ? 1 : 0;
+  if (negative && n === 1) return null;
   const first = text.charCodeAt(i);
   if (first === 48) return n === 1 ? 0 : null;
-  if (first < 49 || first > 57) return null;
   let value = 0;
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return null;
     value = value * 10 + (c - 48);
   }
-  if (text.charCodeAt(0) === 45) value = -value;
-  return value >= -2147483648 && value <= 2147483647 ? value : null;
+  return negative ? -value : value;
+}
+
+/** canonicalSmallInt, when the value fits 32 bits (what rdbEncodeInteger can write). */
+export function canonicalInt32(text: string): number | null {
+  if (text.length > 11) return null;
+  const value = canonicalSmallInt(text);
+  return value !== null && value >= -2147483648 && value <= 2147483647 ? value : null;
 }

@@ -100,6 +100,25 @@ function readNode(input: RdbInput, masterId: StreamId, at: number): StreamNode {
   return node;
 }
 
+/**
+ * Redis's streamEstimateDistanceFromFirstEverEntry: a v1 group's entries-read counter, which
+ * v1 files do not store.
+ */
+function estimateEntriesRead(stream: StreamValue, id: StreamId): number {
+  if (stream.entriesAdded === 0) return 0;
+  const cmpLast = compareIds(id, stream.lastId);
+  if (stream.length === 0 && cmpLast < 1) return stream.entriesAdded;
+  if (cmpLast === 0) return stream.entriesAdded;
+  if (cmpLast > 0) return ENTRIES_READ_UNKNOWN;
+  const cmpFirst = compareIds(id, stream.firstId);
+  const noTombstonesAhead = compareIds(stream.maxDeletedId, MIN_ID) === 0 || compareIds(stream.maxDeletedId, stream.firstId) < 0;
+  if (noTombstonesAhead) {
+    if (cmpFirst < 0) return stream.entriesAdded - stream.length;
+    if (cmpFirst === 0) return stream.entriesAdded - stream.length + 1;
+  }
+  return ENTRIES_READ_UNKNOWN;
+}
+
 /** STREAM_LISTPACKS (15), _2 (19, Redis 7.0) and _3 (21, Redis 7.2). */
 export function readStreamBody(type: number, input: RdbInput): StreamValue {
   const stream = new StreamValue();
@@ -142,7 +161,7 @@ export function readStreamBody(type: number, input: RdbInput): StreamValue {
       const read = input.lenU64('a group entries-read counter');
       entriesRead = read === U64_MAX || typeof read === 'bigint' ? ENTRIES_READ_UNKNOWN : read;
     } else {
-      entriesRead = compareIds(lastId, MIN_ID) === 0 ? 0 : compareIds(lastId, stream.lastId) >= 0 ? stream.entriesAdded : ENTRIES_READ_UNKNOWN;
+      entriesRead = estimateEntriesRead(stream, lastId);
     }
     if (stream.groups === null) stream.groups = new Map();
     if (stream.groups.has(name)) throw input.error('duplicated consumer group name');

@@ -61,8 +61,12 @@ function writeIdLens(out: RdbOutput, ms: U64, seq: U64): void {
   out.len(seq);
 }
 
-/** STREAM_LISTPACKS_2 (rdb.c rdbSaveObject, Redis 7.0). */
-export function writeStreamBody(stream: StreamValue, out: RdbOutput, compress: boolean, builder: ListpackBuilder): void {
+/**
+ * STREAM_LISTPACKS_2 (rdb.c rdbSaveObject, Redis 7.0). `version` 1 leaves out what 7.0 added
+ * (first id, max deleted id, entries added, groups' entries read) and 3 adds 7.2's consumer
+ * active time (the seen time here): for tests and older or newer readers.
+ */
+export function writeStreamBody(stream: StreamValue, out: RdbOutput, compress: boolean, builder: ListpackBuilder, version: 1 | 2 | 3 = 2): void {
   out.len(stream.nodes.length);
   for (const node of stream.nodes) {
     out.len(NODE_KEY_BYTES);
@@ -74,15 +78,17 @@ export function writeStreamBody(stream: StreamValue, out: RdbOutput, compress: b
   }
   out.len(stream.length);
   writeIdLens(out, stream.lastId.ms, stream.lastId.seq);
-  writeIdLens(out, stream.firstId.ms, stream.firstId.seq);
-  writeIdLens(out, stream.maxDeletedId.ms, stream.maxDeletedId.seq);
-  out.len(stream.entriesAdded);
+  if (version >= 2) {
+    writeIdLens(out, stream.firstId.ms, stream.firstId.seq);
+    writeIdLens(out, stream.maxDeletedId.ms, stream.maxDeletedId.seq);
+    out.len(stream.entriesAdded);
+  }
   const groups = stream.sortedGroups();
   out.len(groups.length);
   for (const group of groups) {
     out.string(group.name, compress);
     writeIdLens(out, group.lastId.ms, group.lastId.seq);
-    out.len(group.entriesRead < 0 ? U64_MAX : group.entriesRead);
+    if (version >= 2) out.len(group.entriesRead < 0 ? U64_MAX : group.entriesRead);
     out.len(group.pending.size);
     for (const [id, entry] of group.pending.entries()) {
       out.u64BE(id.ms);
@@ -95,6 +101,7 @@ export function writeStreamBody(stream: StreamValue, out: RdbOutput, compress: b
     for (const consumer of consumers) {
       out.string(consumer.name, compress);
       out.i64LE(consumer.seenTimeMs);
+      if (version >= 3) out.i64LE(consumer.seenTimeMs);
       out.len(consumer.pending.size);
       for (const [id] of consumer.pending.entries()) {
         out.u64BE(id.ms);

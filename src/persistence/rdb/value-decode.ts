@@ -97,11 +97,9 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
       const scores = new Array<number>(flat.length / 2);
       for (let i = 0; i < members.length; i++) {
         members[i] = flat[i * 2] as string;
-        const parsed = strtod(flat[i * 2 + 1] as string);
-        if (parsed.length === 0 || Number.isNaN(parsed.value)) throw input.error('sorted set listpack with a bad score', at);
-        scores[i] = parsed.value;
+        scores[i] = listpackScore(flat[i * 2 + 1] as string, input, at);
       }
-      return zsetOf(members, scores, limits, input, at);
+      return zsetOf(members, scores, limits, input, at, false);
     }
     case RdbType.hash: {
       const n = input.count('the hash size', 2);
@@ -116,7 +114,7 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
       const view = input.stringView('a hash listpack');
       const flat = typeByte === RdbType.hashListpack ? readListpack(view, fileAt) : readZiplist(view, fileAt);
       if (flat.length % 2 !== 0) throw input.error('hash listpack with an odd element count', at);
-      return hashOf(flat, limits, input, at);
+      return hashOf(flat, limits, input, at, false);
     }
     case RdbType.streamListpacks:
     case RdbType.streamListpacks2:
@@ -130,6 +128,15 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
     default:
       throw input.error(`unknown RDB object type ${typeByte}`, at - 1);
   }
+}
+
+/** zzlGetScore: an integer element or strtod of the text; plain decimals take Number's fast path. */
+function listpackScore(text: string, input: RdbInput, at: number): number {
+  const fast = Number(text);
+  if (!Number.isNaN(fast) && text.length > 0) return fast;
+  const parsed = strtod(text);
+  if (parsed.length === 0 || Number.isNaN(parsed.value)) throw input.error('sorted set listpack with a bad score', at);
+  return parsed.value;
 }
 
 function listOf(elements: readonly string[]): ListValue {
@@ -170,10 +177,25 @@ function setOf(members: readonly string[], limits: DecodeLimits, input: RdbInput
   return set;
 }
 
-function zsetOf(members: readonly string[], scores: readonly number[], limits: DecodeLimits, input: RdbInput, at: number): SortedSet {
+/**
+ * `checkLengths`: whether a long member makes the set a skiplist. Redis 7.0 checks lengths when
+ * it loads ZSET/ZSET_2, and only the count for a listpack or ziplist (written by a server whose
+ * zset-max-listpack-value was larger, it stays a listpack).
+ */
+function zsetOf(members: readonly string[], scores: readonly number[], limits: DecodeLimits, input: RdbInput, at: number, checkLengths = true): SortedSet {
   let maxMemberBytes = 0;
-  for (const member of members) if (member.length > maxMemberBytes) maxMemberBytes = member.length;
-  const zsetLimits: ZsetLimits = { maxListpackEntries: limits.zsetMaxListpackEntries, maxListpackValueBytes: limits.zsetMaxListpackValue };
+  if (checkLengths) for (const member of members) if (member.length > maxMemberBytes) maxMemberBytes = member.length;
+  const zsetLimits: ZsetLimits = {
+    maxListpackEntries: limits.zsetMaxListpackEntries,
+    maxListpackValueBytes: checkLengths ? limits.zsetMaxListpackValue : Number.POSITIVE_INFINITY,
+  };
+  if (members.length <= zsetLimits.maxListpackEntries && maxMemberBytes <= zsetLimits.maxListpackValueBytes) {
+    if (inOrder(members, scores)) return SortedSet.fromSortedListpack(members.slice(), scores.slice());
+    // ZSET_2 is written greatest first.
+    const reversedMembers = members.slice().reverse();
+    const reversedScores = scores.slice().reverse();
+    if (inOrder(reversedMembers, reversedScores)) return SortedSet.fromSortedListpack(reversedMembers, reversedScores);
+  }
   const zset = SortedSet.create(members.length, maxMemberBytes, zsetLimits);
   for (let i = 0; i < members.length; i++) {
     const member = members[i] as string;
@@ -183,8 +205,22 @@ function zsetOf(members: readonly string[], scores: readonly number[], limits: D
   return zset;
 }
 
-function hashOf(flat: readonly string[], limits: DecodeLimits, input: RdbInput, at: number): HashValue {
-  const hashLimits: HashLimits = { maxListpackEntries: limits.hashMaxListpackEntries, maxListpackValueBytes: limits.hashMaxListpackValue };
+/** Strictly ascending by (score, member), so distinct: a listpack from Redis always is. */
+function inOrder(members: readonly string[], scores: readonly number[]): boolean {
+  for (let i = 1; i < members.length; i++) {
+    const a = scores[i - 1] as number;
+    const b = scores[i] as number;
+    if (a > b || (a === b && !((members[i - 1] as string) < (members[i] as string)))) return false;
+  }
+  return true;
+}
+
+/** `checkLengths`: as for sorted sets, Redis 7.0 converts a loaded listpack or ziplist hash by its count only. */
+function hashOf(flat: readonly string[], limits: DecodeLimits, input: RdbInput, at: number, checkLengths = true): HashValue {
+  const hashLimits: HashLimits = {
+    maxListpackEntries: limits.hashMaxListpackEntries,
+    maxListpackValueBytes: checkLengths ? limits.hashMaxListpackValue : Number.POSITIVE_INFINITY,
+  };
   const hash = new HashValue();
   const pairs = flat.length / 2;
   if (pairs > limits.hashMaxListpackEntries) hash.convertToTable();

@@ -41,7 +41,9 @@ export function encodeValueBody(value: StoredValue, out: RdbOutput, options: Enc
   if (typeof value === 'string') {
     out.string(value, compress);
   } else if (value instanceof RawString) {
-    out.string(value.toString(), compress);
+    // Longer than 11 bytes it cannot take an integer form: its bytes go out without a copy.
+    if (value.length <= 11) out.string(value.toString(), compress);
+    else out.blob(value.bytes, 0, value.length, compress);
   } else if (value instanceof ListValue) {
     writeQuicklist(value, out, compress, options.listMaxListpackSize ?? -2);
   } else if (value instanceof SetValue) {
@@ -91,6 +93,8 @@ const OPTIMIZATION_LEVEL_BYTES = [4096, 8192, 16384, 32768, 65536];
 const SIZE_SAFETY_LIMIT_BYTES = 8192;
 const SIZE_ESTIMATE_OVERHEAD_BYTES = 8;
 const EMPTY_LISTPACK_BYTES = 7;
+/** quicklist.h FILL_MAX: the largest positive list-max-listpack-size (16-bit signed field). */
+const FILL_MAX = (1 << 15) - 1;
 
 /** _quicklistNodeAllowInsert: can a node of `nodeBytes`/`nodeCount` take an element of `elementBytes`? */
 function nodeAllowsInsert(nodeBytes: number, nodeCount: number, elementBytes: number, fill: number): boolean {
@@ -109,7 +113,9 @@ function nodeAllowsInsert(nodeBytes: number, nodeCount: number, elementBytes: nu
  * filled until _quicklistNodeAllowInsert refuses), each a listpack blob, so a list built with
  * RPUSH dumps byte for byte as Redis dumps it.
  */
-function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, fill: number): void {
+function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, configuredFill: number): void {
+  // quicklistSetFill: the directive is clamped to -5..32767.
+  const fill = Math.min(Math.max(configuredFill, -5), FILL_MAX);
   const elements = list.toArray();
   // First pass: node boundaries (the count is written before the nodes).
   const nodeEnds: number[] = [];

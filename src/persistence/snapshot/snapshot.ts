@@ -15,6 +15,11 @@ export interface SnapshotEncoder {
   entry(key: string, value: StoredValue, expireAtMs: number | undefined, accessClock: number): void;
   /** The bytes encoded since the last call. */
   takeChunks(): Buffer[];
+  /**
+   * Bytes encoded and not taken yet. When given, the snapshot hands bytes to the sink once
+   * FLUSH_BYTES have gathered (few large writes, few buffers for the GC); otherwise after every slice.
+   */
+  bufferedBytes?(): number;
 }
 
 export interface SnapshotOptions {
@@ -34,6 +39,8 @@ export interface SnapshotResult {
 
 /** Keys walked between two looks at the clock (performance.now() is not free). */
 const KEYS_PER_CLOCK_CHECK = 64;
+/** Encoded bytes gathered before they go to the sink (when the encoder reports its buffer). */
+const FLUSH_BYTES = 1 << 20;
 const DEFAULT_SLICE_MS = 2;
 
 /** One database of the image: the contents it held at the start, and how far the walk got. */
@@ -116,7 +123,7 @@ export class Snapshot {
   /** The database the encoder is in (undefined before the first selectDb). */
   #encoderDb: number | undefined;
   #partIndex = 0;
-  #timer: NodeJS.Immediate | undefined;
+  #timer: NodeJS.Timeout | undefined;
   #finished = false;
   #resolve!: (result: SnapshotResult) => void;
   #reject!: (error: Error) => void;
@@ -164,10 +171,15 @@ export class Snapshot {
     set.add(this);
   }
 
-  /** Runs the next slice on a later event-loop turn. */
+  /**
+   * Runs the next slice on a later event-loop turn, through a timer rather than setImmediate:
+   * between slices the node then waits in epoll, so a client's request wakes it at once, as it
+   * does an idle node (with setImmediate the node never sleeps, and on a busy machine each
+   * round trip waited for its next CPU time slice: measured 3x fewer writes, 2x the p99).
+   */
   schedule(): void {
     if (this.#finished) return;
-    this.#timer = setImmediate(() => {
+    this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#step(this.#sliceMs);
     });
@@ -178,7 +190,7 @@ export class Snapshot {
    * snapshot fail. `done` settles too.
    */
   runToCompletion(): SnapshotResult {
-    if (this.#timer !== undefined) clearImmediate(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     if (!this.#finished) this.#step(Infinity);
     if (this.failure !== undefined) throw this.failure;
@@ -191,7 +203,7 @@ export class Snapshot {
   /** Stops the walk and unwatches the tables; `done` rejects with `reason`. */
   abort(reason = new Error('snapshot aborted')): void {
     if (this.#finished) return;
-    if (this.#timer !== undefined) clearImmediate(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.failure = reason;
     this.#finish();
     this.#reject(reason);
@@ -207,7 +219,7 @@ export class Snapshot {
       while (this.#partIndex < this.#parts.length) {
         const part = this.#parts[this.#partIndex] as ImagePart;
         if (!this.#walk(part, startedMs, budgetMs)) {
-          this.#flush();
+          if (this.#encoder.bufferedBytes === undefined) this.#flush();
           this.schedule();
           return;
         }
@@ -239,6 +251,8 @@ export class Snapshot {
       }
       if (++sinceClockCheck >= KEYS_PER_CLOCK_CHECK) {
         sinceClockCheck = 0;
+        const buffered = this.#encoder.bufferedBytes?.();
+        if (buffered !== undefined && buffered >= FLUSH_BYTES) this.#flush();
         if (performance.now() - startedMs >= budgetMs) return part.cursor >= part.endPosition;
       }
     }

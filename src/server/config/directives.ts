@@ -153,8 +153,8 @@ export const directives: readonly Directive[] = [
   bool('rdb-del-sync-files', false),
   bool('rdb-save-incremental-fsync', true),
   // Redis's test knobs (hidden): microseconds of sleep per key saved / loaded.
-  num('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true }),
-  num('key-load-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true }),
+  num('rdb-key-save-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true, note: 'hidden test knob (CONFIG GET * skips it): µs of delay per key saved' }),
+  num('key-load-delay', 0n, INT_MIN, INT_MAX, { ...done, hidden: true, note: 'hidden test knob (CONFIG GET * skips it): µs of delay per key loaded' }),
   bool('appendonly', false, done),
   str('appendfilename', 'appendonly.aof', { ...immutableDone, validate: notPath('appendfilename') }),
   str('appenddirname', 'appendonlydir', { ...immutableDone, validate: notPath('appenddirname') }),

@@ -69,6 +69,13 @@ export class PackedList {
   #text = '';
   #size = 0;
 
+  /** A list of pairs already in (score, member) order, packed once (loading an RDB). */
+  static fromSorted(members: string[], scores: number[]): PackedList {
+    const list = new PackedList();
+    if (members.length > 0) list.#store(members, scores);
+    return list;
+  }
+
   get size(): number {
     return this.#size;
   }

@@ -40,6 +40,18 @@ export class SortedSet implements ContainerValue {
     return zset;
   }
 
+  /**
+   * A listpack-encoded set from pairs already in (score, member) order with distinct members
+   * (an RDB listpack): packed once instead of once per insert. The caller checked the limits.
+   */
+  static fromSortedListpack(members: string[], scores: number[]): SortedSet {
+    const zset = new SortedSet();
+    // A listpack keeps scores as text, and "-0" reads back as the integer 0.
+    for (let i = 0; i < scores.length; i++) if (scores[i] === 0) scores[i] = 0;
+    zset.#order = PackedList.fromSorted(members, scores);
+    return zset;
+  }
+
   get type(): 'zset' {
     return 'zset';
   }
