@@ -3,6 +3,9 @@ import { lzfCompressInto } from './lzf.js';
 
 /** The first buffer's size; it doubles as it fills. */
 const INITIAL_BYTES = 64 * 1024;
+/** A writer that hands out its bytes in chunks restarts with at most this much. */
+const MAX_RESTART_BYTES = 4 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 /** Redis compresses only strings longer than this (rdbSaveRawString). */
 const LZF_MIN_BYTES = 21;
 /** Redis tries an integer encoding only for strings this short (rdbSaveRawString). */
@@ -25,9 +28,12 @@ function scratch(current: Buffer, bytes: number): Buffer {
 export class RdbOutput {
   #buf: Buffer;
   #pos = 0;
+  /** The size of the buffer started after a take(), grown with use (at most MAX_RESTART_BYTES). */
+  #restartBytes: number;
 
   constructor(initialBytes = INITIAL_BYTES) {
     this.#buf = Buffer.allocUnsafe(initialBytes);
+    this.#restartBytes = initialBytes;
   }
 
   /** Bytes written since the last take(). */
@@ -38,15 +44,19 @@ export class RdbOutput {
   #reserve(bytes: number): void {
     const needed = this.#pos + bytes;
     if (needed <= this.#buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.#buf.length * 2));
+    const grown = Buffer.allocUnsafe(Math.max(needed, this.#buf.length * 2, this.#restartBytes));
     this.#buf.copy(grown, 0, 0, this.#pos);
     this.#buf = grown;
   }
 
-  /** The bytes written since the last call; the writer starts a new buffer of the same size. */
+  /**
+   * The bytes written since the last call. The next write starts a new buffer (allocated only
+   * then, so a one-shot writer such as DUMP's allocates nothing more) of the size this one grew to.
+   */
   take(): Buffer {
     const out = this.#buf.subarray(0, this.#pos);
-    this.#buf = Buffer.allocUnsafe(Math.max(INITIAL_BYTES, Math.min(this.#buf.length, 4 * 1024 * 1024)));
+    this.#restartBytes = Math.min(Math.max(this.#restartBytes, this.#buf.length), MAX_RESTART_BYTES);
+    this.#buf = EMPTY;
     this.#pos = 0;
     return out;
   }

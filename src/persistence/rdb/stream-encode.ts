@@ -15,6 +15,12 @@ function delta(a: U64, b: U64): number | bigint {
   return BigInt.asIntN(64, BigInt(a) - BigInt(b));
 }
 
+function emptyValues(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const name of names) out.push(name, '');
+  return out;
+}
+
 /** One node as Redis's listpack (t_stream.c: master entry, then entries with back counts). */
 function writeNodeListpack(node: StreamNode, builder: ListpackBuilder): void {
   builder.reset();
@@ -28,28 +34,22 @@ function writeNodeListpack(node: StreamNode, builder: ListpackBuilder): void {
     const fields = node.fieldsAt(slot);
     const msDiff = delta(node.msAt(slot), node.masterMs);
     const seqDiff = delta(node.seqAt(slot), node.masterSeq);
-    if (fields === null) {
-      // A deleted entry: Redis keeps its bytes; we kept only its slot, so it is written with
-      // the master fields and empty values (readers skip deleted entries).
-      builder.addInt(STREAM_ITEM_FLAG_DELETED | STREAM_ITEM_FLAG_SAMEFIELDS);
-      builder.addInt(msDiff);
-      builder.addInt(seqDiff);
-      for (let i = 0; i < masterFields.length; i++) builder.addString('');
-      builder.addInt(masterFields.length + 3);
-      continue;
-    }
-    const numFields = fields.length / 2;
+    const deleted = fields === null;
+    // A deleted entry keeps its fields, as in Redis's listpack; without them (none kept), the
+    // master fields with empty values (readers skip deleted entries).
+    const entry = fields ?? node.deletedFieldsAt(slot) ?? emptyValues(masterFields);
+    const numFields = entry.length / 2;
     let same = numFields === masterFields.length;
-    for (let i = 0; same && i < numFields; i++) same = fields[i * 2] === masterFields[i];
-    builder.addInt(same ? STREAM_ITEM_FLAG_SAMEFIELDS : 0);
+    for (let i = 0; same && i < numFields; i++) same = entry[i * 2] === masterFields[i];
+    builder.addInt((deleted ? STREAM_ITEM_FLAG_DELETED : 0) | (same ? STREAM_ITEM_FLAG_SAMEFIELDS : 0));
     builder.addInt(msDiff);
     builder.addInt(seqDiff);
     if (same) {
-      for (let i = 1; i < fields.length; i += 2) builder.addString(fields[i] as string);
+      for (let i = 1; i < entry.length; i += 2) builder.addString(entry[i] as string);
       builder.addInt(numFields + 3);
     } else {
       builder.addInt(numFields);
-      for (const text of fields) builder.addString(text);
+      for (const text of entry) builder.addString(text);
       builder.addInt(numFields * 2 + 4);
     }
   }

@@ -23,6 +23,11 @@ export class StreamNode {
    * single field (the common case, without an array per entry), or null once deleted.
    */
   #data: Array<string | string[] | null> = [];
+  /**
+   * What deleted entries held, by slot: Redis only flags an entry deleted and keeps its bytes in
+   * the listpack until the node goes, so DUMP and RDB files carry them (byte-equal payloads).
+   */
+  #deletedData: Map<number, string | string[]> | null = null;
   live = 0;
   deleted = 0;
   /** The master entry's field names (those of the first entry). */
@@ -157,6 +162,13 @@ export class StreamNode {
     return typeof data === 'string' ? [this.masterFields[0] as string, data] : data;
   }
 
+  /** The fields a deleted entry had (for the RDB encoding), or null when it is live. */
+  deletedFieldsAt(slot: number): string[] | null {
+    const data = this.#deletedData?.get(slot);
+    if (data === undefined) return null;
+    return typeof data === 'string' ? [this.masterFields[0] as string, data] : data;
+  }
+
   /** Drops the arrays' spare capacity once the node is full (V8 grows arrays by half). */
   compact(): void {
     if (this.#wideMs === null && this.#ids32.length > this.#slots * 2) this.#resize(this.#slots);
@@ -172,6 +184,8 @@ export class StreamNode {
 
   /** Flags the entry at `index` deleted. */
   deleteAt(index: number): void {
+    const data = this.#data[index];
+    if (data !== null && data !== undefined) (this.#deletedData ??= new Map()).set(index, data);
     this.#data[index] = null;
     this.live--;
     this.deleted++;

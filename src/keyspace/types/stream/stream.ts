@@ -254,7 +254,7 @@ export class StreamValue implements ContainerValue {
       // Rebuild with the same sizes: replay live and deleted slots.
       for (let slot = 0; slot < node.slots; slot++) {
         const fields = node.fieldsAt(slot);
-        n.append(node.msAt(slot), node.seqAt(slot), fields === null ? interleave(node.masterFields) : fields.slice());
+        n.append(node.msAt(slot), node.seqAt(slot), fields === null ? (node.deletedFieldsAt(slot) ?? interleave(node.masterFields)) : fields.slice());
         if (fields === null) n.deleteAt(slot);
       }
       copy.nodes.push(n);
