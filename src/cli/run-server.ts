@@ -4,6 +4,7 @@ import { ConfigStore } from '../server/config/config-store.js';
 import { ConfigFileError, ConfigFileOpenError, REDIS_VERSION, loadConfigText, parseCommandLine } from '../server/config/config-file.js';
 import { Logger, type LogLevel } from '../server/log.js';
 import { TesseraServer } from '../server/server.js';
+import { AofFatalError } from '../persistence/aof/append-only-file.js';
 import { DAEMON_ENV, daemonize, notifyDaemonParent } from './daemonize.js';
 import { ProcessFiles } from './process-files.js';
 
@@ -103,7 +104,8 @@ export async function runServer(args: readonly string[]): Promise<void> {
   try {
     await server.loadDataFromDisk();
   } catch (error) {
-    logger.warning((error as Error).message);
+    // A bad AOF or manifest: the reason is logged already; Redis exits with status 1.
+    if (!(error instanceof AofFatalError)) logger.warning((error as Error).message);
     files.removeOnExit();
     process.exit(1);
   }

@@ -1,4 +1,5 @@
 import type { CommandDefinition } from './context.js';
+import { bgrewriteaofCommand } from './server/bgrewriteaof.js';
 import { clientCommand } from './server/client.js';
 import { commandCommand } from './server/command.js';
 import { debugCommand } from './server/debug.js';
@@ -10,6 +11,7 @@ import { slowlogCommand } from './server/slowlog.js';
 /** Server and administration commands (one file per command under server/). */
 export const serverCommands: readonly CommandDefinition[] = [
   ...miscServerCommands,
+  bgrewriteaofCommand,
   clientCommand,
   commandCommand,
   debugCommand,

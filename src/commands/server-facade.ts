@@ -34,6 +34,13 @@ export interface ServerFacade {
   nowUs(): number;
   /** The node's memory figures (INFO memory, MEMORY STATS/DOCTOR): docs/memory-accounting.md. */
   memory(): MemorySnapshot;
+  /** The append-only file (BGREWRITEAOF): src/persistence/aof. */
+  readonly aof: AofFacade;
+}
+
+export interface AofFacade {
+  /** BGREWRITEAOF: 'started' or 'scheduled'; throws Error with Redis's message when refused. */
+  backgroundRewrite(inTransaction: boolean): 'started' | 'scheduled';
 }
 
 /** RDB persistence as handlers see it; errors are thrown as Error with Redis's reply text. */

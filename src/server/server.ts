@@ -29,6 +29,11 @@ import { Evictor, type EvictionResult } from './eviction/evictor.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
+import { AppendOnlyFile } from '../persistence/aof/append-only-file.js';
+import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
+import { PropagationQueue } from './propagation.js';
+import { openLoadingClient } from './loading-client.js';
+import { rdbBaseFormat } from '../persistence/aof/rdb-base-format.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
 import { RdbPersistence } from '../persistence/rdb-persistence.js';
 import { REDIS_VERSION } from './config/config-file.js';
@@ -107,6 +112,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       onExpired: (db, key) => {
         this.watches.touch(db.id, [key]);
         notifyEvent(this, db.id, 'x', 'expired', key);
+        this.#propagateDeletion(db.id, key, 'lazyfree-lazy-expire');
       },
       onNewKey: (db, key) => notifyEvent(this, db.id, 'n', 'new', key),
     });
@@ -119,6 +125,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       onEvicted: (db, key) => {
         this.watches.touch(db.id, [key]);
         notifyEvent(this, db.id, 'e', 'evicted', key);
+        this.#propagateDeletion(db.id, key, 'lazyfree-lazy-eviction');
       },
     });
     this.#applyEviction();
@@ -147,6 +154,102 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.config.onChange('client-query-buffer-limit', () => this.#applyParserLimits());
     this.slowlog.thresholdUs = Number(this.config.value('slowlog-log-slower-than'));
     this.slowlog.maxLength = Number(this.config.value('slowlog-max-len'));
+    this.aof = new AppendOnlyFile({
+      keyspace: this.keyspace,
+      config: this.config,
+      log: this.logger,
+      nowMs: () => this.clock.nowMs(),
+      executeLoaded: (argv) => this.#executeLoaded(argv),
+      rdb: rdbBaseFormat({
+        keyspace: this.keyspace,
+        config: this.config,
+        redisVersion: REDIS_VERSION,
+        nowMs: () => this.clock.nowMs(),
+        usedMemoryBytes: () => this.memoryTracker.snapshot().usedBytes,
+      }),
+      requestFlush: () => this.#scheduleTurnEnd(),
+      bgsaveInProgress: () => this.persistence.bgsaveInProgress,
+    });
+    this.config.onChange('appendonly', (value) => this.#setAppendOnly(value === 'yes'));
+    this.config.onChange('appendfsync', (value) => this.aof.setPolicy(value as FsyncPolicy));
+    this.config.onChange('aof-timestamp-enabled', (value) => this.aof.setTimestamps(value === 'yes'));
+  }
+
+  // ---- propagation and the AOF (docs/aof.md) ---------------------------------------------
+
+  /** The append-only file (appendonly yes). */
+  readonly aof: AppendOnlyFile;
+  /** What one top-level command propagates, sent at its end (wrapped in MULTI/EXEC if several). */
+  readonly propagation = new PropagationQueue();
+  /** Sessions whose replies wait for this turn's AOF write (and fsync with appendfsync always). */
+  readonly #heldSessions = new Set<Session>();
+  #turnEndScheduled = false;
+  #executeLoadedCommand: ((argv: string[]) => boolean) | undefined;
+
+  /** Expired or evicted keys reach the AOF and replicas as DEL (UNLINK with lazyfree), as in Redis 7.0. */
+  #propagateDeletion(dbIndex: number, key: string, lazyDirective: string): void {
+    if (this.propagation.sink === undefined) return;
+    this.propagation.push(dbIndex, [this.config.value(lazyDirective) === 'yes' ? 'UNLINK' : 'DEL', key]);
+  }
+
+  #updatePropagationSink(): void {
+    this.propagation.sink = this.aof.enabled ? (dbIndex, argv) => this.aof.feed(dbIndex, argv) : undefined;
+  }
+
+  #setAppendOnly(enabled: boolean): void {
+    if (enabled) {
+      try {
+        this.aof.enable();
+      } catch {
+        throw new ReplyError("ERR CONFIG SET failed (possibly related to argument 'appendonly') - Unable to turn on AOF. Check server logs.");
+      }
+    } else {
+      this.aof.disable();
+    }
+    this.#updatePropagationSink();
+  }
+
+  /** A command replayed from the AOF at start, as the AOF client (src/server/loading-client.ts). */
+  #executeLoaded(argv: string[]): boolean {
+    this.#executeLoadedCommand ??= openLoadingClient(this);
+    return this.#executeLoadedCommand(argv);
+  }
+
+  /** Loads the AOF at start and opens it for appending; throws AofFatalError on bad files. */
+  async #openAof(): Promise<boolean> {
+    this.beginBatch();
+    await this.aof.openOnStart();
+    this.#executeLoadedCommand = undefined;
+    // Replaying is not serving: INFO commandstats, totals and the slowlog start empty, as in Redis.
+    this.stats.reset();
+    this.slowlog.reset();
+    this.dirty = 0;
+    this.#updatePropagationSink();
+    return true;
+  }
+
+  /** The AOF has bytes to write: write them at the end of this turn, before held replies. */
+  #scheduleTurnEnd(): void {
+    if (this.#turnEndScheduled) return;
+    this.#turnEndScheduled = true;
+    setImmediate(() => this.#endTurn());
+  }
+
+  /** Redis's beforeSleep: the AOF write (and fsync with always), then the replies that waited for it. */
+  #endTurn(): void {
+    this.#turnEndScheduled = false;
+    this.aof.flush();
+    if (this.#heldSessions.size === 0) return;
+    const held = [...this.#heldSessions];
+    this.#heldSessions.clear();
+    for (const session of held) session.flush();
+  }
+
+  holdReply(session: Session): boolean {
+    if (!this.aof.mustFlushBeforeReplies) return false;
+    this.#heldSessions.add(session);
+    this.#scheduleTurnEnd();
+    return true;
   }
 
   #createPersistence(): RdbPersistence {
@@ -174,11 +277,14 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
    */
   async loadDataFromDisk(): Promise<boolean> {
     this.keyspace.nowMs = this.clock.nowMs();
+    this.aof.loadManifest();
+    // With appendonly yes the AOF is the dataset, as in Redis (the RDB file is not read).
+    if (this.config.value('appendonly') === 'yes') return this.#openAof();
     return this.persistence.loadAtStart();
   }
 
   get loading(): boolean {
-    return this.persistence.loading;
+    return this.persistence.loading || this.aof.loading;
   }
 
   get writesRefusedOnDiskError(): boolean {
@@ -318,6 +424,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.persistence.tick(nowMs);
     // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
     if (this.evictor.pending) this.evictor.performEvictions();
+    this.aof.tick();
     // 10% slack: an interval timer firing a little early must not skip every other sample.
     if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
       this.#lastMetricSampleMs = nowMs;
@@ -342,7 +449,11 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (this.#tickTimer) clearInterval(this.#tickTimer);
     this.#tickTimer = undefined;
     this.evictor.gauge.watchGc(false);
+    // Replies still held for the AOF go out after their write, then the file is closed.
+    this.#endTurn();
     for (const session of [...this.clients.sessions()]) session.close();
+    this.aof.close();
+    this.#updatePropagationSink();
     await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     this.#listeners = [];
   }
@@ -350,13 +461,31 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   // ---- SessionHost -----------------------------------------------------------------------
 
   execute(session: Session, argv: string[]): void {
-    dispatch(this, session, argv);
+    this.propagation.enter();
+    // Blocked clients are served after the whole command (Redis's handleClientsBlockedOnKeys
+    // after call()): a script's writes wake them once it ended, and each woken client's command
+    // propagates after the one that woke it.
+    const deferWakeups = this.blocking.size > 0;
+    if (deferWakeups) this.deferWakeups(true);
+    try {
+      dispatch(this, session, argv);
+    } finally {
+      if (deferWakeups) this.deferWakeups(false);
+      this.propagation.exit();
+    }
   }
 
   // ---- blocking commands -----------------------------------------------------------------
 
   readonly blocking = new BlockingRegistry<Session, Command>({
-    retry: (parked) => call(this, parked.client, parked.command, parked.argv, true),
+    // A woken client's command propagates on its own, after the write that woke it (Redis's
+    // handleClientsBlockedOnKeys propagates per served client).
+    retry: (parked) => {
+      this.propagation.flush(true);
+      const blockedAgain = call(this, parked.client, parked.command, parked.argv, true);
+      this.propagation.flush(true);
+      return blockedAgain;
+    },
     released: (parked) => {
       const session = parked.client;
       session.flush();
@@ -543,12 +672,15 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   performEvictions(nowMs: number): EvictionResult {
-    return this.evictor.performEvictions(nowMs);
+    const result = this.evictor.performEvictions(nowMs);
+    // Evictions before a command propagate on their own, never wrapped with it (Redis 7.0).
+    this.propagation.flush(false);
+    return result;
   }
 
-  propagate(_dbIndex: number, _argv: readonly string[], changes: number): void {
-    // Replication and the AOF attach here (persistence and replication issues).
+  propagate(dbIndex: number, argv: readonly string[], changes: number): void {
     this.dirty += changes;
+    this.propagation.push(dbIndex, argv);
   }
 
   get hasMonitors(): boolean {

@@ -17,6 +17,11 @@ export interface SessionHost {
   addMonitor(session: Session): void;
   log(level: 'verbose' | 'notice' | 'warning', message: string): void;
   nowMs(): number;
+  /**
+   * True when the replies must wait for this turn's AOF write (appendfsync always: its fsync):
+   * the host flushes the session again once the AOF is written.
+   */
+  holdReply(session: Session): boolean;
 }
 
 /**
@@ -129,6 +134,7 @@ export class Session implements DispatchClient {
   /** Sends what the writer holds; closes afterwards when QUIT or a protocol error asked to. */
   flush(): void {
     if (this.#closed) return;
+    if (this.writer.pendingBytes > 0 && this.#host.holdReply(this)) return;
     if (this.writer.pendingBytes > 0) {
       const bytes = this.writer.take();
       this.#host.countOutputBytes(bytes.length);

@@ -4,6 +4,7 @@ import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { ClientRegistry } from '../clients.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { Stats } from '../stats.js';
+import type { InfoFields } from './section.js';
 import type { RdbPersistenceInfo } from '../../persistence/rdb-persistence.js';
 
 /** What the INFO sections read from the node (TesseraServer provides it). */
@@ -29,6 +30,11 @@ export interface InfoHost {
   readonly evictedKeys: number;
   /** Clients parked by blocking commands (INFO blocked_clients). */
   readonly blocking: { readonly size: number };
+  /** INFO persistence aof_* fields (src/persistence/aof/append-only-file.ts). */
+  readonly aof: {
+    infoFields(nowMs: number): { core: InfoFields; whenEnabled: InfoFields };
+    loadingInfo(): { startUnixSeconds: number; totalBytes: number; loadedBytes: number } | undefined;
+  };
 }
 
 /** A directive's value, or `fallback` while the config table does not have it yet. */

@@ -3,14 +3,16 @@ import { fixed2, type InfoFields } from './section.js';
 
 /**
  * Redis 7.0's persistence fields in its order. RDB figures come from src/persistence; the AOF
- * fields keep their idle values until the AOF lands. There is no child process: cow sizes are 0
+ * fields come from src/persistence/aof. There is no child process: cow sizes are 0
  * and current_fork_perc is the snapshot's progress, as Redis computes it from the child's counts.
  */
 export function persistenceSection(host: InfoHost): InfoFields {
+  const aof = host.aof.infoFields(Math.floor(host.nowUs() / 1000));
   const rdb = host.persistence.info();
+  const aofLoading = host.aof.loadingInfo();
   const forkPerc = rdb.currentSaveKeysTotal > 0 ? (rdb.currentSaveKeysProcessed / rdb.currentSaveKeysTotal) * 100 : 0;
   const fields: InfoFields = [
-    ['loading', rdb.loading ? 1 : 0],
+    ['loading', rdb.loading || aofLoading !== undefined ? 1 : 0],
     ['async_loading', 0],
     ['current_cow_peak', 0],
     ['current_cow_size', 0],
@@ -28,31 +30,26 @@ export function persistenceSection(host: InfoHost): InfoFields {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', rdb.lastLoadKeysExpired],
     ['rdb_last_load_keys_loaded', rdb.lastLoadKeysLoaded],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
+    ...aof.core,
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...aof.whenEnabled,
   ];
-  if (rdb.loading) {
+  const load = rdb.loading
+    ? { startUnixSeconds: rdb.loadingStartUnixSeconds, totalBytes: rdb.loadingTotalBytes, loadedBytes: rdb.loadingLoadedBytes }
+    : aofLoading;
+  if (load !== undefined) {
     const nowSeconds = Math.floor(host.nowUs() / 1e6);
-    const elapsedSeconds = nowSeconds - rdb.loadingStartUnixSeconds;
-    const remainingBytes = rdb.loadingTotalBytes > 0 ? rdb.loadingTotalBytes - rdb.loadingLoadedBytes : 1;
-    const perc = rdb.loadingTotalBytes > 0 ? (rdb.loadingLoadedBytes / rdb.loadingTotalBytes) * 100 : 0;
+    const elapsedSeconds = nowSeconds - load.startUnixSeconds;
+    const remainingBytes = load.totalBytes > 0 ? load.totalBytes - load.loadedBytes : 1;
+    const perc = load.totalBytes > 0 ? (load.loadedBytes / load.totalBytes) * 100 : 0;
     // Redis's estimate: elapsed time scaled by the bytes left over the bytes done.
-    const etaSeconds = elapsedSeconds === 0 ? 1 : Math.floor((elapsedSeconds * remainingBytes) / (rdb.loadingLoadedBytes + 1));
+    const etaSeconds = elapsedSeconds === 0 ? 1 : Math.floor((elapsedSeconds * remainingBytes) / (load.loadedBytes + 1));
     fields.push(
-      ['loading_start_time', rdb.loadingStartUnixSeconds],
-      ['loading_total_bytes', rdb.loadingTotalBytes],
+      ['loading_start_time', load.startUnixSeconds],
+      ['loading_total_bytes', load.totalBytes],
       ['loading_rdb_used_mem', 0],
-      ['loading_loaded_bytes', rdb.loadingLoadedBytes],
+      ['loading_loaded_bytes', load.loadedBytes],
       ['loading_loaded_perc', fixed2(perc)],
       ['loading_eta_seconds', etaSeconds],
     );
