@@ -41,10 +41,10 @@ class Recorder implements BusEvents {
   #waiters: Array<() => void> = [];
 
   linkUp(link: BusLink): void {
-    this.#push(`up ${link.direction} ${link.nodeId}`);
+    this.#push(`up ${link.id}`);
   }
   linkDown(link: BusLink, reason: string): void {
-    this.#push(`down ${link.direction} ${link.nodeId} ${reason}`);
+    this.#push(`down ${link.id} ${reason}`);
   }
   inboundAccepted(link: BusLink): void {
     this.#push(`accepted ${link.id}`);
@@ -98,30 +98,31 @@ async function startBus(t: TestContext, options: { listen?: boolean; sendBufferB
   return { bus, recorder };
 }
 
+const connected = (bus: ClusterBus, linkId: string) => bus.link(linkId)?.connected === true;
+
 test('two buses exchange encoded messages over an outbound and an inbound link', async (t) => {
   const server = await startBus(t);
   const client = await startBus(t, { listen: false });
-  client.bus.connect(B, '127.0.0.1', server.bus.boundPort);
-  await client.recorder.until(() => client.bus.outboundLink(B) !== undefined, 'the outbound link');
-  assert.ok(client.bus.sendToNode(B, encodeMessage(ping(A, MessageType.meet))));
+  client.bus.connect('out:1', '127.0.0.1', server.bus.boundPort);
+  await client.recorder.until(() => connected(client.bus, 'out:1'), 'the outbound link');
+  assert.equal(client.bus.link('out:1')!.localIp, '127.0.0.1');
+  assert.ok(client.bus.send('out:1', encodeMessage(ping(A, MessageType.meet))));
   await server.recorder.until(() => server.recorder.messages.length === 1, 'the MEET');
   const received = server.recorder.messages[0]!;
   assert.equal(received.message.header.type, MessageType.meet);
   assert.equal(received.message.header.senderId, A);
   assert.equal(received.link.direction, 'inbound');
+  assert.equal(received.link.id, 'in:1');
+  assert.equal(received.link.remoteIp, '127.0.0.1');
 
   // The answer goes back on the inbound link the MEET came in on.
-  server.bus.bindInbound(received.link.id, A);
-  assert.ok(server.bus.sendOnLink(received.link.id, encodeMessage(ping(B, MessageType.pong))));
+  assert.ok(server.bus.send(received.link.id, encodeMessage(ping(B, MessageType.pong))));
   await client.recorder.until(() => client.recorder.messages.length === 1, 'the PONG');
   assert.equal(client.recorder.messages[0]!.message.header.type, MessageType.pong);
-  assert.equal(client.recorder.messages[0]!.link.direction, 'outbound');
+  assert.equal(client.recorder.messages[0]!.link.id, 'out:1');
   assert.equal(client.bus.sentByType[MessageType.meet], 1);
   assert.equal(server.bus.receivedByType[MessageType.meet], 1);
-  assert.deepEqual(
-    server.bus.links().map((link) => [link.direction, link.nodeId]),
-    [['inbound', A]],
-  );
+  assert.deepEqual(server.recorder.events, ['accepted in:1', 'message 2 from a']);
 });
 
 test('frames split across many small writes are put back together', async (t) => {
@@ -133,34 +134,42 @@ test('frames split across many small writes are put back together', async (t) =>
   await server.recorder.until(() => server.recorder.messages.length === 2, 'two PINGs');
 });
 
-test('an outbound link is dialled again after the peer goes away, with backoff', async (t) => {
+test('connects to an address that keeps failing back off; a peer that comes back is reached', async (t) => {
   const server = await startBus(t);
   const port = server.bus.boundPort;
   const client = await startBus(t, { listen: false });
-  client.bus.connect(B, '127.0.0.1', port);
-  await client.recorder.until(() => client.bus.outboundLink(B) !== undefined, 'the first link');
+  client.bus.connect('out:1', '127.0.0.1', port);
+  await client.recorder.until(() => connected(client.bus, 'out:1'), 'the first link');
   await server.bus.close();
-  await client.recorder.until(() => client.bus.outboundLink(B) === undefined, 'the link to drop');
-  // Some attempts fail while nobody listens; then a new bus on the same port accepts.
-  await client.recorder.until(() => client.recorder.events.filter((e) => e.startsWith('down outbound')).length >= 2, 'a failed retry');
+  await client.recorder.until(() => client.recorder.events.includes('down out:1 connection closed'), 'the link to drop');
+  // Like the state machine: ask for a new link each time the previous one is gone.
+  const attemptTimes: number[] = [];
+  for (let n = 2; n <= 5; n++) {
+    client.bus.connect(`out:${n}`, '127.0.0.1', port);
+    await client.recorder.until(() => client.recorder.events.some((e) => e.startsWith(`down out:${n} connect failed`)), `attempt ${n} to fail`);
+    attemptTimes.push(Date.now());
+  }
+  const gaps = attemptTimes.slice(1).map((at, i) => at - attemptTimes[i]!);
+  assert.ok(gaps[2]! >= 70, `the backoff grows to the 100 ms cap: gaps ${gaps}`);
   const again = await startBus(t, { port });
-  await client.recorder.until(() => client.bus.outboundLink(B) !== undefined, 'the link to come back');
-  assert.ok(client.bus.sendToNode(B, encodeMessage(ping(A))));
+  client.bus.connect('out:6', '127.0.0.1', port);
+  await client.recorder.until(() => connected(client.bus, 'out:6'), 'the link to come back');
+  assert.ok(client.bus.send('out:6', encodeMessage(ping(A))));
   await again.recorder.until(() => again.recorder.messages.length === 1, 'a PING over the new link');
 });
 
-test('disconnect stops the retries', async (t) => {
+test('closeLink aborts a pending connect and reports nothing', async (t) => {
   const client = await startBus(t, { listen: false });
   const nobody = await startBus(t);
   const port = nobody.bus.boundPort;
   await nobody.bus.close();
-  client.bus.connect(B, '127.0.0.1', port);
+  client.bus.connect('out:1', '127.0.0.1', port);
   await client.recorder.until(() => client.recorder.events.length >= 1, 'a failed connect');
-  client.bus.disconnect(B);
-  assert.equal(client.bus.hasPeer(B), false);
-  const seen = client.recorder.events.length;
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  assert.equal(client.recorder.events.length, seen, 'no more attempts after disconnect');
+  client.bus.connect('out:2', '127.0.0.1', port);
+  client.bus.closeLink('out:2');
+  assert.equal(client.bus.link('out:2'), undefined);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(client.recorder.events.length, 1, 'nothing about out:2');
 });
 
 test('a bad signature closes the link', async (t) => {
@@ -170,7 +179,7 @@ test('a bad signature closes the link', async (t) => {
   const frame = encodeMessage(ping(A));
   frame.write('XXXX', 0, 'latin1');
   socket.write(frame);
-  await server.recorder.until(() => server.recorder.events.some((e) => e.startsWith('down inbound')), 'the link to close');
+  await server.recorder.until(() => server.recorder.events.some((e) => e.startsWith('down in:1')), 'the link to close');
   assert.match(server.recorder.logs.join('\n'), /bad signature/);
   assert.equal(server.bus.links().length, 0);
 });
@@ -183,7 +192,7 @@ test('a frame shorter than the header closes the link', async (t) => {
   prefix.write('RCmb', 0, 'latin1');
   prefix.writeUInt32BE(100, 4);
   socket.write(prefix);
-  await server.recorder.until(() => server.recorder.events.some((e) => e.startsWith('down inbound')), 'the link to close');
+  await server.recorder.until(() => server.recorder.events.some((e) => e.startsWith('down in:1')), 'the link to close');
   assert.match(server.recorder.logs.join('\n'), /below the 2256-byte header/);
 });
 
@@ -204,15 +213,17 @@ test('a frame whose length does not fit its type is dropped and the link stays',
 test('a link over its send buffer limit is closed with a log line', async (t) => {
   const server = await startBus(t);
   const client = await startBus(t, { listen: false, sendBufferBytesMax: 10_000 });
-  client.bus.connect(B, '127.0.0.1', server.bus.boundPort);
-  await client.recorder.until(() => client.bus.outboundLink(B) !== undefined, 'the outbound link');
+  client.bus.connect('out:1', '127.0.0.1', server.bus.boundPort);
+  await client.recorder.until(() => connected(client.bus, 'out:1'), 'the outbound link');
   // One small frame fits; a PUBLISH bigger than the limit would pass it.
-  assert.ok(client.bus.sendToNode(B, encodeMessage(ping(A))));
+  assert.ok(client.bus.send('out:1', encodeMessage(ping(A))));
   const big: ClusterMessage = {
     header: { ...ping(A).header, type: MessageType.publish },
     body: { kind: 'publish', channel: 'c', message: 'x'.repeat(20_000) },
   };
-  assert.equal(client.bus.sendToNode(B, encodeMessage(big)), false);
-  assert.match(client.recorder.logs.join('\n'), /Freeing cluster link outbound b+: its send buffer/);
-  assert.equal(client.bus.outboundLink(B), undefined);
+  assert.equal(client.bus.send('out:1', encodeMessage(big)), false);
+  assert.match(client.recorder.logs.join('\n'), /Freeing cluster link out:1 \(127\.0\.0\.1\): its send buffer/);
+  assert.equal(client.bus.link('out:1'), undefined);
+  assert.equal(client.bus.linksOverSendLimit, 1);
+  assert.ok(client.recorder.events.includes('down out:1 send buffer limit'));
 });
