@@ -1,0 +1,159 @@
+/**
+ * Real cluster node processes for the acceptance tests: Tessera (`tessera server`) and
+ * redis-server, each with `cluster-enabled yes` on a free client port and a free bus port
+ * (given explicitly: port + 10000 may be taken, or above 65535), in its own temp dir that
+ * survives a restart (nodes.conf lives there). Everything waits with a bound and fails with
+ * the node's output.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cliPath } from './tessera.js';
+import { freePort, stopProcess, waitForOutput } from './redis-server-process.js';
+
+export type ClusterNodeKind = 'tessera' | 'redis';
+
+export interface ClusterNodeProcess {
+  readonly kind: ClusterNodeKind;
+  readonly port: number;
+  readonly busPort: number;
+  readonly dir: string;
+  /** host:port, as redis-cli --cluster takes it. */
+  readonly address: string;
+  output(): string;
+  /** Stops the process (SIGTERM) and keeps its dir. */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports and dir (nodes.conf is read back). */
+  restart(): Promise<void>;
+  /** Stops it and removes its dir. */
+  destroy(): Promise<void>;
+}
+
+export interface ClusterNodeOptions {
+  /** More `--directive value` arguments. */
+  readonly extraArgs?: readonly string[];
+  readonly nodeTimeoutMs?: number;
+}
+
+const READY_TIMEOUT_MS = 15_000;
+
+export async function startClusterNode(kind: ClusterNodeKind, options: ClusterNodeOptions = {}): Promise<ClusterNodeProcess> {
+  const port = await freePort();
+  let busPort = await freePort();
+  // Bounded: two distinct free ports are found in a try or two.
+  for (let i = 0; i < 10 && busPort === port; i++) busPort = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), `tessera-cluster-${kind}-`));
+  const directives = [
+    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+    '--cluster-enabled', 'yes', '--cluster-port', String(busPort), '--cluster-config-file', 'nodes.conf',
+    '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 5000),
+    '--save', '', '--appendonly', 'no',
+    ...(options.extraArgs ?? []),
+  ];
+  const command = kind === 'tessera' ? process.execPath : 'redis-server';
+  const args = kind === 'tessera' ? [cliPath, 'server', ...directives] : directives;
+  let child: ChildProcess | null = null;
+  let output = '';
+
+  const launch = async () => {
+    output = '';
+    const started = spawn(command, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = started;
+    started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitForOutput(started, (text) => text.includes('Ready to accept connections'), READY_TIMEOUT_MS, `${kind} cluster node on port ${port}`);
+  };
+  const stop = async () => {
+    if (child !== null) await stopProcess(child);
+    child = null;
+  };
+  await launch();
+  return {
+    kind,
+    port,
+    busPort,
+    dir,
+    address: `127.0.0.1:${port}`,
+    output: () => output,
+    stop,
+    restart: launch,
+    destroy: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts `count` nodes of a kind in parallel. */
+export function startClusterNodes(kind: ClusterNodeKind, count: number, options: ClusterNodeOptions = {}): Promise<ClusterNodeProcess[]> {
+  return Promise.all(Array.from({ length: count }, () => startClusterNode(kind, options)));
+}
+
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs redis-cli with a time bound; never throws (the caller asserts on the result). */
+export function redisCli(args: readonly string[], timeoutMs = 30_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      stderr += `\n[redis-cli killed after ${timeoutMs} ms]`;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** One command on one node, its reply as redis-cli prints it (trimmed). */
+export async function nodeCommand(node: { port: number }, ...args: string[]): Promise<string> {
+  const result = await redisCli(['-p', String(node.port), ...args], 10_000);
+  return result.stdout.trim();
+}
+
+/** Polls `probe` every intervalMs until it returns a value other than undefined; fails after timeoutMs with `describe()`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  describe: () => Promise<string> | string,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  // Bounded by the deadline.
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms: ${await describe()}`);
+}
+
+/** CLUSTER NODES of a node, as sorted "id ip:port@cport master|slave slots" lines (no times or link states). */
+export async function clusterView(node: { port: number }): Promise<string[]> {
+  const text = await nodeCommand(node, 'CLUSTER', 'NODES');
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const fields = line.trim().split(' ');
+      const role = (fields[2] ?? '').split(',').filter((flag) => flag !== 'myself').join(',');
+      return [fields[0], fields[1]?.split(',')[0], role, fields[3], ...fields.slice(8)].join(' ');
+    })
+    .sort();
+}
+
+/** True when redis-server is on PATH (the acceptance tests need it and redis-cli). */
+export function haveRedis(): boolean {
+  return spawnSync('redis-server', ['--version']).status === 0;
+}
