@@ -1,3 +1,4 @@
+import { clusterCommands } from './cluster/cluster.js';
 import { configCommands } from './config.js';
 import { hashCommands } from './hashes.js';
 import { connectionCommands } from './connection.js';
@@ -32,4 +33,5 @@ export const allCommands: readonly CommandDefinition[] = [
   ...scriptingCommands,
   ...serverCommands,
   ...configCommands,
+  ...clusterCommands,
 ];

@@ -3,6 +3,8 @@ import type { ClientState } from '../commands/client-state.js';
 import type { BlockRequest, CommandContext } from '../commands/context.js';
 import type { ScriptCaller, ServerFacade } from '../commands/server-facade.js';
 import { keyPositions } from '../commands/key-extraction.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { isRouted, routeCommand, routeTransaction, type KeyExists, type RouteOutcome, type RoutingView } from '../cluster/routing.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -60,6 +62,10 @@ export interface DispatchHost {
   readonly maxmemoryBytes: number;
   /** Evicts keys by maxmemory-policy while over maxmemory (src/server/eviction); 'fail': still over. */
   performEvictions(nowMs: number): 'ok' | 'running' | 'fail';
+  /** Cluster mode: the routing view (src/cluster/routing.ts); undefined on a standalone node. */
+  readonly routing: RoutingView | undefined;
+  /** Does a key exist in database 0 (open-slot checks of routing)? */
+  readonly routingKeyExists: KeyExists;
 }
 
 /** What a RESP2 client in subscriber mode may run (Redis's processCommand). */
@@ -141,6 +147,16 @@ const PROTECTED_COMMANDS = new Set(['debug', 'module']);
  * (stats, errors, CLIENT REPLY, slowlog, MONITOR, propagation) in one place.
  */
 export function dispatch(host: DispatchHost, client: DispatchClient, argv: string[]): void {
+  if (!client.clusterAsking) {
+    dispatchCommand(host, client, argv);
+    return;
+  }
+  dispatchCommand(host, client, argv);
+  // Redis's resetClient: ASKING covers the next command, or a whole transaction up to EXEC.
+  if (client.transaction === undefined && (argv[0] as string).toLowerCase() !== 'asking') client.clusterAsking = false;
+}
+
+function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: string[]): void {
   const writer = client.writer;
   const name = argv[0] as string;
   let command: Command | undefined = host.commands.lookup(name);
@@ -182,6 +198,23 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
       return;
     }
     client.authenticated = true;
+  }
+  // Cluster routing (Redis's processCommand: after auth, before OOM and MULTI queueing). A
+  // standalone node has no view: one undefined test. A no_multi command inside MULTI is refused
+  // below first, as Redis checks that before routing.
+  const routing = host.routing;
+  if (routing !== undefined && isRouted(spec) && !(client.transaction !== undefined && spec.flags.has('no_multi'))) {
+    const error = routeRequest(host, routing, client, spec, argv);
+    if (error !== null) {
+      command.stats.rejectedCalls++;
+      if (spec.fullName === 'exec') {
+        // Redis discards the transaction and replies the redirect itself (no EXECABORT).
+        client.transaction = undefined;
+        host.endWatch(client);
+      }
+      reject(host, client, error);
+      return;
+    }
   }
   if (host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
     command.stats.rejectedCalls++;
@@ -227,6 +260,13 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     return;
   }
   call(host, client, command, argv, false);
+}
+
+function routeRequest(host: DispatchHost, routing: RoutingView, client: DispatchClient, spec: CommandSpec, argv: readonly string[]): RouteOutcome {
+  if (spec.fullName !== 'exec') return routeCommand(routing, spec, argv, client, host.routingKeyExists);
+  // EXEC without MULTI only errors: nothing to route.
+  if (client.transaction === undefined) return null;
+  return routeTransaction(routing, spec, client.transaction.queued, client, host.routingKeyExists);
 }
 
 /**
@@ -413,6 +453,9 @@ export function openScriptClient(host: DispatchHost, caller: DispatchClient): Sc
     blocked: false,
     transaction: undefined,
     watchDirty: false,
+    // Redis's scriptVerifyClusterState copies the caller's ASKING and READONLY flags.
+    clusterAsking: caller.clusterAsking,
+    clusterReadonly: caller.clusterReadonly,
   };
   const scriptClient: ScriptCaller = {
     protocol: 2,

@@ -29,6 +29,7 @@ import { Evictor, type EvictionResult } from './eviction/evictor.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
+import { redirectBlocked, type RoutingView } from '../cluster/routing.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
 
 export interface ServerOptions {
@@ -308,6 +309,37 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   execute(session: Session, argv: string[]): void {
     dispatch(this, session, argv);
   }
+
+  // ---- cluster routing (src/cluster/routing.ts) ------------------------------------------
+
+  /** The cluster's routing view; undefined on a standalone node (dispatch then skips routing). */
+  routing: RoutingView | undefined = undefined;
+
+  /** Installs the view the cluster runtime keeps (or removes it): keyed commands route by it. */
+  setRoutingView(view: RoutingView | undefined): void {
+    this.routing = view;
+    this.routingChanged();
+  }
+
+  /**
+   * The cluster changed (slots, open slots, state, roles): clients blocked on keys of a slot no
+   * longer served here are answered with a redirect (Redis's clusterRedirectBlockedClientIfNeeded).
+   */
+  routingChanged(): void {
+    const view = this.routing;
+    if (view === undefined || this.blocking.size === 0) return;
+    this.blocking.failWhere((parked) => {
+      const firstKey = parked.keys[0];
+      if (firstKey === undefined) return null;
+      return redirectBlocked(view, firstKey, parked.client, parked.command.spec.flags.has('write'));
+    });
+  }
+
+  /** Routing's existence test for open slots: database 0, expired keys count as missing. */
+  readonly routingKeyExists = (key: string): boolean => {
+    const db = this.keyspace.db(0);
+    return db.accessClockOf(key) !== undefined && !db.isLogicallyExpired(key);
+  };
 
   // ---- blocking commands -----------------------------------------------------------------
 
