@@ -106,6 +106,8 @@ export interface LinkRecord {
   connected: boolean;
   /** The peer's address as the socket says (inbound), or the address we connected to. */
   readonly peerIp: string;
+  /** Our own address on this connection (getsockname), '' until known: MEET teaches myself's ip. */
+  localIp: string;
 }
 
 /** Hot per-node values, not persisted (except ping/pong, which CLUSTER NODES / nodes.conf print). */
@@ -156,7 +158,7 @@ export interface ClusterRuntime {
   amongMinorityAtMs: number;
   /** The first time clusterUpdateState ran (first_call_time): the rejoin delay counts from it. */
   firstUpdateStateAtMs: number;
-  /** Forgotten node id → expiry (ms) of its FORGET ban (nodes_black_list). */
+  /** Forgotten node id → expiry of its FORGET ban, in Unix seconds as Redis keeps it (nodes_black_list). */
   readonly forgetBlacklist: Map<NodeId, number>;
   /** Slots whose owner no longer claims them (owner_not_claiming_slot). */
   readonly ownerNotClaimingSlot: Uint8Array;
@@ -169,6 +171,8 @@ export interface ClusterRuntime {
   readonly stats: BusStats;
   /** Last time clusterCron's handshake/ping pass ran (it runs each tick; kept for tests). */
   lastTickAtMs: number;
+  /** Our replication offset for the header (0 until replication exists; the I/O side sets it). */
+  myReplicationOffset: number;
 }
 
 export interface ClusterState {
@@ -210,6 +214,8 @@ export type ClusterCommand =
 export interface CommandContext {
   /** Keys in the slot (countKeysInSlot), for SETSLOT ... NODE. */
   readonly keysInSlot?: (slot: number) => number;
+  /** Keys in db 0, for FLUSHSLOTS, REPLICATE and RESET (a master must be empty). */
+  readonly keyCount?: () => number;
 }
 
 export type ClusterInput =
