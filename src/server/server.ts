@@ -30,6 +30,8 @@ import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
 import { Slowlog } from './slowlog.js';
 import { redirectBlocked, type RoutingView } from '../cluster/routing.js';
+import { step } from '../cluster/state/step.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
 
 export interface ServerOptions {
@@ -198,8 +200,41 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       if (perm !== 0) chmodSync(unixSocket, perm);
       this.#listeners.push(listener);
     }
+    if (this.config.value('cluster-enabled') === 'yes') await this.#startCluster();
     this.#scheduleTick();
   }
+
+  /** Cluster mode: nodes.conf, the bus and the routing view (src/server/cluster/cluster-node.ts). */
+  async #startCluster(): Promise<void> {
+    const node = new ClusterNode({
+      step,
+      host: {
+        config: this.config,
+        logger: this.logger,
+        clock: this.clock,
+        random: this.random,
+        keyspace: this.keyspace,
+        boundPort: this.boundPort,
+        deliverPublish: (channel, message, shard) => {
+          if (shard) this.pubsubHub.publishShard(channel, message);
+          else this.pubsubHub.publish(channel, message);
+        },
+        routingChanged: () => this.routingChanged(),
+      },
+    });
+    try {
+      await node.start();
+    } catch (error) {
+      await node.stop();
+      await this.close();
+      throw error;
+    }
+    this.cluster = node;
+    this.setRoutingView(node);
+  }
+
+  /** The cluster node in cluster mode (CLUSTER commands, bus PUBLISH); undefined when standalone. */
+  cluster: ClusterNode | undefined = undefined;
 
   #listenTcp(host: string, port: number, backlog: number, ipv6Only: boolean): Promise<NetServer> {
     return new Promise((resolve, reject) => {
@@ -300,6 +335,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.#tickTimer = undefined;
     this.evictor.gauge.watchGc(false);
     for (const session of [...this.clients.sessions()]) session.close();
+    await this.cluster?.stop();
     await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     this.#listeners = [];
   }

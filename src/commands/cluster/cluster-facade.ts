@@ -21,9 +21,6 @@ export interface ClusterFacade {
   readonly preferredEndpointType: 'ip' | 'hostname' | 'unknown-endpoint';
   /** A link's buffers, or undefined when the bus has no such link. */
   linkBuffers(linkId: string): LinkBuffers | undefined;
-  /** Messages sent / received by type (CLUSTER INFO). */
-  readonly messagesSentByType: readonly number[];
-  readonly messagesReceivedByType: readonly number[];
   /** total_cluster_links_buffer_limit_exceeded. */
   readonly linksOverSendLimit: number;
   /** Our replication offset (master_repl_offset); 0 until replication exists. */

@@ -5,7 +5,9 @@
  */
 import { NodeFlag } from '../../cluster/node-flags.js';
 import { formatNodeLine } from '../../cluster/nodes-conf.js';
-import { nodeLines, slotRangesByNode } from '../../cluster/persisted-state.js';
+import { slotBitmapOf } from '../../cluster/config.js';
+import { slotRanges } from '../../cluster/slot-bitmap.js';
+import { nodeLines } from '../../cluster/state/views.js';
 import type { ClusterNode, ClusterState } from '../../cluster/state/types.js';
 import { SLOT_COUNT } from '../../lib/hash-slot.js';
 import { ReplyError } from '../../lib/errors.js';
@@ -15,7 +17,7 @@ import type { ClusterFacade } from './cluster-facade.js';
 
 function nodes(ctx: CommandContext): void {
   const state = clusterOf(ctx).state;
-  const text = nodeLines(state, { skipHandshake: false })
+  const text = nodeLines(state)
     .map((line) => `${formatNodeLine(line)}\n`)
     .join('');
   ctx.reply.verbatim(text);
@@ -118,13 +120,12 @@ function writeShardNode(ctx: CommandContext, cluster: ClusterFacade, state: Clus
 function shards(ctx: CommandContext): void {
   const cluster = clusterOf(ctx);
   const state = cluster.state;
-  const ranges = slotRangesByNode(state.config);
   const masters = [...state.config.nodes.values()].filter((node) => (node.flags & NodeFlag.master) !== 0);
   ctx.reply.array(masters.length);
   for (const master of masters) {
     ctx.reply.map(2);
     ctx.reply.bulk('slots');
-    const own = ranges.get(master.id) ?? [];
+    const own = slotRanges(slotBitmapOf(state.config, master.id));
     ctx.reply.array(own.length * 2);
     for (const { start, end } of own) {
       ctx.reply.integer(start);
@@ -144,7 +145,7 @@ function replicas(ctx: CommandContext, argv: string[]): void {
   const node = lookupNode(state, id);
   if (node === undefined) throw new ReplyError(`ERR Unknown node ${id}`);
   if (isReplicaNode(node)) throw new ReplyError('ERR The specified node is not a master');
-  const byId = new Map(nodeLines(state, { skipHandshake: false }).map((line) => [line.nodeId, line]));
+  const byId = new Map(nodeLines(state).map((line) => [line.nodeId, line]));
   const lines = replicasOf(state, node.id).map((replica) => formatNodeLine(byId.get(replica.id)!));
   ctx.reply.bulkArray(lines);
 }

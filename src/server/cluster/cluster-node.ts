@@ -12,7 +12,9 @@
 import { encodeMessage } from '../../cluster/bus/codec.js';
 import { ClusterBus } from '../../cluster/bus/links.js';
 import type { ClusterMessage } from '../../cluster/bus/message.js';
-import { freshClusterState, nodesConfFromState, stateFromNodesConf } from '../../cluster/persisted-state.js';
+import type { NodesConf } from '../../cluster/nodes-conf.js';
+import { loadClusterState, newClusterState } from '../../cluster/state/create.js';
+import { nodeLines } from '../../cluster/state/views.js';
 import { preferredEndpoint, type RoutingView } from '../../cluster/routing.js';
 import type {
   ClusterCommand,
@@ -30,7 +32,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { Random } from '../../lib/random.js';
 import type { ConfigStore } from '../config/config-store.js';
 import type { Logger } from '../log.js';
-import { NodesConfFile } from './nodes-conf-file.js';
+import { NodesConfFile, NodesConfFileError } from './nodes-conf-file.js';
 import { isAbsolute, join } from 'node:path';
 
 /** clusterCron runs every 100 ms in Redis (clusterCron is called 10 times per second). */
@@ -116,11 +118,13 @@ export class ClusterNode implements ClusterFacade, RoutingView {
     await this.#bus.listen(hosts, busPortWanted);
     const settings = this.#settings();
     if (loaded === null) {
-      this.#state = freshClusterState(settings, nowMs, this.#host.random);
+      this.#state = newClusterState(settings, { nowMs, random: this.#host.random });
       this.#host.logger.notice(`No cluster configuration found, I'm ${this.#state.config.myselfId}`);
-      this.#file.save(nodesConfFromState(this.#state));
+      this.#file.save(nodesConfOf(this.#state));
     } else {
-      this.#state = stateFromNodesConf(loaded, settings, nowMs);
+      const result = loadClusterState(loaded, settings, nowMs);
+      if (!result.ok) throw new NodesConfFileError(`Unrecoverable error: corrupted cluster config file "${this.#file.path}": ${result.error}`);
+      this.#state = result.state;
       this.#host.logger.notice(`Node configuration loaded, I'm still ${this.#state.config.myselfId}`);
     }
     for (const name of SETTINGS_DIRECTIVES) this.#host.config.onChange(name, () => this.#feed({ kind: 'settings', settings: this.#settings() }));
@@ -229,7 +233,7 @@ export class ClusterNode implements ClusterFacade, RoutingView {
   #save(): string | null {
     this.#saveRequested = false;
     try {
-      this.#file.save(nodesConfFromState(this.#state));
+      this.#file.save(nodesConfOf(this.#state));
       return null;
     } catch (error) {
       // Redis exits here ("Fatal: can't update cluster config file"); we log and go on serving.
@@ -321,14 +325,6 @@ export class ClusterNode implements ClusterFacade, RoutingView {
     return this.#bus.link(linkId);
   }
 
-  get messagesSentByType(): readonly number[] {
-    return this.#bus.sentByType;
-  }
-
-  get messagesReceivedByType(): readonly number[] {
-    return this.#bus.receivedByType;
-  }
-
   get linksOverSendLimit(): number {
     return this.#bus.linksOverSendLimit;
   }
@@ -376,4 +372,12 @@ export class ClusterNode implements ClusterFacade, RoutingView {
   get allowPubsubshardWhenDown(): boolean {
     return this.#host.config.value('cluster-allow-pubsubshard-when-down') === 'yes';
   }
+}
+
+/** What clusterSaveConfig writes: every node but those in handshake, then the vars line. */
+function nodesConfOf(state: ClusterState): NodesConf {
+  return {
+    nodes: nodeLines(state, { excludeHandshake: true }),
+    vars: { currentEpoch: state.config.currentEpoch, lastVoteEpoch: state.config.lastVoteEpoch },
+  };
 }
