@@ -99,7 +99,12 @@ async function transcriptFor(pair: Pair): Promise<string[]> {
     t.name(String(pair.a.port), '<A-port>');
     t.name(String(pair.b.port), '<B-port>');
 
-    // A fresh node, alone.
+    // A fresh node, alone, past Redis's 2 s writable delay (before it, cluster_size still says 1).
+    await waitFor(
+      async () => ((await nodeCommand(pair.a, 'CLUSTER', 'INFO')).includes('cluster_size:0') ? true : undefined),
+      10_000,
+      () => `${pair.kind}: cluster_size does not settle at 0`,
+    );
     for (const sub of ['INFO', 'NODES', 'MYID', 'SLOTS', 'SHARDS', 'LINKS']) await t.run('CLUSTER', sub);
     await t.run('CLUSTER', 'ADDSLOTS', '0', '1', '2', '5000');
     for (const args of [['0'], ['16384'], ['abc'], ['-1'], ['5', '5'], ['7', '8', 'x']]) await t.run('CLUSTER', 'ADDSLOTS', ...args);

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { keyHashSlot } from '../../src/lib/hash-slot.js';
 import { clusterView, nodeCommand, startClusterNodes, waitFor, type ClusterNodeProcess } from '../support/cluster-processes.js';
 
@@ -100,6 +100,33 @@ test('a redirect from either kind names the owner: MOVED from Tessera to redis-s
     if (slot >= tesseraSlots.start && slot <= tesseraSlots.end) key = `k${i}`;
   }
   assert.equal(await nodeCommand(redis[0]!, 'GET', key), `MOVED ${keyHashSlot(key)} 127.0.0.1:${tessera[2]!.port}`);
+});
+
+/** Subscribes on one node, publishes on another, and waits (bounded) for the message. */
+async function publishAcross(subscriberNode: ClusterNodeProcess, publisherNode: ClusterNodeProcess, channel: string): Promise<string> {
+  const subscriber = new Redis({ port: subscriberNode.port, host: '127.0.0.1', retryStrategy: () => null });
+  subscriber.on('error', () => undefined);
+  try {
+    await subscriber.subscribe(channel);
+    const received = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no message on ${channel} at ${subscriberNode.kind} ${subscriberNode.address} within 5 s`)), 5000);
+      subscriber.on('message', (_channel: string, message: string) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+    // The publisher's own node has no subscriber: PUBLISH answers 0 and the bus carries it.
+    assert.equal(await nodeCommand(publisherNode, 'PUBLISH', channel, `from ${publisherNode.kind}`), '0');
+    return await received;
+  } finally {
+    subscriber.disconnect();
+  }
+}
+
+test('PUBLISH reaches subscribers on every node, from either kind', async () => {
+  assert.equal(await publishAcross(redis[2]!, tessera[0]!, 'news-a'), 'from tessera');
+  assert.equal(await publishAcross(tessera[1]!, redis[0]!, 'news-b'), 'from redis');
+  assert.equal(await publishAcross(tessera[2]!, tessera[0]!, 'news-c'), 'from tessera');
 });
 
 test('restarts of a Tessera node and a redis-server node come back from nodes.conf and the cluster agrees', async () => {

@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Reply } from '../../src/resp/reply-parser.js';
+import { RawClient } from './raw-client.js';
 import { cliPath } from './tessera.js';
 import { freePort, stopProcess, waitForOutput } from './redis-server-process.js';
 
@@ -66,6 +68,8 @@ export async function startClusterNode(kind: ClusterNodeKind, options: ClusterNo
     await waitForOutput(started, (text) => text.includes('Ready to accept connections'), READY_TIMEOUT_MS, `${kind} cluster node on port ${port}`);
   };
   const stop = async () => {
+    connections.get(port)?.close();
+    connections.delete(port);
     if (child !== null) await stopProcess(child);
     child = null;
   };
@@ -116,10 +120,42 @@ export function redisCli(args: readonly string[], timeoutMs = 30_000): Promise<C
   });
 }
 
-/** One command on one node, its reply as redis-cli prints it (trimmed). */
+/** One connection per node port, reused by nodeCommand (spawning redis-cli per probe is slow). */
+const connections = new Map<number, RawClient>();
+
+/** The reply as redis-cli prints it, trimmed: arrays one element per line, errors as their text. */
+function replyText(reply: Reply): string {
+  switch (reply.type) {
+    case 'array':
+    case 'set':
+    case 'push':
+      return reply.value.map(replyText).join('\n');
+    case 'map':
+      return reply.value.map(([key, value]) => `${replyText(key)}\n${replyText(value)}`).join('\n');
+    case 'null':
+      return '';
+    case 'integer':
+      return reply.value.toString();
+    default:
+      return String(reply.value);
+  }
+}
+
+/** One command on one node over a kept connection (reconnected after a restart), its reply as text. */
 export async function nodeCommand(node: { port: number }, ...args: string[]): Promise<string> {
-  const result = await redisCli(['-p', String(node.port), ...args], 10_000);
-  return result.stdout.trim();
+  let client = connections.get(node.port);
+  if (client === undefined || client.closed) {
+    client = await RawClient.connect(node.port);
+    client.socket.unref();
+    connections.set(node.port, client);
+  }
+  try {
+    return replyText(await client.call(...args)).trim();
+  } catch (error) {
+    client.close();
+    connections.delete(node.port);
+    throw error;
+  }
 }
 
 /** Polls `probe` every intervalMs until it returns a value other than undefined; fails after timeoutMs with `describe()`. */
