@@ -4,7 +4,9 @@
  * as pairs of link ids (the outbound id the state machine chose, 'in:<n>' on the accepting side).
  */
 import { encodeMessage, decodeMessage } from '../src/cluster/bus/codec.js';
-import { defaultSettings, newClusterState } from '../src/cluster/state/create.js';
+import { formatNodesConf, parseNodesConf } from '../src/cluster/nodes-conf.js';
+import { defaultSettings, loadClusterState, newClusterState } from '../src/cluster/state/create.js';
+import { nodeLines } from '../src/cluster/state/views.js';
 import { step } from '../src/cluster/state/step.js';
 import type { ClusterCommand, ClusterEffect, ClusterInput, ClusterSettings, ClusterState, CommandReply, LinkId } from '../src/cluster/state/types.js';
 import { SeededRandom, type Random } from '../src/lib/random.js';
@@ -24,6 +26,9 @@ export interface SimNode {
   alive: boolean;
   readonly published: { channel: string; message: string; shard: boolean }[];
   saves: number;
+  /** The last nodes.conf this node wrote (what a restart loads). */
+  nodesConf: string;
+  restarts: number;
 }
 
 interface Connection {
@@ -44,6 +49,11 @@ type SimEvent =
   | { kind: 'deliver'; conn: number; toNode: number; frame: Buffer }
   | { kind: 'closed'; node: number; linkId: LinkId; conn: number }
   | { kind: 'action'; label: string; run: () => void };
+
+function nodesConfOf(state: ClusterState): string {
+  const { currentEpoch, lastVoteEpoch } = state.config;
+  return formatNodesConf({ nodes: nodeLines(state, { excludeHandshake: true }), vars: { currentEpoch, lastVoteEpoch } });
+}
 
 /** Thrown by an invariant check; carries the time and node for the report. */
 export class InvariantViolation extends Error {
@@ -95,7 +105,10 @@ export class ClusterSim {
         alive: true,
         published: [],
         saves: 0,
+        nodesConf: '',
+        restarts: 0,
       };
+      node.nodesConf = nodesConfOf(node.state);
       this.nodes.push(node);
       this.#linkToConn.push(new Map());
       this.#queue.push(this.nowMs + 1 + this.random.int(TICK_PERIOD_MS), { kind: 'tick', node: i });
@@ -234,6 +247,7 @@ export class ClusterSim {
       }
       case 'saveConfig':
         node.saves++;
+        node.nodesConf = nodesConfOf(node.state);
         return;
       case 'deliverPublish':
         node.published.push({ channel: effect.channel, message: effect.message, shard: effect.shard });
@@ -247,6 +261,32 @@ export class ClusterSim {
         this.log(`node ${node.index} effect ${effect.kind}`);
         return;
     }
+  }
+
+  /** kill -9: the process is gone, its connections reset (peers see them close). */
+  crash(index: number): void {
+    const node = this.nodes[index]!;
+    node.alive = false;
+    for (const conn of this.#connections.values()) {
+      if (!conn.open || (conn.from !== index && conn.to !== index)) continue;
+      conn.open = false;
+      const [peer, peerLink] = conn.from === index ? [conn.to, conn.toLink] : [conn.from, conn.fromLink];
+      if (peer === conn.to && !conn.accepted) continue;
+      this.#queue.push(this.nowMs + this.network.delayMs(), { kind: 'closed', node: peer, linkId: peerLink, conn: conn.id });
+    }
+    this.#linkToConn[index]!.clear();
+  }
+
+  /** A restart loads the last nodes.conf the node wrote: same id, epochs and slots. */
+  restart(index: number): void {
+    const node = this.nodes[index]!;
+    const conf = parseNodesConf(node.nodesConf);
+    if (!conf.ok) throw new InvariantViolation(`node ${index} wrote a nodes.conf it cannot read: ${conf.error}`);
+    const loaded = loadClusterState(conf.value, node.state.settings, this.nowMs);
+    if (!loaded.ok) throw new InvariantViolation(`node ${index} cannot load its nodes.conf: ${loaded.error}`);
+    node.state = loaded.state;
+    node.alive = true;
+    node.restarts++;
   }
 
   #send(from: number, linkId: LinkId, frame: Buffer): void {

@@ -141,6 +141,33 @@ export const SCENARIOS: readonly Scenario[] = [
       return first(allNodesKnowEachOther.bind(null, sim), () => uniqueConfigEpochs(sim), () => sameSlotOwners(sim));
     },
   },
+  {
+    name: 'restart',
+    description: 'a node killed and restarted from its nodes.conf rejoins with its id, epochs and slots',
+    setup(sim, plan) {
+      const random = new SeededRandom(sim.random.int(2 ** 31));
+      const ranges = cutRanges(random, sim.nodes.length);
+      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
+      ranges.forEach((r, i) => {
+        const node = sim.nodes[i]!;
+        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = node.state.config.myselfId;
+        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
+      });
+      meetChain(sim, 1);
+      meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
+      const victim = random.int(sim.nodes.length);
+      const victimId = sim.nodes[victim]!.state.config.myselfId;
+      // Down and back before the operator's second round of MEETs (a MEET to a dead node is lost).
+      const crashAtMs = 1000 + random.int(plan.healAtMs + 1000);
+      const restartAtMs = Math.min(crashAtMs + 500 + random.int(8000), plan.healAtMs + REMEET_AFTER_HEAL_MS - 100);
+      sim.at(crashAtMs, `kill node ${victim}`, () => sim.crash(victim));
+      sim.at(restartAtMs, `restart node ${victim} from its nodes.conf`, () => sim.restart(victim));
+      const sameId = (): string | null =>
+        sim.nodes[victim]!.state.config.myselfId === victimId ? null : `node ${victim} came back as ${sim.nodes[victim]!.state.config.myselfId}`;
+      const restarted = (): string | null => (sim.nodes[victim]!.restarts === 1 ? null : `node ${victim} not restarted yet`);
+      return first(restarted, sameId, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+    },
+  },
 ];
 
 export function planFor(seed: number): Plan {
