@@ -17,6 +17,9 @@ export class NodesConfFileError extends Error {
   override name = 'NodesConfFileError';
 }
 
+/** Lock files this process holds: two in-process nodes (tests) must not share one file either. */
+const heldByThisProcess = new Set<string>();
+
 export class NodesConfFile {
   readonly path: string;
   readonly #lockPath: string;
@@ -30,10 +33,12 @@ export class NodesConfFile {
   /** Takes the file for this process, or throws Redis's message when another node holds it. */
   lock(): void {
     if (this.#locked) return;
+    if (heldByThisProcess.has(this.#lockPath)) throw this.#inUse();
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         writeFileSync(this.#lockPath, `${process.pid}\n`, { flag: 'wx' });
         this.#locked = true;
+        heldByThisProcess.add(this.#lockPath);
         return;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
@@ -41,11 +46,15 @@ export class NodesConfFile {
         }
         const holder = Number(readText(this.#lockPath)?.trim());
         if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isRunning(holder)) break;
-        // A stale lock from a process that is gone (or our own): take it over.
+        // A stale lock from a process that is gone (or from an earlier life of our pid): take it over.
         rmSync(this.#lockPath, { force: true });
       }
     }
-    throw new NodesConfFileError(
+    throw this.#inUse();
+  }
+
+  #inUse(): NodesConfFileError {
+    return new NodesConfFileError(
       `Sorry, the cluster configuration file ${basename(this.path)} is already used by a different Redis Cluster node. ` +
         'Please make sure that different nodes use different cluster configuration files.',
     );
@@ -54,6 +63,7 @@ export class NodesConfFile {
   unlock(): void {
     if (!this.#locked) return;
     this.#locked = false;
+    heldByThisProcess.delete(this.#lockPath);
     rmSync(this.#lockPath, { force: true });
   }
 
