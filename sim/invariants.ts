@@ -105,6 +105,8 @@ export function uniqueConfigEpochs(sim: ClusterSim): string | null {
   for (const node of live) {
     for (const other of live) {
       const otherMe = other.state.config.nodes.get(other.state.config.myselfId)!;
+      // A replica is seen with its master's epoch (the one its header carries).
+      if (!isMaster(otherMe)) continue;
       const seen = node.state.config.nodes.get(otherMe.id);
       if (seen !== undefined && seen.configEpoch !== otherMe.configEpoch) {
         return `node ${node.index} sees ${otherMe.id} at configEpoch ${seen.configEpoch}, it is at ${otherMe.configEpoch}`;
@@ -116,5 +118,20 @@ export function uniqueConfigEpochs(sim: ClusterSim): string | null {
 
 export function allClusterStatesOk(sim: ClusterSim): string | null {
   for (const node of sim.nodes) if (node.alive && node.state.runtime.health !== 'ok') return `node ${node.index} says cluster_state:fail`;
+  return null;
+}
+
+/** Liveness: every live node sees every other with the role and master it has itself. */
+export function rolesAgree(sim: ClusterSim): string | null {
+  const live = sim.nodes.filter((n) => n.alive);
+  for (const other of live) {
+    const me = other.state.config.nodes.get(other.state.config.myselfId)!;
+    for (const node of live) {
+      const seen = node.state.config.nodes.get(me.id);
+      if (seen === undefined) return `node ${node.index} does not know ${me.id}`;
+      if (isMaster(seen) !== isMaster(me) || isReplica(seen) !== isReplica(me)) return `node ${node.index} sees ${me.id} with the wrong role`;
+      if (seen.masterId !== me.masterId) return `node ${node.index} sees ${me.id} replicating ${seen.masterId}, it replicates ${me.masterId}`;
+    }
+  }
   return null;
 }

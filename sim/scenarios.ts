@@ -6,7 +6,7 @@
 import { SLOT_COUNT } from '../src/lib/hash-slot.js';
 import { SeededRandom } from '../src/lib/random.js';
 import { ClusterSim, InvariantViolation, SIM_START_MS } from './cluster-sim.js';
-import { allClusterStatesOk, allNodesKnowEachOther, checkStep, sameSlotOwners, uniqueConfigEpochs } from './invariants.js';
+import { allClusterStatesOk, allNodesKnowEachOther, checkStep, rolesAgree, sameSlotOwners, uniqueConfigEpochs } from './invariants.js';
 import { randomFaultProfile, RELIABLE, type FaultProfile } from './network.js';
 
 export interface Scenario {
@@ -139,6 +139,40 @@ export const SCENARIOS: readonly Scenario[] = [
       meetChain(sim, 1);
       meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
       return first(allNodesKnowEachOther.bind(null, sim), () => uniqueConfigEpochs(sim), () => sameSlotOwners(sim));
+    },
+  },
+  {
+    name: 'replicas',
+    description: 'half the nodes own the slots, the others REPLICATE them; everyone agrees on roles, masters and owners',
+    setup(sim, plan) {
+      const random = new SeededRandom(sim.random.int(2 ** 31));
+      const masters = Math.ceil(sim.nodes.length / 2);
+      const ranges = cutRanges(random, masters);
+      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
+      ranges.forEach((r, i) => {
+        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[i]!.state.config.myselfId;
+        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
+      });
+      meetChain(sim, 1);
+      meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
+      for (let i = masters; i < sim.nodes.length; i++) {
+        const replica = i;
+        const masterId = sim.nodes[random.int(masters)]!.state.config.myselfId;
+        // REPLICATE needs the master known: retry every second until it is.
+        const attempt = (): void => {
+          const reply = sim.command(replica, { kind: 'replicate', nodeId: masterId });
+          if (reply.kind === 'error') sim.at(sim.nowMs - SIM_START_MS + 1000, `node ${replica} REPLICATE (retry)`, attempt);
+        };
+        sim.at(random.int(plan.healAtMs + 8000), `node ${replica} REPLICATE ${masterId}`, attempt);
+      }
+      const replicasReplicate = (): string | null => {
+        for (let i = masters; i < sim.nodes.length; i++) {
+          const config = sim.nodes[i]!.state.config;
+          if (config.nodes.get(config.myselfId)!.masterId === null) return `node ${i} is not a replica yet`;
+        }
+        return null;
+      };
+      return first(allNodesKnowEachOther.bind(null, sim), replicasReplicate, rolesAgree.bind(null, sim), () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
     },
   },
   {

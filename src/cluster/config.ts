@@ -7,7 +7,7 @@
 import { assert } from '../lib/assert.js';
 import { SLOT_COUNT } from '../lib/hash-slot.js';
 import { NodeFlag } from './node-flags.js';
-import { emptySlotBitmap, addSlot } from './slot-bitmap.js';
+import { emptySlotBitmap } from './slot-bitmap.js';
 import type { ClusterConfig, ClusterNode, NodeId } from './state/types.js';
 
 export function isMaster(node: ClusterNode): boolean {
@@ -85,7 +85,8 @@ function buildSlotIndex(owners: readonly (NodeId | null)[]): SlotIndex {
     index.counts.set(owner, (index.counts.get(owner) ?? 0) + 1);
     let bitmap = index.bitmaps.get(owner);
     if (bitmap === undefined) index.bitmaps.set(owner, (bitmap = emptySlotBitmap()));
-    addSlot(bitmap, slot);
+    // addSlot without its range assert: this loop runs over every slot of every new owner table.
+    bitmap[slot >> 3] = bitmap[slot >> 3]! | (1 << (slot & 7));
   }
   return index;
 }

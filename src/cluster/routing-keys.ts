@@ -12,12 +12,26 @@ export type KeyVisitor = (key: string) => boolean;
  * Visits keys without allocating: GET/SET reach the range loop with one key.
  */
 export function routingKeys(spec: CommandSpec, argv: readonly string[], visit: KeyVisitor): void {
-  const special = SPECIAL.get(spec.fullName);
+  const special = specialKeysOf(spec);
   if (special !== undefined) {
     special(argv, visit);
     return;
   }
   legacyRange(spec, argv, visit);
+}
+
+/** The command's getkeys proc when its keys differ from its legacy range, else undefined. */
+export function specialKeysOf(spec: CommandSpec): ((argv: readonly string[], visit: KeyVisitor) => void) | undefined {
+  return SPECIAL.get(spec.fullName);
+}
+
+/**
+ * The argument index of the only key, for commands whose routing keys are exactly one fixed
+ * position (GET, SET, INCR...: the routing fast path); 0 otherwise.
+ */
+export function singleKeyIndex(spec: CommandSpec): number {
+  if (SPECIAL.has(spec.fullName)) return 0;
+  return spec.firstKey > 0 && spec.lastKey === spec.firstKey ? spec.firstKey : 0;
 }
 
 /** getKeysUsingLegacyRangeSpec. */

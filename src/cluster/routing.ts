@@ -1,6 +1,6 @@
 import type { CommandSpec } from '../commands/spec.js';
 import { keyHashSlot } from '../lib/hash-slot.js';
-import { routingKeys } from './routing-keys.js';
+import { routingKeys, singleKeyIndex } from './routing-keys.js';
 
 /**
  * What the routing check needs to know about the cluster: Redis 7.0's getNodeByQuery reads
@@ -101,6 +101,25 @@ export function isRouted(spec: CommandSpec): boolean {
 /** Shard pub/sub commands route by channel, and open slots do not look their channels up. */
 const SHARD_PUBSUB = new Set(['ssubscribe', 'sunsubscribe', 'spublish']);
 
+/** What routing needs of a command, worked out once per spec (the per-command path reads one object). */
+interface RouteInfo {
+  readonly shardPubsub: boolean;
+  readonly write: boolean;
+  /** The only key's argv index (GET, SET...), or 0: see singleKeyIndex. */
+  readonly singleKey: number;
+}
+
+const routeInfos = new WeakMap<CommandSpec, RouteInfo>();
+
+function routeInfoOf(spec: CommandSpec): RouteInfo {
+  let info = routeInfos.get(spec);
+  if (info === undefined) {
+    info = { shardPubsub: SHARD_PUBSUB.has(spec.fullName), write: spec.flags.has('write'), singleKey: singleKeyIndex(spec) };
+    routeInfos.set(spec, info);
+  }
+  return info;
+}
+
 /**
  * Where the keys of a query are, gathered without allocating (one module-level instance: the
  * node is single-threaded and routing never re-enters).
@@ -175,10 +194,17 @@ const addKey = (key: string): boolean => query.addKey(key);
  * commands where isRouted(spec) holds.
  */
 export function routeCommand(view: RoutingView, spec: CommandSpec, argv: readonly string[], client: RoutingClient, keyExists: KeyExists): RouteOutcome {
-  const shardPubsub = SHARD_PUBSUB.has(spec.fullName);
-  query.reset(view, keyExists, shardPubsub);
+  const info = routeInfoOf(spec);
+  const keyIndex = info.singleKey;
+  if (keyIndex > 0 && keyIndex < argv.length && view.stateOk) {
+    // The fast path (GET, SET...): one key, in a stable slot served here. Anything else takes
+    // the general path below, which gives the same answer for these cases.
+    const slot = keyHashSlot(argv[keyIndex] as string);
+    if (view.ownerOf(slot) === view.myselfId && view.migratingTo(slot) === null) return null;
+  }
+  query.reset(view, keyExists, info.shardPubsub);
   routingKeys(spec, argv, addKey);
-  return decide(view, spec, client, shardPubsub, spec.flags.has('write'));
+  return decide(view, spec, client, info.shardPubsub, info.write);
 }
 
 /**

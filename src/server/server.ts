@@ -374,7 +374,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   /** Routing's existence test for open slots: database 0, expired keys count as missing. */
   readonly routingKeyExists = (key: string): boolean => {
     const db = this.keyspace.db(0);
-    return db.accessClockOf(key) !== undefined && !db.isLogicallyExpired(key);
+    if (db.accessClockOf(key) === undefined) return false;
+    // The command's own time (the keyspace clock is only set when a command starts running).
+    const expireAtMs = db.expireAtMs(key);
+    return expireAtMs === undefined || !(Math.floor(this.wallClockOffsetMs + this.lastCommandEndMs) > expireAtMs);
   };
 
   // ---- blocking commands -----------------------------------------------------------------

@@ -69,7 +69,9 @@ test('PFAIL after an unanswered ping outlives the node timeout; a PONG clears it
 });
 
 test('a node whose pong is older than half the timeout is pinged at once', () => {
-  let { state, linkId } = twoNodes();
+  const start = twoNodes();
+  let state = start.state;
+  const linkId = start.linkId;
   const pongFromB = buildPing(new StepContext(loadB(), { nowMs: T0, random: new SeededRandom(2) }), MessageType.pong);
   state = step(state, { kind: 'message', linkId, message: pongFromB }, { nowMs: T0 + 10, random: new SeededRandom(3) }).state;
   const early = step(state, { kind: 'tick' }, { nowMs: T0 + 1000, random: new SeededRandom(4) });

@@ -3,11 +3,11 @@
  * (clusterGenNodesDescription) and the CLUSTER INFO fields.
  */
 import { SLOT_COUNT } from '../../lib/hash-slot.js';
-import { printedConfigEpoch, slotBitmapOf } from '../config.js';
+import { printedConfigEpoch } from '../config.js';
 import { MESSAGE_TYPE_STAT_NAMES } from '../bus/constants.js';
 import { NodeFlag } from '../node-flags.js';
 import type { NodeLine, OpenSlot } from '../nodes-conf.js';
-import { slotRanges } from '../slot-bitmap.js';
+import type { SlotRange } from '../slot-bitmap.js';
 import type { ClusterState } from './types.js';
 
 export interface NodeLinesOptions {
@@ -20,13 +20,12 @@ export interface NodeLinesOptions {
 /** One NodeLine per node in node-table order; format them with formatNodeLine / formatNodesConf. */
 export function nodeLines(state: ClusterState, options: NodeLinesOptions = {}): NodeLine[] {
   const { config, runtime } = state;
+  // In slot order; a slot both migrating and importing prints as migrating (as Redis does).
   const openSlots: OpenSlot[] = [];
-  for (let slot = 0; slot < SLOT_COUNT; slot++) {
-    const migrating = config.migratingTo.get(slot);
-    const importing = config.importingFrom.get(slot);
-    if (migrating !== undefined) openSlots.push({ slot, direction: 'migrating', nodeId: migrating });
-    else if (importing !== undefined) openSlots.push({ slot, direction: 'importing', nodeId: importing });
-  }
+  for (const [slot, nodeId] of config.migratingTo) openSlots.push({ slot, direction: 'migrating', nodeId });
+  for (const [slot, nodeId] of config.importingFrom) if (!config.migratingTo.has(slot)) openSlots.push({ slot, direction: 'importing', nodeId });
+  openSlots.sort((a, b) => a.slot - b.slot);
+  const ranges = slotRangesByOwner(config.slotOwners);
   const lines: NodeLine[] = [];
   for (const node of config.nodes.values()) {
     if (options.excludeHandshake === true && (node.flags & NodeFlag.handshake) !== 0) continue;
@@ -44,11 +43,28 @@ export function nodeLines(state: ClusterState, options: NodeLinesOptions = {}): 
       pongReceivedAtMs: record?.pongReceivedAtMs ?? 0,
       configEpoch: printedConfigEpoch(config, node),
       linkState: isMyself || (record?.outboundLinkId ?? null) !== null ? 'connected' : 'disconnected',
-      slots: slotRanges(slotBitmapOf(config, node.id)),
+      slots: ranges.get(node.id) ?? [],
       openSlots: isMyself ? openSlots : [],
     });
   }
   return lines;
+}
+
+/** One pass over the owner table: each owner's maximal runs of slots, in slot order. */
+function slotRangesByOwner(owners: readonly (string | null)[]): Map<string, SlotRange[]> {
+  const out = new Map<string, SlotRange[]>();
+  let start = 0;
+  for (let slot = 1; slot <= SLOT_COUNT; slot++) {
+    const owner = owners[start] ?? null;
+    if (slot < SLOT_COUNT && (owners[slot] ?? null) === owner) continue;
+    if (owner !== null) {
+      let list = out.get(owner);
+      if (list === undefined) out.set(owner, (list = []));
+      list.push({ start, end: slot - 1 });
+    }
+    start = slot;
+  }
+  return out;
 }
 
 /** CLUSTER INFO's lines (without the trailing CRLFs), in Redis 7.0's order. */
