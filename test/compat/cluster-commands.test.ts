@@ -187,6 +187,26 @@ async function transcriptFor(pair: Pair): Promise<string[]> {
       10_000,
       async () => `${pair.kind}: the node does not serve slot 58: ${await nodeCommand(pair.a, 'CLUSTER', 'INFO')}`,
     );
+    // Endpoints: MOVED, SLOTS and SHARDS follow cluster-preferred-endpoint-type, with and without
+    // a hostname (k9529 is in slot 101, B's).
+    const endpointViews = async () => {
+      for (const args of [['GET', 'k9529'], ['CLUSTER', 'SLOTS'], ['CLUSTER', 'SHARDS']]) await t.run(...args);
+    };
+    await endpointViews();
+    for (const type of ['unknown-endpoint', 'hostname']) {
+      await t.run('CONFIG', 'SET', 'cluster-preferred-endpoint-type', type);
+      await endpointViews();
+    }
+    assert.equal(await nodeCommand(pair.b, 'CONFIG', 'SET', 'cluster-announce-hostname', 'b.example'), 'OK');
+    await waitFor(
+      async () => ((await nodeCommand(pair.a, 'CLUSTER', 'NODES')).includes(',b.example') ? true : undefined),
+      10_000,
+      async () => `${pair.kind}: A does not learn B's hostname\n${await nodeCommand(pair.a, 'CLUSTER', 'NODES')}`,
+    );
+    await endpointViews();
+    await t.run('CLUSTER', 'NODES');
+    await t.run('CONFIG', 'SET', 'cluster-preferred-endpoint-type', 'ip');
+    await endpointViews();
     await t.run('CLUSTER', 'COUNTKEYSINSLOT', '58');
     await t.run('CLUSTER', 'RESET');
     await t.run('CLUSTER', 'FLUSHSLOTS');
