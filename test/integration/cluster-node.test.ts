@@ -59,6 +59,9 @@ test('two in-process nodes meet over the bus and agree on slots; nodes.conf foll
     const infos = await Promise.all([clientA.call('CLUSTER', 'INFO'), clientB.call('CLUSTER', 'INFO')]);
     return infos.every((info) => text(info).includes('cluster_state:ok'));
   });
+  // Two links per other node, as Redis counts them.
+  assert.match(text(await clientA.call('INFO', 'clients')), /\r\ncluster_connections:2\r\n/);
+  assert.match(text(await clientA.call('INFO', 'cluster')), /^# Cluster\r\ncluster_enabled:1\r\n/);
   // A key of B's slots is redirected there by A.
   assert.deepEqual(await clientA.call('GET', 'foo'), { type: 'error', value: `MOVED 12182 127.0.0.1:${b.port}` });
   await until('nodes.conf of A to list B with its slots', async () => {

@@ -26,6 +26,8 @@ export interface InfoHost {
   readonly evictedKeys: number;
   /** Clients parked by blocking commands (INFO blocked_clients). */
   readonly blocking: { readonly size: number };
+  /** Cluster mode: the nodes known (INFO cluster_connections counts two links per other node). */
+  readonly cluster?: { readonly state: { readonly config: { readonly nodes: { readonly size: number } } } } | undefined;
 }
 
 /** A directive's value, or `fallback` while the config table does not have it yet. */
