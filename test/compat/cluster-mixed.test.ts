@@ -15,8 +15,15 @@ let tessera: ClusterNodeProcess[] = [];
 let redis: ClusterNodeProcess[] = [];
 let all: ClusterNodeProcess[] = [];
 
+/**
+ * Every node pings a peer it has not heard from in half the node timeout, and learns a peer's
+ * slots from the peer's own messages: 3 s keeps that under the 5 s bound with margin on a busy
+ * machine, and far from false PFAILs.
+ */
+const NODE_TIMEOUT_MS = 3000;
+
 before(async () => {
-  [tessera, redis] = await Promise.all([startClusterNodes('tessera', 3), startClusterNodes('redis', 3)]);
+  [tessera, redis] = await Promise.all([startClusterNodes('tessera', 3, { nodeTimeoutMs: NODE_TIMEOUT_MS }), startClusterNodes('redis', 3, { nodeTimeoutMs: NODE_TIMEOUT_MS })]);
   all = [tessera[0]!, redis[0]!, tessera[1]!, redis[1]!, tessera[2]!, redis[2]!];
 });
 
@@ -43,7 +50,10 @@ async function waitForAgreement(what: string, timeoutMs: number): Promise<string
   );
 }
 
-test('MEET from both kinds and slots on both: all six agree on nodes and slot owners within 5 s', async () => {
+test('MEET from both kinds and slots on both: all six agree on nodes and slot owners within 5 s', async (t) => {
+  // Connections first, so the clock below measures the cluster, not connection set-up.
+  await Promise.all(all.map((node) => nodeCommand(node, 'PING')));
+  const started = Date.now();
   // Tessera meets a redis-server and a Tessera; redis-server meets the rest.
   const meet = (from: ClusterNodeProcess, to: ClusterNodeProcess) => nodeCommand(from, 'CLUSTER', 'MEET', '127.0.0.1', String(to.port), String(to.busPort));
   assert.equal(await meet(tessera[0]!, redis[0]!), 'OK');
@@ -56,11 +66,10 @@ test('MEET from both kinds and slots on both: all six agree on nodes and slot ow
   await Promise.all(
     all.map((node, i) => nodeCommand(node, 'CLUSTER', 'ADDSLOTSRANGE', String(i * share), String(Math.min(16383, (i + 1) * share - 1)))),
   );
-  const started = Date.now();
-  const agreed = await waitForAgreement('after MEET and ADDSLOTSRANGE', AGREEMENT_MS);
+  const agreed = await waitForAgreement('after MEET and ADDSLOTSRANGE', Math.max(0, AGREEMENT_MS - (Date.now() - started)));
   const ownerLines = agreed.filter((line) => / master - \d+-\d+/.test(line) || / master - \d/.test(line));
   assert.equal(ownerLines.length, 6, agreed.join('\n'));
-  assert.ok(Date.now() - started <= AGREEMENT_MS + 1000);
+  t.diagnostic(`all six agreed ${Date.now() - started} ms after the first MEET`);
 });
 
 test('ioredis routes keys across redis-server and Tessera nodes', async () => {

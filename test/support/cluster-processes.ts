@@ -41,11 +41,37 @@ export interface ClusterNodeOptions {
 
 const READY_TIMEOUT_MS = 15_000;
 
+/** Ports this process handed out: parallel starts must not get the same free port twice. */
+const portsHandedOut = new Set<number>();
+
+async function uniqueFreePort(): Promise<number> {
+  // Bounded: the OS rarely returns a recently used port twice in a row.
+  for (let i = 0; i < 20; i++) {
+    const port = await freePort();
+    if (!portsHandedOut.has(port)) {
+      portsHandedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no unused free port after 20 tries');
+}
+
+/** Attempts per node when a port was taken between picking it and binding it (another process). */
+const START_ATTEMPTS = 3;
+
 export async function startClusterNode(kind: ClusterNodeKind, options: ClusterNodeOptions = {}): Promise<ClusterNodeProcess> {
-  const port = await freePort();
-  let busPort = await freePort();
-  // Bounded: two distinct free ports are found in a try or two.
-  for (let i = 0; i < 10 && busPort === port; i++) busPort = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startClusterNodeOnce(kind, options);
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !/Address already in use|EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startClusterNodeOnce(kind: ClusterNodeKind, options: ClusterNodeOptions): Promise<ClusterNodeProcess> {
+  const port = await uniqueFreePort();
+  const busPort = await uniqueFreePort();
   const dir = mkdtempSync(join(tmpdir(), `tessera-cluster-${kind}-`));
   const directives = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
@@ -73,7 +99,13 @@ export async function startClusterNode(kind: ClusterNodeKind, options: ClusterNo
     if (child !== null) await stopProcess(child);
     child = null;
   };
-  await launch();
+  try {
+    await launch();
+  } catch (error) {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     kind,
     port,
