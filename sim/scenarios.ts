@@ -176,6 +176,63 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'resharding',
+    description: 'slots moved as redis-cli does (IMPORTING, MIGRATING, NODE on target, source, all) end owned by the target everywhere',
+    setup(sim, plan) {
+      const random = new SeededRandom(sim.random.int(2 ** 31));
+      const ranges = cutRanges(random, sim.nodes.length);
+      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
+      ranges.forEach((r, i) => {
+        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[i]!.state.config.myselfId;
+        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
+      });
+      meetChain(sim, 1);
+      meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
+      const source = random.int(sim.nodes.length);
+      const target = (source + 1 + random.int(sim.nodes.length - 1)) % sim.nodes.length;
+      const from = ranges[source]!;
+      const count = 1 + random.int(Math.min(20, from.end - from.start));
+      const moved = range(from.start, from.start + count - 1);
+      const sourceId = sim.nodes[source]!.state.config.myselfId;
+      const targetId = sim.nodes[target]!.state.config.myselfId;
+      for (const slot of moved) expected[slot] = targetId;
+      let done = false;
+      // Like an operator, wait until the cluster has settled (everyone known, epochs distinct),
+      // then move the slots in one go, faults or not.
+      const attempt = (): void => {
+        if (allNodesKnowEachOther(sim) !== null || uniqueConfigEpochs(sim) !== null) {
+          sim.at(sim.nowMs - SIM_START_MS + 500, 'resharding: not settled yet', attempt);
+          return;
+        }
+        const must = (index: number, command: Parameters<ClusterSim['command']>[1]): void => {
+          const reply = sim.command(index, command);
+          if (reply.kind === 'error') throw new InvariantViolation(`node ${index} ${JSON.stringify(command)}: ${reply.message}`);
+        };
+        for (const slot of moved) {
+          must(target, { kind: 'setSlot', slot, action: 'importing', nodeId: sourceId });
+          must(source, { kind: 'setSlot', slot, action: 'migrating', nodeId: targetId });
+          must(target, { kind: 'setSlot', slot, action: 'node', nodeId: targetId });
+          must(source, { kind: 'setSlot', slot, action: 'node', nodeId: targetId });
+          sim.nodes.forEach((_, i) => {
+            if (i !== source && i !== target) must(i, { kind: 'setSlot', slot, action: 'node', nodeId: targetId });
+          });
+        }
+        sim.log(`moved slots ${moved[0]}-${moved.at(-1)} from node ${source} to node ${target}`);
+        done = true;
+      };
+      sim.at(1000, 'resharding: try', attempt);
+      const movedCheck = (): string | null => (done ? null : 'slots not moved yet');
+      const noOpenSlots = (): string | null => {
+        for (const node of sim.nodes) {
+          const { migratingTo, importingFrom } = node.state.config;
+          if (migratingTo.size + importingFrom.size > 0) return `node ${node.index} still has open slots`;
+        }
+        return null;
+      };
+      return first(movedCheck, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), noOpenSlots, () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+    },
+  },
+  {
     name: 'restart',
     description: 'a node killed and restarted from its nodes.conf rejoins with its id, epochs and slots',
     setup(sim, plan) {
