@@ -234,7 +234,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'restart',
-    description: 'a node killed and restarted from its nodes.conf rejoins with its id, epochs and slots',
+    description: 'a node killed and restarted from its nodes.conf (maybe at a new address) rejoins with its id, epochs and slots',
     setup(sim, plan) {
       const random = new SeededRandom(sim.random.int(2 ** 31));
       const ranges = cutRanges(random, sim.nodes.length);
@@ -251,12 +251,23 @@ export const SCENARIOS: readonly Scenario[] = [
       // Down and back before the operator's second round of MEETs (a MEET to a dead node is lost).
       const crashAtMs = 1000 + random.int(plan.healAtMs + 1000);
       const restartAtMs = Math.min(crashAtMs + 500 + random.int(8000), plan.healAtMs + REMEET_AFTER_HEAL_MS - 100);
+      // Half the time it comes back on another address: the others learn it from its PINGs.
+      const newIp = random.next() < 0.5 ? `10.1.0.${victim + 1}` : undefined;
       sim.at(crashAtMs, `kill node ${victim}`, () => sim.crash(victim));
-      sim.at(restartAtMs, `restart node ${victim} from its nodes.conf`, () => sim.restart(victim));
+      sim.at(restartAtMs, `restart node ${victim} from its nodes.conf${newIp === undefined ? '' : ` at ${newIp}`}`, () => sim.restart(victim, newIp));
+      const addressKnown = (): string | null => {
+        const ip = sim.nodes[victim]!.ip;
+        for (const node of sim.nodes) {
+          if (node.index === victim) continue;
+          const seen = node.state.config.nodes.get(victimId)?.ip;
+          if (seen !== ip) return `node ${node.index} sees node ${victim} at ${seen}, it is at ${ip}`;
+        }
+        return null;
+      };
       const sameId = (): string | null =>
         sim.nodes[victim]!.state.config.myselfId === victimId ? null : `node ${victim} came back as ${sim.nodes[victim]!.state.config.myselfId}`;
       const restarted = (): string | null => (sim.nodes[victim]!.restarts === 1 ? null : `node ${victim} not restarted yet`);
-      return first(restarted, sameId, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+      return first(restarted, sameId, allNodesKnowEachOther.bind(null, sim), addressKnown, () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
     },
   },
 ];
