@@ -12,6 +12,8 @@ import { randomFaultProfile, RELIABLE, type FaultProfile } from './network.js';
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** How long after healing the checks may take to pass (default CONVERGENCE_DEADLINE_MS). */
+  readonly deadlineMs?: number;
   /** Schedules the scenario's actions; returns the liveness check (null = converged). */
   setup(sim: ClusterSim, plan: Plan): () => string | null;
 }
@@ -233,6 +235,46 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: 'forget',
+    description: 'a slot-less node removed as redis-cli del-node does (FORGET on every node, then shutdown) is not re-learned, even after the 60 s ban',
+    deadlineMs: 120_000,
+    setup(sim, plan) {
+      const random = new SeededRandom(sim.random.int(2 ** 31));
+      const victim = random.int(sim.nodes.length);
+      const victimId = sim.nodes[victim]!.state.config.myselfId;
+      const owners = sim.nodes.map((_, i) => i).filter((i) => i !== victim);
+      const ranges = cutRanges(random, owners.length);
+      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
+      ranges.forEach((r, k) => {
+        const index = owners[k]!;
+        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[index]!.state.config.myselfId;
+        sim.command(index, { kind: 'addSlots', slots: range(r.start, r.end) });
+      });
+      meetChain(sim, 1);
+      meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
+      let removedAtMs = -1;
+      const attempt = (): void => {
+        // Remove it once everybody knows everybody (else there is nothing to forget) and the
+        // operator's MEETs are done.
+        if (allNodesKnowEachOther(sim) !== null || sim.nowMs - SIM_START_MS < plan.healAtMs + REMEET_AFTER_HEAL_MS + 1000) {
+          sim.at(sim.nowMs - SIM_START_MS + 500, 'forget: not settled yet', attempt);
+          return;
+        }
+        removedAtMs = sim.nowMs;
+        for (const i of owners) {
+          sim.at(sim.nowMs - SIM_START_MS + random.int(3000), `node ${i} FORGET node ${victim}`, () => {
+            sim.command(i, { kind: 'forget', nodeId: victimId });
+          });
+        }
+        sim.at(sim.nowMs - SIM_START_MS + 3500, `shut down node ${victim}`, () => sim.crash(victim));
+      };
+      sim.at(1000, 'forget: try', attempt);
+      const banExpired = (): string | null =>
+        removedAtMs >= 0 && sim.nowMs > removedAtMs + 3000 + 62_000 ? null : 'waiting for the FORGET ban to expire';
+      return first(banExpired, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+    },
+  },
+  {
     name: 'restart',
     description: 'a node killed and restarted from its nodes.conf (maybe at a new address) rejoins with its id, epochs and slots',
     setup(sim, plan) {
@@ -316,13 +358,14 @@ export function runScenario(scenario: Scenario, seed: number, verbose = false): 
       sim.network.profile = RELIABLE;
     });
     sim.runUntil(SIM_START_MS + plan.healAtMs);
-    const deadline = SIM_START_MS + plan.healAtMs + CONVERGENCE_DEADLINE_MS;
+    const deadlineMs = scenario.deadlineMs ?? CONVERGENCE_DEADLINE_MS;
+    const deadline = SIM_START_MS + plan.healAtMs + deadlineMs;
     problem = check();
     while (problem !== null && sim.nowMs < deadline) {
       sim.runUntil(sim.nowMs + CHECK_EVERY_MS);
       problem = check();
     }
-    if (problem !== null) problem = `no convergence ${CONVERGENCE_DEADLINE_MS} ms after healing: ${problem}`;
+    if (problem !== null) problem = `no convergence ${deadlineMs} ms after healing: ${problem}`;
   } catch (error) {
     if (!(error instanceof InvariantViolation)) throw error;
     problem = `invariant violated at ${sim.nowMs - SIM_START_MS} ms: ${error.message}`;
