@@ -108,3 +108,35 @@ function loadB(): ClusterState {
   assert.ok(loaded.ok);
   return loaded.state;
 }
+
+test('every 10th tick pings one node: the oldest pong among 5 random picks', () => {
+  const ids = ['b', 'c', 'd', 'e', 'f', '9'].map((c) => c.repeat(40));
+  const conf = parseNodesConf(
+    [`${A} 10.0.0.1:7000@17000 myself,master - 0 0 1 connected`, ...ids.map((id, i) => `${id} 10.0.0.${i + 2}:7000@17000 master - 0 0 0 connected`), 'vars currentEpoch 1 lastVoteEpoch 0'].join('\n'),
+  );
+  assert.ok(conf.ok);
+  const loaded = loadClusterState(conf.value, defaultSettings(7000), T0);
+  assert.ok(loaded.ok);
+  let state = loaded.state;
+  const env = (nowMs: number) => ({ nowMs, random: new SeededRandom(nowMs) });
+  const first = step(state, { kind: 'tick' }, env(T0));
+  state = first.state;
+  for (const effect of first.effects) if (effect.kind === 'connect') state = step(state, { kind: 'linkConnected', linkId: effect.linkId, localIp: '10.0.0.1' }, env(T0)).state;
+  // Everybody answered recently (oldest pong: the last id), nothing in flight.
+  ids.forEach((id, i) => {
+    const record = state.runtime.nodes.get(id)!;
+    record.pingSentAtMs = 0;
+    record.pongReceivedAtMs = T0 + 100 - i;
+  });
+  const pinged: string[] = [];
+  for (let tick = 2; tick <= 10; tick++) {
+    const result = step(state, { kind: 'tick' }, env(T0 + tick * 100));
+    state = result.state;
+    for (const effect of result.effects) {
+      if (effect.kind !== 'send') continue;
+      pinged.push(`${tick}:${state.runtime.links.get(effect.linkId)!.nodeId}`);
+    }
+  }
+  assert.equal(pinged.length, 1, `one random ping, at the 10th tick: ${pinged.join(' ')}`);
+  assert.match(pinged[0]!, /^10:/);
+});
