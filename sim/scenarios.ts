@@ -68,6 +68,34 @@ function range(start: number, end: number): number[] {
   return Array.from({ length: end - start + 1 }, (_, i) => start + i);
 }
 
+/**
+ * Cuts the slots into one contiguous range per owner (node indexes), runs ADDSLOTS on each owner
+ * now, and returns the ranges and the owner table every node must end with.
+ */
+function assignAllSlots(sim: ClusterSim, random: SeededRandom, owners: readonly number[]): { ranges: { start: number; end: number }[]; expected: (string | null)[] } {
+  const ranges = cutRanges(random, owners.length);
+  const expected = new Array<string | null>(SLOT_COUNT).fill(null);
+  ranges.forEach((r, k) => {
+    const index = owners[k]!;
+    for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[index]!.state.config.myselfId;
+    sim.command(index, { kind: 'addSlots', slots: range(r.start, r.end) });
+  });
+  return { ranges, expected };
+}
+
+/** Runs `action` once `ready()` holds, checking every 500 ms of simulated time from `fromMs`. */
+function whenReady(sim: ClusterSim, fromMs: number, label: string, ready: () => boolean, action: () => void): void {
+  const attempt = (): void => {
+    if (ready()) action();
+    else sim.at(sim.nowMs - SIM_START_MS + 500, `${label}: not yet`, attempt);
+  };
+  sim.at(fromMs, label, attempt);
+}
+
+function indexes(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'meet-chain',
@@ -149,12 +177,7 @@ export const SCENARIOS: readonly Scenario[] = [
     setup(sim, plan) {
       const random = new SeededRandom(sim.random.int(2 ** 31));
       const masters = Math.ceil(sim.nodes.length / 2);
-      const ranges = cutRanges(random, masters);
-      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
-      ranges.forEach((r, i) => {
-        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[i]!.state.config.myselfId;
-        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
-      });
+      const { expected } = assignAllSlots(sim, random, indexes(masters));
       meetChain(sim, 1);
       meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
       for (let i = masters; i < sim.nodes.length; i++) {
@@ -182,12 +205,7 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'slots moved as redis-cli does (IMPORTING, MIGRATING, NODE on target, source, all) end owned by the target everywhere',
     setup(sim, plan) {
       const random = new SeededRandom(sim.random.int(2 ** 31));
-      const ranges = cutRanges(random, sim.nodes.length);
-      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
-      ranges.forEach((r, i) => {
-        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[i]!.state.config.myselfId;
-        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
-      });
+      const { ranges, expected } = assignAllSlots(sim, random, indexes(sim.nodes.length));
       meetChain(sim, 1);
       meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
       const source = random.int(sim.nodes.length);
@@ -201,11 +219,8 @@ export const SCENARIOS: readonly Scenario[] = [
       let done = false;
       // Like an operator, wait until the cluster has settled (everyone known, epochs distinct),
       // then move the slots in one go, faults or not.
-      const attempt = (): void => {
-        if (allNodesKnowEachOther(sim) !== null || uniqueConfigEpochs(sim) !== null) {
-          sim.at(sim.nowMs - SIM_START_MS + 500, 'resharding: not settled yet', attempt);
-          return;
-        }
+      const settled = (): boolean => allNodesKnowEachOther(sim) === null && uniqueConfigEpochs(sim) === null;
+      whenReady(sim, 1000, 'resharding', settled, () => {
         const must = (index: number, command: Parameters<ClusterSim['command']>[1]): void => {
           const reply = sim.command(index, command);
           if (reply.kind === 'error') throw new InvariantViolation(`node ${index} ${JSON.stringify(command)}: ${reply.message}`);
@@ -221,8 +236,7 @@ export const SCENARIOS: readonly Scenario[] = [
         }
         sim.log(`moved slots ${moved[0]}-${moved.at(-1)} from node ${source} to node ${target}`);
         done = true;
-      };
-      sim.at(1000, 'resharding: try', attempt);
+      });
       const movedCheck = (): string | null => (done ? null : 'slots not moved yet');
       const noOpenSlots = (): string | null => {
         for (const node of sim.nodes) {
@@ -242,24 +256,14 @@ export const SCENARIOS: readonly Scenario[] = [
       const random = new SeededRandom(sim.random.int(2 ** 31));
       const victim = random.int(sim.nodes.length);
       const victimId = sim.nodes[victim]!.state.config.myselfId;
-      const owners = sim.nodes.map((_, i) => i).filter((i) => i !== victim);
-      const ranges = cutRanges(random, owners.length);
-      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
-      ranges.forEach((r, k) => {
-        const index = owners[k]!;
-        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[index]!.state.config.myselfId;
-        sim.command(index, { kind: 'addSlots', slots: range(r.start, r.end) });
-      });
+      const owners = indexes(sim.nodes.length).filter((i) => i !== victim);
+      const { expected } = assignAllSlots(sim, random, owners);
       meetChain(sim, 1);
       meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
       let removedAtMs = -1;
-      const attempt = (): void => {
-        // Remove it once everybody knows everybody (else there is nothing to forget) and the
-        // operator's MEETs are done.
-        if (allNodesKnowEachOther(sim) !== null || sim.nowMs - SIM_START_MS < plan.healAtMs + REMEET_AFTER_HEAL_MS + 1000) {
-          sim.at(sim.nowMs - SIM_START_MS + 500, 'forget: not settled yet', attempt);
-          return;
-        }
+      // Remove it once everybody knows everybody (else there is nothing to forget), after the
+      // operator's MEETs.
+      whenReady(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS + 1000, 'forget', () => allNodesKnowEachOther(sim) === null, () => {
         removedAtMs = sim.nowMs;
         for (const i of owners) {
           sim.at(sim.nowMs - SIM_START_MS + random.int(3000), `node ${i} FORGET node ${victim}`, () => {
@@ -267,8 +271,7 @@ export const SCENARIOS: readonly Scenario[] = [
           });
         }
         sim.at(sim.nowMs - SIM_START_MS + 3500, `shut down node ${victim}`, () => sim.crash(victim));
-      };
-      sim.at(1000, 'forget: try', attempt);
+      });
       const banExpired = (): string | null =>
         removedAtMs >= 0 && sim.nowMs > removedAtMs + 3000 + 62_000 ? null : 'waiting for the FORGET ban to expire';
       return first(banExpired, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
@@ -279,13 +282,7 @@ export const SCENARIOS: readonly Scenario[] = [
     description: 'a node killed and restarted from its nodes.conf (maybe at a new address) rejoins with its id, epochs and slots',
     setup(sim, plan) {
       const random = new SeededRandom(sim.random.int(2 ** 31));
-      const ranges = cutRanges(random, sim.nodes.length);
-      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
-      ranges.forEach((r, i) => {
-        const node = sim.nodes[i]!;
-        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = node.state.config.myselfId;
-        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
-      });
+      const { expected } = assignAllSlots(sim, random, indexes(sim.nodes.length));
       meetChain(sim, 1);
       meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
       const victim = random.int(sim.nodes.length);
