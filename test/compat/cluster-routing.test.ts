@@ -114,6 +114,14 @@ test('routing errors match a real redis 7.0 cluster: stable, migrating, importin
     'EXISTS bar {bar}y foo', 'DEL foo', 'UNLINK bar {bar}y', 'TOUCH hello', 'LCS bar hello',
     'INFO errorstats',
   ].map(words));
+  // Keys a script reaches must be served here (Redis's scriptVerifyClusterState).
+  await compareScript(a.client, asA, [
+    ['EVAL', "return redis.call('get','foo')", '0'],
+    ['EVAL', "return redis.pcall('get','foo')", '0'],
+    ['EVAL', "return redis.call('set','bar','v')", '0'],
+    ['EVAL', "return redis.call('get','foo')", '1', 'bar'],
+    ['EVAL', "return redis.call('mget','bar','hello')", '0'],
+  ]);
 
   // Slot 5061 migrating from A to B.
   await compareScript(a.client, asA, ['FLUSHALL', 'SET bar x'].map(words));
@@ -149,7 +157,15 @@ test('routing errors match a real redis 7.0 cluster: stable, migrating, importin
   viewA.assign(866, 866, null);
   viewA.stateOk = false;
   await compareScript(a.client, asA, ['GET hello', 'GET bar', 'SET bar 1', 'GET foo', 'PING', 'SPUBLISH bar m', 'MULTI', 'GET bar', 'EXEC'].map(words));
+  await compareScript(a.client, asA, [
+    ['EVAL', "return redis.call('get','bar')", '0'],
+    ['EVAL', "return redis.call('get','hello')", '0'],
+  ]);
   assert.equal(await text(a.client, 'CONFIG', 'SET', 'cluster-allow-reads-when-down', 'yes'), 'OK');
   viewA.allowReadsWhenDown = true;
   await compareScript(a.client, asA, ['GET hello', 'GET bar', 'SET bar 1', 'GET foo', 'MULTI', 'GET bar', 'EXEC', 'MULTI', 'SET bar 1', 'EXEC'].map(words));
+  await compareScript(a.client, asA, [
+    ['EVAL', "return redis.call('get','bar')", '0'],
+    ['EVAL', "return redis.call('set','bar','1')", '0'],
+  ]);
 });
