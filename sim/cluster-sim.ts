@@ -18,7 +18,8 @@ const TICK_PERIOD_MS = 100;
 
 export interface SimNode {
   readonly index: number;
-  readonly ip: string;
+  /** Changes only across a restart (a node that comes back elsewhere). */
+  ip: string;
   readonly port: number;
   readonly busPort: number;
   readonly random: Random;
@@ -278,8 +279,9 @@ export class ClusterSim {
   }
 
   /** A restart loads the last nodes.conf the node wrote: same id, epochs and slots. */
-  restart(index: number): void {
+  restart(index: number, newIp?: string): void {
     const node = this.nodes[index]!;
+    if (newIp !== undefined) node.ip = newIp;
     const conf = parseNodesConf(node.nodesConf);
     if (!conf.ok) throw new InvariantViolation(`node ${index} wrote a nodes.conf it cannot read: ${conf.error}`);
     const loaded = loadClusterState(conf.value, node.state.settings, this.nowMs);

@@ -12,6 +12,8 @@ import { randomFaultProfile, RELIABLE, type FaultProfile } from './network.js';
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** How long after healing the checks may take to pass (default CONVERGENCE_DEADLINE_MS). */
+  readonly deadlineMs?: number;
   /** Schedules the scenario's actions; returns the liveness check (null = converged). */
   setup(sim: ClusterSim, plan: Plan): () => string | null;
 }
@@ -64,6 +66,34 @@ function cutRanges(random: SeededRandom, parts: number): { start: number; end: n
 
 function range(start: number, end: number): number[] {
   return Array.from({ length: end - start + 1 }, (_, i) => start + i);
+}
+
+/**
+ * Cuts the slots into one contiguous range per owner (node indexes), runs ADDSLOTS on each owner
+ * now, and returns the ranges and the owner table every node must end with.
+ */
+function assignAllSlots(sim: ClusterSim, random: SeededRandom, owners: readonly number[]): { ranges: { start: number; end: number }[]; expected: (string | null)[] } {
+  const ranges = cutRanges(random, owners.length);
+  const expected = new Array<string | null>(SLOT_COUNT).fill(null);
+  ranges.forEach((r, k) => {
+    const index = owners[k]!;
+    for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[index]!.state.config.myselfId;
+    sim.command(index, { kind: 'addSlots', slots: range(r.start, r.end) });
+  });
+  return { ranges, expected };
+}
+
+/** Runs `action` once `ready()` holds, checking every 500 ms of simulated time from `fromMs`. */
+function whenReady(sim: ClusterSim, fromMs: number, label: string, ready: () => boolean, action: () => void): void {
+  const attempt = (): void => {
+    if (ready()) action();
+    else sim.at(sim.nowMs - SIM_START_MS + 500, `${label}: not yet`, attempt);
+  };
+  sim.at(fromMs, label, attempt);
+}
+
+function indexes(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -147,12 +177,7 @@ export const SCENARIOS: readonly Scenario[] = [
     setup(sim, plan) {
       const random = new SeededRandom(sim.random.int(2 ** 31));
       const masters = Math.ceil(sim.nodes.length / 2);
-      const ranges = cutRanges(random, masters);
-      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
-      ranges.forEach((r, i) => {
-        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = sim.nodes[i]!.state.config.myselfId;
-        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
-      });
+      const { expected } = assignAllSlots(sim, random, indexes(masters));
       meetChain(sim, 1);
       meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
       for (let i = masters; i < sim.nodes.length; i++) {
@@ -176,17 +201,88 @@ export const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
-    name: 'restart',
-    description: 'a node killed and restarted from its nodes.conf rejoins with its id, epochs and slots',
+    name: 'resharding',
+    description: 'slots moved as redis-cli does (IMPORTING, MIGRATING, NODE on target, source, all) end owned by the target everywhere',
     setup(sim, plan) {
       const random = new SeededRandom(sim.random.int(2 ** 31));
-      const ranges = cutRanges(random, sim.nodes.length);
-      const expected = new Array<string | null>(SLOT_COUNT).fill(null);
-      ranges.forEach((r, i) => {
-        const node = sim.nodes[i]!;
-        for (let slot = r.start; slot <= r.end; slot++) expected[slot] = node.state.config.myselfId;
-        sim.command(i, { kind: 'addSlots', slots: range(r.start, r.end) });
+      const { ranges, expected } = assignAllSlots(sim, random, indexes(sim.nodes.length));
+      meetChain(sim, 1);
+      meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
+      const source = random.int(sim.nodes.length);
+      const target = (source + 1 + random.int(sim.nodes.length - 1)) % sim.nodes.length;
+      const from = ranges[source]!;
+      const count = 1 + random.int(Math.min(20, from.end - from.start));
+      const moved = range(from.start, from.start + count - 1);
+      const sourceId = sim.nodes[source]!.state.config.myselfId;
+      const targetId = sim.nodes[target]!.state.config.myselfId;
+      for (const slot of moved) expected[slot] = targetId;
+      let done = false;
+      // Like an operator, wait until the cluster has settled (everyone known, epochs distinct),
+      // then move the slots in one go, faults or not.
+      const settled = (): boolean => allNodesKnowEachOther(sim) === null && uniqueConfigEpochs(sim) === null;
+      whenReady(sim, 1000, 'resharding', settled, () => {
+        const must = (index: number, command: Parameters<ClusterSim['command']>[1]): void => {
+          const reply = sim.command(index, command);
+          if (reply.kind === 'error') throw new InvariantViolation(`node ${index} ${JSON.stringify(command)}: ${reply.message}`);
+        };
+        for (const slot of moved) {
+          must(target, { kind: 'setSlot', slot, action: 'importing', nodeId: sourceId });
+          must(source, { kind: 'setSlot', slot, action: 'migrating', nodeId: targetId });
+          must(target, { kind: 'setSlot', slot, action: 'node', nodeId: targetId });
+          must(source, { kind: 'setSlot', slot, action: 'node', nodeId: targetId });
+          sim.nodes.forEach((_, i) => {
+            if (i !== source && i !== target) must(i, { kind: 'setSlot', slot, action: 'node', nodeId: targetId });
+          });
+        }
+        sim.log(`moved slots ${moved[0]}-${moved.at(-1)} from node ${source} to node ${target}`);
+        done = true;
       });
+      const movedCheck = (): string | null => (done ? null : 'slots not moved yet');
+      const noOpenSlots = (): string | null => {
+        for (const node of sim.nodes) {
+          const { migratingTo, importingFrom } = node.state.config;
+          if (migratingTo.size + importingFrom.size > 0) return `node ${node.index} still has open slots`;
+        }
+        return null;
+      };
+      return first(movedCheck, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), noOpenSlots, () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+    },
+  },
+  {
+    name: 'forget',
+    description: 'a slot-less node removed as redis-cli del-node does (FORGET on every node, then shutdown) is not re-learned, even after the 60 s ban',
+    deadlineMs: 120_000,
+    setup(sim, plan) {
+      const random = new SeededRandom(sim.random.int(2 ** 31));
+      const victim = random.int(sim.nodes.length);
+      const victimId = sim.nodes[victim]!.state.config.myselfId;
+      const owners = indexes(sim.nodes.length).filter((i) => i !== victim);
+      const { expected } = assignAllSlots(sim, random, owners);
+      meetChain(sim, 1);
+      meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
+      let removedAtMs = -1;
+      // Remove it once everybody knows everybody (else there is nothing to forget), after the
+      // operator's MEETs.
+      whenReady(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS + 1000, 'forget', () => allNodesKnowEachOther(sim) === null, () => {
+        removedAtMs = sim.nowMs;
+        for (const i of owners) {
+          sim.at(sim.nowMs - SIM_START_MS + random.int(3000), `node ${i} FORGET node ${victim}`, () => {
+            sim.command(i, { kind: 'forget', nodeId: victimId });
+          });
+        }
+        sim.at(sim.nowMs - SIM_START_MS + 3500, `shut down node ${victim}`, () => sim.crash(victim));
+      });
+      const banExpired = (): string | null =>
+        removedAtMs >= 0 && sim.nowMs > removedAtMs + 3000 + 62_000 ? null : 'waiting for the FORGET ban to expire';
+      return first(banExpired, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+    },
+  },
+  {
+    name: 'restart',
+    description: 'a node killed and restarted from its nodes.conf (maybe at a new address) rejoins with its id, epochs and slots',
+    setup(sim, plan) {
+      const random = new SeededRandom(sim.random.int(2 ** 31));
+      const { expected } = assignAllSlots(sim, random, indexes(sim.nodes.length));
       meetChain(sim, 1);
       meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
       const victim = random.int(sim.nodes.length);
@@ -194,12 +290,23 @@ export const SCENARIOS: readonly Scenario[] = [
       // Down and back before the operator's second round of MEETs (a MEET to a dead node is lost).
       const crashAtMs = 1000 + random.int(plan.healAtMs + 1000);
       const restartAtMs = Math.min(crashAtMs + 500 + random.int(8000), plan.healAtMs + REMEET_AFTER_HEAL_MS - 100);
+      // Half the time it comes back on another address: the others learn it from its PINGs.
+      const newIp = random.next() < 0.5 ? `10.1.0.${victim + 1}` : undefined;
       sim.at(crashAtMs, `kill node ${victim}`, () => sim.crash(victim));
-      sim.at(restartAtMs, `restart node ${victim} from its nodes.conf`, () => sim.restart(victim));
+      sim.at(restartAtMs, `restart node ${victim} from its nodes.conf${newIp === undefined ? '' : ` at ${newIp}`}`, () => sim.restart(victim, newIp));
+      const addressKnown = (): string | null => {
+        const ip = sim.nodes[victim]!.ip;
+        for (const node of sim.nodes) {
+          if (node.index === victim) continue;
+          const seen = node.state.config.nodes.get(victimId)?.ip;
+          if (seen !== ip) return `node ${node.index} sees node ${victim} at ${seen}, it is at ${ip}`;
+        }
+        return null;
+      };
       const sameId = (): string | null =>
         sim.nodes[victim]!.state.config.myselfId === victimId ? null : `node ${victim} came back as ${sim.nodes[victim]!.state.config.myselfId}`;
       const restarted = (): string | null => (sim.nodes[victim]!.restarts === 1 ? null : `node ${victim} not restarted yet`);
-      return first(restarted, sameId, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+      return first(restarted, sameId, allNodesKnowEachOther.bind(null, sim), addressKnown, () => sameSlotOwners(sim, expected), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
     },
   },
 ];
@@ -248,13 +355,14 @@ export function runScenario(scenario: Scenario, seed: number, verbose = false): 
       sim.network.profile = RELIABLE;
     });
     sim.runUntil(SIM_START_MS + plan.healAtMs);
-    const deadline = SIM_START_MS + plan.healAtMs + CONVERGENCE_DEADLINE_MS;
+    const deadlineMs = scenario.deadlineMs ?? CONVERGENCE_DEADLINE_MS;
+    const deadline = SIM_START_MS + plan.healAtMs + deadlineMs;
     problem = check();
     while (problem !== null && sim.nowMs < deadline) {
       sim.runUntil(sim.nowMs + CHECK_EVERY_MS);
       problem = check();
     }
-    if (problem !== null) problem = `no convergence ${CONVERGENCE_DEADLINE_MS} ms after healing: ${problem}`;
+    if (problem !== null) problem = `no convergence ${deadlineMs} ms after healing: ${problem}`;
   } catch (error) {
     if (!(error instanceof InvariantViolation)) throw error;
     problem = `invariant violated at ${sim.nowMs - SIM_START_MS} ms: ${error.message}`;

@@ -6,7 +6,7 @@ import generated from '../commands/generated/redis-commands.json' with { type: '
 import { parseCommandSpec, type CommandSpec } from '../commands/spec.js';
 import type { SpecTree } from '../commands/spec-tree.js';
 import { keyHashSlot } from '../lib/hash-slot.js';
-import { redirectBlocked, routeCommand, routeTransaction, RoutingErrors, type RoutingClient } from './routing.js';
+import { preferredEndpoint, redirectBlocked, routeCommand, routeTransaction, RoutingErrors, type RoutingClient } from './routing.js';
 import { routingKeys } from './routing-keys.js';
 import { StaticRoutingView } from './static-routing-view.js';
 
@@ -225,4 +225,11 @@ test('routingKeys follows getKeysFromCommand: legacy ranges and Redis 7.0 getkey
   assert.deepEqual(keys('EVAL s 3 a b'), []);
   assert.deepEqual(keys('GEORADIUSBYMEMBER g m 1 km STOREDIST d'), ['g', 'd']);
   assert.deepEqual(keys('PING'), []);
+});
+
+test('preferredEndpoint prints what getPreferredEndpoint gives, then the port', () => {
+  assert.equal(preferredEndpoint('ip', '10.0.0.1', 'h.example', 7000), '10.0.0.1:7000');
+  assert.equal(preferredEndpoint('hostname', '10.0.0.1', 'h.example', 7000), 'h.example:7000');
+  assert.equal(preferredEndpoint('hostname', '10.0.0.1', '', 7000), '?:7000');
+  assert.equal(preferredEndpoint('unknown-endpoint', '10.0.0.1', 'h.example', 7000), ':7000');
 });

@@ -54,7 +54,8 @@ export function preferredEndpoint(type: 'ip' | 'hostname' | 'unknown-endpoint', 
   let endpoint: string;
   if (type === 'ip') endpoint = ip;
   else if (type === 'hostname') endpoint = hostname !== '' ? hostname : '?';
-  else endpoint = '?';
+  // Redis prints nothing before the colon: "MOVED 866 :7000".
+  else endpoint = '';
   return `${endpoint}:${port}`;
 }
 

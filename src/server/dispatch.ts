@@ -4,7 +4,7 @@ import type { BlockRequest, CommandContext } from '../commands/context.js';
 import type { ScriptCaller, ServerFacade } from '../commands/server-facade.js';
 import { keyPositions } from '../commands/key-extraction.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { isRouted, routeCommand, routeTransaction, type KeyExists, type RouteOutcome, type RoutingView } from '../cluster/routing.js';
+import { isRouted, routeCommand, routeTransaction, RoutingErrors, type KeyExists, type RouteOutcome, type RoutingView } from '../cluster/routing.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -423,6 +423,18 @@ function execTransaction(host: DispatchHost, client: DispatchClient, exec: Comma
 }
 
 /**
+ * Redis 7.0's scriptVerifyClusterState: a command of a script must use keys served here.
+ * (Scripts run in EVAL compatibility mode, where keys of several slots are allowed; Tessera has
+ * no `#!lua flags=` scripts yet, whose undeclared keys must also share one slot.)
+ */
+function scriptRoutingError(outcome: RouteOutcome): string | null {
+  if (outcome === null) return null;
+  if (outcome === RoutingErrors.downReadOnly) return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
+  if (outcome === RoutingErrors.down) return 'ERR Script attempted to execute a command while the cluster is down';
+  return 'ERR Script attempted to access a non local key in a cluster node';
+}
+
+/**
  * A script's stand-in client (Redis's script caller): commands run through it write into their
  * own writer in the script's protocol, and SELECT inside a script does not move the caller.
  */
@@ -470,6 +482,11 @@ export function openScriptClient(host: DispatchHost, caller: DispatchClient): Sc
       if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
       if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
       if (readOnly && spec.flags.has('write')) return 'ERR Write commands are not allowed from read-only scripts.';
+      const routing = host.routing;
+      if (routing !== undefined && isRouted(spec)) {
+        const refused = scriptRoutingError(routeCommand(routing, spec, argv, client, host.routingKeyExists));
+        if (refused !== null) return refused;
+      }
       client.protocol = scriptClient.protocol;
       writer.protocol = scriptClient.protocol;
       let context = client.dispatchContext;

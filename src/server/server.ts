@@ -318,6 +318,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       this.memoryTracker.samplePeak();
     }
     if (this.clients.pausing && this.clients.activePause(nowMs) === undefined) this.clients.resumePaused();
+    // Like Redis's clientsCron: blocked clients whose slot moved away are redirected even if
+    // the cluster runtime did not call routingChanged() (a safety net; it normally does).
+    if (this.routing !== undefined && this.blocking.size > 0) this.routingChanged();
     const timeoutSec = Number(this.config.value('timeout'));
     if (timeoutSec > 0) {
       for (const session of this.clients.sessions()) {

@@ -15,6 +15,7 @@ import { startTessera } from '../support/tessera.js';
 
 interface RealNode {
   process: RunningProcess;
+  busPort: number;
   id: string;
   client: RawClient;
 }
@@ -36,15 +37,17 @@ async function text(client: RawClient, ...argv: string[]): Promise<string> {
   return reply.value;
 }
 
+async function startRealNode(t: TestContext): Promise<RealNode> {
+  const busPort = await freePort();
+  const process = await startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort)]);
+  t.after(() => process.stop());
+  const client = await rawClient(t, process.port);
+  return { process, busPort, id: await text(client, 'CLUSTER', 'MYID'), client };
+}
+
 async function startRealCluster(t: TestContext, masters: number): Promise<RealNode[]> {
   const nodes: RealNode[] = [];
-  for (let i = 0; i < masters; i++) {
-    const busPort = await freePort();
-    const process = await startRedisServer(['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPort)]);
-    t.after(() => process.stop());
-    const client = await rawClient(t, process.port);
-    nodes.push({ process, id: await text(client, 'CLUSTER', 'MYID'), client });
-  }
+  for (let i = 0; i < masters; i++) nodes.push(await startRealNode(t));
   return nodes;
 }
 
@@ -114,6 +117,14 @@ test('routing errors match a real redis 7.0 cluster: stable, migrating, importin
     'EXISTS bar {bar}y foo', 'DEL foo', 'UNLINK bar {bar}y', 'TOUCH hello', 'LCS bar hello',
     'INFO errorstats',
   ].map(words));
+  // Keys a script reaches must be served here (Redis's scriptVerifyClusterState).
+  await compareScript(a.client, asA, [
+    ['EVAL', "return redis.call('get','foo')", '0'],
+    ['EVAL', "return redis.pcall('get','foo')", '0'],
+    ['EVAL', "return redis.call('set','bar','v')", '0'],
+    ['EVAL', "return redis.call('get','foo')", '1', 'bar'],
+    ['EVAL', "return redis.call('mget','bar','hello')", '0'],
+  ]);
 
   // Slot 5061 migrating from A to B.
   await compareScript(a.client, asA, ['FLUSHALL', 'SET bar x'].map(words));
@@ -149,7 +160,39 @@ test('routing errors match a real redis 7.0 cluster: stable, migrating, importin
   viewA.assign(866, 866, null);
   viewA.stateOk = false;
   await compareScript(a.client, asA, ['GET hello', 'GET bar', 'SET bar 1', 'GET foo', 'PING', 'SPUBLISH bar m', 'MULTI', 'GET bar', 'EXEC'].map(words));
+  await compareScript(a.client, asA, [
+    ['EVAL', "return redis.call('get','bar')", '0'],
+    ['EVAL', "return redis.call('get','hello')", '0'],
+  ]);
   assert.equal(await text(a.client, 'CONFIG', 'SET', 'cluster-allow-reads-when-down', 'yes'), 'OK');
   viewA.allowReadsWhenDown = true;
   await compareScript(a.client, asA, ['GET hello', 'GET bar', 'SET bar 1', 'GET foo', 'MULTI', 'GET bar', 'EXEC', 'MULTI', 'SET bar 1', 'EXEC'].map(words));
+  await compareScript(a.client, asA, [
+    ['EVAL', "return redis.call('get','bar')", '0'],
+    ['EVAL', "return redis.call('set','bar','1')", '0'],
+  ]);
+});
+
+test('READONLY on a replica matches a real redis 7.0 replica', { timeout: 120_000 }, async (t) => {
+  const nodes = await startRealCluster(t, 3);
+  clusterCreate(nodes);
+  const a = nodes[0] as RealNode;
+  const replica = await startRealNode(t);
+  assert.equal(await text(replica.client, 'CLUSTER', 'MEET', '127.0.0.1', String(a.process.port), String(a.busPort)), 'OK');
+  await until('the replica learns node A', async () => (await text(replica.client, 'CLUSTER', 'NODES')).includes(a.id));
+  assert.equal(await text(replica.client, 'CLUSTER', 'REPLICATE', a.id), 'OK');
+  await until('replication link up', async () => (await text(replica.client, 'INFO', 'replication')).includes('master_link_status:up'));
+  await until('cluster_state:ok on the replica', async () => (await text(replica.client, 'CLUSTER', 'INFO')).includes('cluster_state:ok'));
+
+  const tessera = await startTessera({ 'cluster-enabled': 'yes' });
+  t.after(() => tessera.stop());
+  const view = await viewFromReal(nodes, replica);
+  view.myMasterId = a.id;
+  tessera.server.setRoutingView(view);
+  const asReplica = await rawClient(t, tessera.port);
+  await compareScript(replica.client, asReplica, [
+    'GET bar', 'READONLY', 'GET bar', 'MGET bar {bar}x', 'EXISTS bar', 'SET bar 1', 'GET foo', 'GET hello',
+    'MULTI', 'GET bar', 'EXEC', 'MULTI', 'GET bar', 'SET {bar}x 1', 'EXEC',
+    'SPUBLISH bar m', 'SPUBLISH foo m', 'READWRITE', 'GET bar', 'SPUBLISH bar m', 'READONLY', 'RESET', 'GET bar',
+  ].map(words));
 });

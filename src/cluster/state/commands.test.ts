@@ -165,3 +165,19 @@ test('RESET: a master with keys refuses; HARD forgets everybody, zeroes the epoc
   assert.equal(hard.state.config.nodes.get(hard.state.config.myselfId)!.configEpoch, 0);
   assert.ok(hard.effects.some((e) => e.kind === 'saveConfig' && e.fsync));
 });
+
+test('CONFIG SET of cluster directives: announced address and NOFAILOVER at once, hostname on the next tick', () => {
+  const state = fresh();
+  const env = { nowMs: NOW_MS, random: new SeededRandom(3) };
+  const settings = { ...state.settings, announceIp: '192.0.2.7', announcePort: 6999, announceBusPort: 16999, announceHostname: 'n1.example', replicaNoFailover: true };
+  const changed = step(state, { kind: 'settings', settings }, env);
+  const me = changed.state.config.nodes.get(state.config.myselfId)!;
+  assert.equal(`${me.ip}:${me.port}@${me.busPort}`, '192.0.2.7:6999@16999');
+  assert.equal(formatNodeFlags(me.flags), 'myself,master,nofailover');
+  assert.equal(me.hostname, '');
+  const ticked = step(changed.state, { kind: 'tick' }, env);
+  assert.equal(ticked.state.config.nodes.get(state.config.myselfId)!.hostname, 'n1.example');
+  // Unsetting the announced ip forgets it: the next MEET teaches it again.
+  const unset = step(ticked.state, { kind: 'settings', settings: { ...settings, announceIp: '' } }, env);
+  assert.equal(unset.state.config.nodes.get(state.config.myselfId)!.ip, '');
+});

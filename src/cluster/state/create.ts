@@ -57,7 +57,9 @@ function withMyselfFromSettings(config: ClusterConfig, settings: ClusterSettings
   const draft = new ConfigDraft(config);
   const ports = announcedPorts(settings);
   const me = draft.myself;
+  const nofailover = settings.replicaNoFailover === true ? NodeFlag.nofailover : 0;
   draft.updateNode(me.id, {
+    flags: (me.flags & ~NodeFlag.nofailover) | nofailover,
     port: ports.port,
     pport: ports.pport,
     busPort: ports.busPort,

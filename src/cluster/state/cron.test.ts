@@ -9,6 +9,7 @@ import { MessageType } from '../bus/constants.js';
 import { formatNodeFlags } from '../node-flags.js';
 import { formatNodeLine, formatNodesConf, parseNodesConf } from '../nodes-conf.js';
 import { defaultSettings, loadClusterState } from './create.js';
+import { stateFromNodesConf } from './snapshot.js';
 import { step } from './step.js';
 import type { ClusterState } from './types.js';
 import { clusterInfoLines, nodeLines } from './views.js';
@@ -20,14 +21,13 @@ const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);
 
 function twoNodes(): { state: ClusterState; linkId: string } {
-  const conf = parseNodesConf(
+  const loaded = stateFromNodesConf(
     [`${A} 10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-8191`, `${B} 10.0.0.2:7000@17000 master - 0 0 2 connected 8192-16383`, 'vars currentEpoch 2 lastVoteEpoch 0'].join('\n'),
+    T0,
+    { nodeTimeoutMs: 2000 },
   );
-  assert.ok(conf.ok);
-  const loaded = loadClusterState(conf.value, { ...defaultSettings(7000), nodeTimeoutMs: 2000 }, T0);
-  assert.ok(loaded.ok);
   const env = { nowMs: T0, random: new SeededRandom(1) };
-  const tick = step(loaded.state, { kind: 'tick' }, env);
+  const tick = step(loaded, { kind: 'tick' }, env);
   const connect = tick.effects.find((e) => e.kind === 'connect');
   assert.ok(connect !== undefined && connect.kind === 'connect');
   const connected = step(tick.state, { kind: 'linkConnected', linkId: connect.linkId, localIp: '10.0.0.1' }, env);
@@ -100,11 +100,37 @@ test('CLUSTER NODES lines and nodes.conf: Redis format, handshake nodes left out
 });
 
 function loadB(): ClusterState {
-  const conf = parseNodesConf(
+  return stateFromNodesConf(
     [`${B} 10.0.0.2:7000@17000 myself,master - 0 0 2 connected 8192-16383`, `${A} 10.0.0.1:7000@17000 master - 0 0 1 connected 0-8191`, 'vars currentEpoch 2 lastVoteEpoch 0'].join('\n'),
+    T0,
   );
-  assert.ok(conf.ok);
-  const loaded = loadClusterState(conf.value, defaultSettings(7000), T0);
-  assert.ok(loaded.ok);
-  return loaded.state;
 }
+
+test('every 10th tick pings one node: the oldest pong among 5 random picks', () => {
+  const ids = ['b', 'c', 'd', 'e', 'f', '9'].map((c) => c.repeat(40));
+  let state = stateFromNodesConf(
+    [`${A} 10.0.0.1:7000@17000 myself,master - 0 0 1 connected`, ...ids.map((id, i) => `${id} 10.0.0.${i + 2}:7000@17000 master - 0 0 0 connected`), 'vars currentEpoch 1 lastVoteEpoch 0'].join('\n'),
+    T0,
+  );
+  const env = (nowMs: number) => ({ nowMs, random: new SeededRandom(nowMs) });
+  const first = step(state, { kind: 'tick' }, env(T0));
+  state = first.state;
+  for (const effect of first.effects) if (effect.kind === 'connect') state = step(state, { kind: 'linkConnected', linkId: effect.linkId, localIp: '10.0.0.1' }, env(T0)).state;
+  // Everybody answered recently (oldest pong: the last id), nothing in flight.
+  ids.forEach((id, i) => {
+    const record = state.runtime.nodes.get(id)!;
+    record.pingSentAtMs = 0;
+    record.pongReceivedAtMs = T0 + 100 - i;
+  });
+  const pinged: string[] = [];
+  for (let tick = 2; tick <= 10; tick++) {
+    const result = step(state, { kind: 'tick' }, env(T0 + tick * 100));
+    state = result.state;
+    for (const effect of result.effects) {
+      if (effect.kind !== 'send') continue;
+      pinged.push(`${tick}:${state.runtime.links.get(effect.linkId)!.nodeId}`);
+    }
+  }
+  assert.equal(pinged.length, 1, `one random ping, at the 10th tick: ${pinged.join(' ')}`);
+  assert.match(pinged[0]!, /^10:/);
+});

@@ -161,3 +161,23 @@ test('golden: the UPDATE sent to a stale master makes it a replica of the new ow
   assert.ok(result.effects.some((e) => e.kind === 'replicaOf' && e.masterId === newOwner));
   assert.equal(result.state.config.currentEpoch, Number(after.info.get('cluster_current_epoch')));
 });
+
+test('golden: a master\'s PING gossiping a PFAIL node files a failure report and carries its hostname; a replica\'s does not report', () => {
+  const facts = truth('ping-ext-hostname-gossip4-pfail');
+  const receiverPort = Number(facts.get('receiver.port'));
+  const receiver = stateFromSnapshot(firstSnapshot(facts.get('receiver.snapshots')!, receiverPort), NOW_MS);
+  const message = frame('ping-ext-hostname-gossip4-pfail');
+  assert.ok(message.body.kind === 'ping');
+  const pfail = message.body.gossip.filter((entry) => (entry.nodeFlags & NodeFlag.pfail) !== 0).map((entry) => entry.nodeId);
+  assert.equal(pfail.length, 1);
+  const senderId = facts.get('sender.id')!;
+  const result = receive(receiver, message);
+  assert.deepEqual([...result.state.runtime.nodes.get(pfail[0]!)!.failReports.keys()], [senderId]);
+  assert.equal(result.state.config.nodes.get(senderId)!.hostname, facts.get('sender.hostname'));
+
+  // The same kind of frame from a replica (ping-gossip4-pfail): no report.
+  const fromReplica = truth('ping-gossip4-pfail');
+  const replicaReceiver = stateFromSnapshot(firstSnapshot(fromReplica.get('receiver.snapshots')!, Number(fromReplica.get('receiver.port'))), NOW_MS);
+  const replicaResult = receive(replicaReceiver, frame('ping-gossip4-pfail'));
+  for (const record of replicaResult.state.runtime.nodes.values()) assert.equal(record.failReports.size, 0);
+});

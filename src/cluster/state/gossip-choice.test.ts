@@ -7,9 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeededRandom } from '../../lib/random.js';
 import { NodeFlag } from '../node-flags.js';
-import { parseNodesConf } from '../nodes-conf.js';
 import { StepContext } from './context.js';
-import { defaultSettings, loadClusterState } from './create.js';
+import { stateFromNodesConf } from './snapshot.js';
 import { chooseGossip } from './messages.js';
 import type { ClusterState } from './types.js';
 
@@ -20,11 +19,7 @@ const id = (n: number): string => n.toString(16).padStart(40, '0');
 function cluster(count: number, extraLines: string[] = []): ClusterState {
   const lines = [`${id(0)} 10.0.0.1:7000@17000 myself,master - 0 0 0 connected`];
   for (let n = 1; n < count; n++) lines.push(`${id(n)} 10.0.1.${n}:7000@17000 master - 0 0 0 connected ${n}`);
-  const conf = parseNodesConf([...lines, ...extraLines, 'vars currentEpoch 0 lastVoteEpoch 0'].join('\n'));
-  assert.ok(conf.ok, conf.ok ? '' : conf.error);
-  const loaded = loadClusterState(conf.value, defaultSettings(7000), T0);
-  assert.ok(loaded.ok);
-  return loaded.state;
+  return stateFromNodesConf([...lines, ...extraLines, 'vars currentEpoch 0 lastVoteEpoch 0'].join('\n'), T0);
 }
 
 test('wanted = max(3, nodes / 10), capped at nodes - 2; never myself; no node twice', () => {

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { SeededRandom } from '../../lib/random.js';
 import { MessageType } from '../bus/constants.js';
 import { formatNodeFlags } from '../node-flags.js';
-import { parseNodesConf } from '../nodes-conf.js';
 import { StepContext } from './context.js';
-import { defaultSettings, loadClusterState, newClusterState } from './create.js';
+import { defaultSettings, newClusterState } from './create.js';
+import { stateFromNodesConf } from './snapshot.js';
 import { buildHeader } from './messages.js';
 import { step } from './step.js';
 import type { ClusterInput, ClusterSettings, ClusterState } from './types.js';
@@ -41,18 +41,15 @@ test('a lone master with every slot turns ok only 2 s after its first state chec
 });
 
 function threeMasters(): ClusterState {
-  const conf = parseNodesConf(
+  return stateFromNodesConf(
     [
       `${A} 10.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-5460`,
       `${B} 10.0.0.2:7000@17000 master - 0 0 2 connected 5461-10922`,
       `${C} 10.0.0.3:7000@17000 master - 0 0 3 connected 10923-16383`,
       'vars currentEpoch 3 lastVoteEpoch 0',
     ].join('\n'),
+    T0,
   );
-  assert.ok(conf.ok);
-  const loaded = loadClusterState(conf.value, defaultSettings(7000), T0);
-  assert.ok(loaded.ok);
-  return loaded.state;
 }
 
 test('FAIL from a known node flags the node, and its slots make the cluster fail', () => {

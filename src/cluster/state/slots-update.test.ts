@@ -7,10 +7,9 @@ import assert from 'node:assert/strict';
 import { SeededRandom } from '../../lib/random.js';
 import { MessageType } from '../bus/constants.js';
 import type { ClusterMessage } from '../bus/message.js';
-import { parseNodesConf } from '../nodes-conf.js';
 import { slotBitmapFromRanges } from '../slot-bitmap.js';
 import { StepContext } from './context.js';
-import { defaultSettings, loadClusterState } from './create.js';
+import { stateFromNodesConf } from './snapshot.js';
 import { buildHeader } from './messages.js';
 import { step } from './step.js';
 import type { ClusterEffect, ClusterState, StepResult } from './types.js';
@@ -21,11 +20,7 @@ const B = 'b'.repeat(40);
 const C = 'c'.repeat(40);
 
 function load(text: string): ClusterState {
-  const conf = parseNodesConf(text);
-  assert.ok(conf.ok, conf.ok ? '' : conf.error);
-  const loaded = loadClusterState(conf.value, defaultSettings(7000), NOW_MS);
-  assert.ok(loaded.ok);
-  return loaded.state;
+  return stateFromNodesConf(text, NOW_MS);
 }
 
 /** We are A (epoch 1, slots 0-99), B (epoch 2, 100-199), C (epoch 3, 200-299); links to all. */

@@ -64,3 +64,12 @@ export function stateFromSnapshot(snapshot: NodeSnapshot, nowMs: number, setting
   if (snapshot.info.get('cluster_state') === 'ok') loaded.state.runtime.health = 'ok';
   return loaded.state;
 }
+
+/** A state loaded from nodes.conf text (lines joined with \n), for tests; throws on bad input. */
+export function stateFromNodesConf(text: string, nowMs: number, settings?: Partial<ClusterSettings>): ClusterState {
+  const conf = parseNodesConf(text);
+  if (!conf.ok) throw new Error(`nodes.conf: ${conf.error}`);
+  const loaded = loadClusterState(conf.value, { ...defaultSettings(7000), ...settings }, nowMs);
+  if (!loaded.ok) throw new Error(`nodes.conf: ${loaded.error}`);
+  return loaded.state;
+}

@@ -5,6 +5,7 @@
  */
 import { unreachable } from '../../lib/assert.js';
 import { runCommand } from './commands.js';
+import { NodeFlag } from '../node-flags.js';
 import { StepContext, Todo } from './context.js';
 import { clusterCron } from './cron.js';
 import { updateClusterState } from './health.js';
@@ -66,6 +67,12 @@ function applySettings(ctx: StepContext, settings: ClusterState['settings']): vo
   const pport = settings.announcePport !== 0 ? settings.announcePport : settings.pport;
   const busPort = settings.announceBusPort !== 0 ? settings.announceBusPort : settings.busPort;
   ctx.draft.updateNode(me.id, { port, pport, busPort });
+  // clusterUpdateMyselfFlags: NOFAILOVER follows cluster-replica-no-failover.
+  const flags = (me.flags & ~NodeFlag.nofailover) | (settings.replicaNoFailover === true ? NodeFlag.nofailover : 0);
+  if (flags !== me.flags) {
+    ctx.draft.updateNode(me.id, { flags });
+    ctx.doBeforeSleep(Todo.saveConfig | Todo.updateState);
+  }
   if (settings.announceIp !== previous.announceIp) ctx.draft.updateNode(me.id, { ip: settings.announceIp });
   if (settings.requireFullCoverage !== previous.requireFullCoverage) ctx.doBeforeSleep(Todo.updateState);
 }

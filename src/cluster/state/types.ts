@@ -90,6 +90,8 @@ export interface ClusterSettings {
   readonly announceBusPort: number;
   /** cluster-announce-hostname, '' when not set */
   readonly announceHostname: string;
+  /** cluster-replica-no-failover: myself carries the NOFAILOVER flag (absent = no). */
+  readonly replicaNoFailover?: boolean;
 }
 
 export type LinkDirection = 'to' | 'from';
