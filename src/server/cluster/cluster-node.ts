@@ -264,7 +264,13 @@ export class ClusterNode implements ClusterFacade, RoutingView {
     if (configured !== 0) return configured;
     const port = Number(this.#host.config.value('port'));
     // port 0 (tests): the OS picks the bus port too.
-    return port === 0 ? 0 : port + BUS_PORT_OFFSET;
+    if (port === 0) return 0;
+    if (port + BUS_PORT_OFFSET > 65535) {
+      throw new NodesConfFileError(
+        'Redis port number too high. Cluster communication port is 10,000 port numbers higher than your Redis port. Your Redis port number must be 55535 or less.',
+      );
+    }
+    return port + BUS_PORT_OFFSET;
   }
 
   #bindHosts(): string[] {

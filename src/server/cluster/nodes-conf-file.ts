@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import { formatNodesConf, parseNodesConf, type NodesConf } from '../../cluster/nodes-conf.js';
 import { NodeFlag } from '../../cluster/node-flags.js';
 
-/** The node cannot start with this file: the CLI prints `message` and exits 1. */
+/** The node cannot start in cluster mode (this file, or its ports): the CLI prints `message` and exits 1. */
 export class NodesConfFileError extends Error {
   override name = 'NodesConfFileError';
 }
