@@ -15,7 +15,7 @@ import type { ClusterMessage } from '../../cluster/bus/message.js';
 import type { NodesConf } from '../../cluster/nodes-conf.js';
 import { loadClusterState, newClusterState } from '../../cluster/state/create.js';
 import { nodeLines } from '../../cluster/state/views.js';
-import type { RoutingView } from '../../cluster/routing.js';
+import { preferredEndpoint, type RoutingView } from '../../cluster/routing.js';
 import type {
   ClusterCommand,
   ClusterEffect,
@@ -368,10 +368,7 @@ export class ClusterNode implements ClusterFacade, RoutingView {
   endpointOf(nodeId: string): string {
     const node = this.#state.config.nodes.get(nodeId);
     if (node === undefined) return '?:0';
-    // getPreferredEndpoint: unknown-endpoint is an empty host ("MOVED 3999 :6381"), a missing hostname '?'.
-    const type = this.preferredEndpointType;
-    const host = type === 'ip' ? node.ip : type === 'hostname' ? (node.hostname !== '' ? node.hostname : '?') : '';
-    return `${host}:${node.port}`;
+    return preferredEndpoint(this.preferredEndpointType, node.ip, node.hostname, node.port);
   }
 
   get allowReadsWhenDown(): boolean {
