@@ -75,7 +75,13 @@ class Transcript {
       }
     }
     if (sub === 'info') text = text.replace(/cluster_stats_messages_[a-z_-]+:\d+\\r\\n/g, '');
-    if (sub === 'links') text = text.replace(/("create-time"\},\{"integer":)"\d+"/g, '$1"<t>"').replace(/("send-buffer-allocated"\},\{"integer":)"\d+"/g, '$1"<n>"');
+    if (sub === 'links') {
+      // Creation times differ; buffer use is a moment's state (a PING may sit queued): shapes only.
+      text = text
+        .replace(/("create-time"\},\{"integer":)"\d+"/g, '$1"<t>"')
+        .replace(/("send-buffer-(?:allocated|used)"\},\{"integer":)"\d+"/g, '$1"<n>"')
+        .replace(/("events"\},\{"bulk":)"rw?"/g, '$1"r or rw"');
+    }
     if (sub === 'shards' || sub === 'links') {
       const parsed = JSON.parse(text) as { array?: unknown[] };
       if (parsed.array !== undefined) text = JSON.stringify({ array: parsed.array.map((item) => JSON.stringify(item)).sort() });
