@@ -220,6 +220,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
           else this.pubsubHub.publish(channel, message);
         },
         routingChanged: () => this.routingChanged(),
+        keysRemoved: (dbIndex, keys) => this.keysWritten(dbIndex, keys),
       },
     });
     try {

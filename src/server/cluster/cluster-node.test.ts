@@ -21,6 +21,7 @@ interface Harness {
   inputs: ClusterInput[];
   delivered: string[];
   routingChanges: number;
+  removed: string[];
   keyspace: Keyspace;
   /** Effects the fake step returns for the next command input. */
   nextEffects: ClusterEffect[];
@@ -37,7 +38,7 @@ async function harness(t: TestContext): Promise<Harness> {
   const logger = new Logger();
   logger.level = 'warning';
   const keyspace = new Keyspace({ databaseCount: 16 });
-  const h: Harness = { node: undefined as unknown as ClusterNode, dir, inputs: [], delivered: [], routingChanges: 0, keyspace, nextEffects: [] };
+  const h: Harness = { node: undefined as unknown as ClusterNode, dir, inputs: [], delivered: [], routingChanges: 0, removed: [], keyspace, nextEffects: [] };
   const step: StepFunction = (state: ClusterState, input, env) => {
     h.inputs.push(input);
     if (input.kind !== 'command') return realStep(state, input, env);
@@ -56,6 +57,7 @@ async function harness(t: TestContext): Promise<Harness> {
       boundPort: 7000,
       deliverPublish: (channel, message, shard) => h.delivered.push(`${shard ? 'shard' : 'all'} ${channel} ${message}`),
       routingChanged: () => h.routingChanges++,
+      keysRemoved: (dbIndex, keys) => h.removed.push(`${dbIndex} ${keys === null ? '*' : [...keys].sort().join(',')}`),
     },
   });
   await h.node.start();
@@ -116,6 +118,7 @@ test('dropSlotKeys deletes the keys of those slots only; closing an unknown link
   h.node.command({ kind: 'flushSlots' }, {});
   await nextTurn();
   assert.deepEqual([...db.keys()].sort(), ['bar']);
+  assert.deepEqual(h.removed, ['0 foo,{foo}2'], 'WATCH and blocked clients are told');
 });
 
 test('the routing view answers from the current state', async (t) => {

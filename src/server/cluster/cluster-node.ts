@@ -53,6 +53,8 @@ export interface ClusterNodeHost {
   deliverPublish(channel: string, message: string, shard: boolean): void;
   /** Slots, open slots or cluster_state changed: redirect blocked clients if needed. */
   routingChanged(): void;
+  /** Keys removed behind the clients' backs (lost slots, RESET HARD): WATCH and blocked clients see it. */
+  keysRemoved(dbIndex: number | null, keys: readonly string[] | null): void;
 }
 
 export interface ClusterNodeOptions {
@@ -220,6 +222,7 @@ export class ClusterNode implements ClusterFacade, RoutingView {
           break;
         case 'flushData':
           this.#host.keyspace.flushAll();
+          this.#host.keysRemoved(null, null);
           break;
         case 'log':
           this.#host.logger.log(effect.level, effect.text);
@@ -245,16 +248,18 @@ export class ClusterNode implements ClusterFacade, RoutingView {
 
   #dropSlotKeys(slots: readonly number[]): void {
     const db = this.#host.keyspace.db(0);
-    let removed = 0;
+    const removed: string[] = [];
     for (const slot of slots) {
       const count = db.countKeysInSlot(slot);
       if (count === 0) continue;
       for (const key of db.keysInSlot(slot, count)) {
         db.delete(key);
-        removed++;
+        removed.push(key);
       }
     }
-    if (removed > 0) this.#host.logger.notice(`Deleted ${removed} keys from slots this node no longer serves.`);
+    if (removed.length === 0) return;
+    this.#host.keysRemoved(0, removed);
+    this.#host.logger.notice(`Deleted ${removed.length} keys from slots this node no longer serves.`);
   }
 
   // ---- settings from the directives --------------------------------------------------------
