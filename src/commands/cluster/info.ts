@@ -7,11 +7,14 @@ import { clusterOf, lookupNode } from './cluster-access.js';
 /** Failure reports are valid for twice the node timeout (CLUSTER_FAIL_REPORT_VALIDITY_MULT). */
 const FAIL_REPORT_VALIDITY_MULT = 2;
 
+const BUFFER_LIMIT_FIELD = 'total_cluster_links_buffer_limit_exceeded:';
+
 function info(ctx: CommandContext): void {
   const cluster = clusterOf(ctx);
-  const lines = clusterInfoLines(cluster.state);
   // The bus, not the state machine, knows which links passed their send buffer limit.
-  lines[lines.length - 1] = `total_cluster_links_buffer_limit_exceeded:${cluster.linksOverSendLimit}`;
+  const lines = clusterInfoLines(cluster.state).map((line) =>
+    line.startsWith(BUFFER_LIMIT_FIELD) ? `${BUFFER_LIMIT_FIELD}${cluster.linksOverSendLimit}` : line,
+  );
   ctx.reply.verbatim(lines.map((line) => `${line}\r\n`).join(''));
 }
 
