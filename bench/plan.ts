@@ -9,8 +9,10 @@ export const MEMORY_LOADS = ['memory', 'memory-hash', 'memory-zset'] as const;
 export type MemoryLoadName = (typeof MEMORY_LOADS)[number];
 /** Persistence figures (bench/persistence.ts): save and load are measured together. */
 export const PERSISTENCE_NAMES = ['save', 'load', 'bgsave'] as const;
-/** `--only` accepts the test names plus the memory loads and the persistence figures. */
-export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS, ...PERSISTENCE_NAMES];
+/** The 3-master cluster comparison (bench/cluster.ts): run only when named in --only. */
+export const CLUSTER_BENCH = 'cluster';
+/** `--only` accepts the test names plus the memory loads, the persistence figures and the cluster comparison. */
+export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS, ...PERSISTENCE_NAMES, CLUSTER_BENCH];
 
 /** The leaderboard the ZINCRBY/ZREVRANGE cases work on, filled on both servers before them. */
 export const LEADERBOARD_KEY = 'lb';

@@ -109,10 +109,13 @@ export interface BenchmarkInvocation {
   valueBytes: number;
   /** A custom command (may use __rand_int__); replaces `-t test`. */
   command?: readonly string[];
+  /** --cluster: port names one node of a cluster; keys go to their slots' masters. */
+  cluster?: boolean;
 }
 
 export function benchmarkArgs(run: BenchmarkInvocation): string[] {
   return [
+    ...(run.cluster === true ? ['--cluster'] : []),
     '-h', '127.0.0.1',
     '-p', String(run.port),
     '-c', String(run.clients),

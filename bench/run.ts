@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fillLeaderboard } from './leaderboard.js';
 import { hashLoad, measureLoad, stringLoad, zsetLoad, type MemoryLoad, type MemoryResult } from './memory.js';
-import { LEADERBOARD_MEMBERS, MEMORY_LOADS, OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions, type MemoryLoadName } from './plan.js';
+import { measureCluster } from './cluster.js';
+import { CLUSTER_BENCH, LEADERBOARD_MEMBERS, MEMORY_LOADS, OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions, type MemoryLoadName } from './plan.js';
 import { runRedisBenchmark } from './redis-benchmark.js';
 import { bgsaveTable, measureBgsave, measureSaveLoad, saveLoadTable, type BgsaveResult, type SaveLoadResult } from './persistence.js';
 import { caseLabel, evaluateTargets, memoryTable, type MemoryByServer, targetsTable, throughputTable, summarize, type CaseResult, type RunRecord } from './report.js';
@@ -134,6 +135,7 @@ async function main(): Promise<number> {
 
   const memory: Partial<Record<MemoryLoadName, MemoryByServer>> = {};
   let results: CaseResult[] = [];
+  let clusterResults: CaseResult[] = [];
   try {
     // Memory first, on fresh processes; throughput on a second fresh pair (its random keys
     // and 1 KB values would otherwise weigh on the memory figures and the other way round).
@@ -150,6 +152,8 @@ async function main(): Promise<number> {
       results = await measureThroughput(options, servers);
       await stopAll(servers);
     }
+    // Six processes and two cluster creations: only when asked for by name.
+    if (options.only.includes(CLUSTER_BENCH)) clusterResults = await measureCluster(options, log);
   } finally {
     await stopAll(servers);
   }
@@ -169,7 +173,10 @@ async function main(): Promise<number> {
   out.push(`Tessera vs redis-server, ${startedAt.toISOString()}, ${env.cpus} cpus (${env.cpuModel}), load average at start ${env.loadAverage1m}`);
   out.push(`${env.redis}; node ${env.node}; redis-benchmark -c ${options.clients} -r ${options.keyspaceSize}; best of ${options.rounds} interleaved round(s) per server (the round with the highest ops/s, latencies from that round)${options.quick ? '; QUICK run' : ''}`);
   if (results.length > 0) out.push('', throughputTable(results));
-  const noteLines = notes(results);
+  if (clusterResults.length > 0) {
+    out.push('', `redis-benchmark --cluster against 3 masters each (Tessera cluster vs redis-server cluster), target >= 0.9x:`, '', throughputTable(clusterResults));
+  }
+  const noteLines = notes([...results, ...clusterResults]);
   if (noteLines.length > 0) out.push('', ...noteLines);
   for (const name of MEMORY_LOADS) {
     const byServer = memory[name];
@@ -187,7 +194,7 @@ async function main(): Promise<number> {
   console.log(out.join('\n'));
 
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, memory, saveLoad, bgsave, targets }, null, 2)}\n`);
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, cluster: clusterResults, memory, saveLoad, bgsave, targets }, null, 2)}\n`);
   log(`raw results: ${RESULTS_FILE}`);
   return 0;
 }

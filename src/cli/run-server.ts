@@ -5,6 +5,7 @@ import { ConfigFileError, ConfigFileOpenError, REDIS_VERSION, loadConfigText, pa
 import { Logger, type LogLevel } from '../server/log.js';
 import { TesseraServer } from '../server/server.js';
 import { AofFatalError } from '../persistence/aof/append-only-file.js';
+import { NodesConfFileError } from '../server/cluster/nodes-conf-file.js';
 import { DAEMON_ENV, daemonize, notifyDaemonParent } from './daemonize.js';
 import { ProcessFiles } from './process-files.js';
 
@@ -93,12 +94,18 @@ export async function runServer(args: readonly string[]): Promise<void> {
   try {
     await server.listen();
   } catch (error) {
+    if (error instanceof NodesConfFileError) {
+      // A locked or corrupt nodes.conf: Redis's message, exit 1 (it must not start as a new node).
+      logger.warning(error.message);
+      files.removeOnExit();
+      process.exit(1);
+    }
     logger.warning(`Failed listening on port ${config.value('port')} (tcp), aborting: ${(error as Error).message}`);
     files.removeOnExit();
     process.exit(1);
   }
   files.writePidFile();
-  logger.notice(`Running mode=standalone, port=${server.boundPort}.`);
+  logger.notice(`Running mode=${config.value('cluster-enabled') === 'yes' ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
   logger.warning('Server initialized');
   // Like Redis, the node listens while it loads and answers -LOADING until the data is in.
   try {

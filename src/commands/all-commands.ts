@@ -1,3 +1,4 @@
+import { clusterCommands } from './cluster/cluster.js';
 import { configCommands } from './config.js';
 import { dumpRestoreCommands } from './dump-restore.js';
 import { hashCommands } from './hashes.js';
@@ -36,4 +37,5 @@ export const allCommands: readonly CommandDefinition[] = [
   ...serverCommands,
   ...persistenceCommands,
   ...configCommands,
+  ...clusterCommands,
 ];

@@ -18,6 +18,10 @@ export interface ClientState {
   lastInteractionMs: number;
   /** The last command's full name (CLIENT LIST cmd=). */
   lastCommand: string;
+  /** Cluster mode: ASKING was sent (one command, or one transaction, may use an importing slot). */
+  clusterAsking: boolean;
+  /** Cluster mode: READONLY was sent (a replica serves reads of its master's slots). */
+  clusterReadonly: boolean;
   /** Turns this client into a MONITOR. */
   startMonitor(): void;
 }

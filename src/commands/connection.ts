@@ -129,6 +129,8 @@ function reset(ctx: CommandContext): void {
   client.noEvict = false;
   client.user = 'default';
   client.authenticated = ctx.server.config.value('requirepass') === '';
+  client.clusterAsking = false;
+  client.clusterReadonly = false;
   ctx.reply.simple('RESET');
 }
 

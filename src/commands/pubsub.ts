@@ -48,12 +48,15 @@ function unsubscriber(kind: SubscriptionKind) {
   };
 }
 
+/** In cluster mode the message also goes on the bus: to every node, or (SPUBLISH) to the shard. */
 function publish(ctx: CommandContext, argv: string[]): void {
   ctx.reply.integer(ctx.server.pubsub.publish(argv[1] as string, argv[2] as string));
+  ctx.server.cluster?.publish(argv[1] as string, argv[2] as string, false);
 }
 
 function spublish(ctx: CommandContext, argv: string[]): void {
   ctx.reply.integer(ctx.server.pubsub.publishShard(argv[1] as string, argv[2] as string));
+  ctx.server.cluster?.publish(argv[1] as string, argv[2] as string, true);
 }
 
 function channels(kind: 'channel' | 'shard') {

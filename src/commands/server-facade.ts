@@ -1,4 +1,5 @@
 import type { ClientState } from './client-state.js';
+import type { ClusterFacade } from './cluster/cluster-facade.js';
 import type { CommandSpec } from './spec.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ServerFacade {
   setActiveExpireEnabled(enabled: boolean): void;
   /** Wall-clock time in microseconds (TIME). */
   nowUs(): number;
+  /** The cluster node (CLUSTER commands, PUBLISH on the bus); undefined on a standalone node. */
+  readonly cluster?: ClusterFacade | undefined;
   /** The node's memory figures (INFO memory, MEMORY STATS/DOCTOR): docs/memory-accounting.md. */
   memory(): MemorySnapshot;
   /** The append-only file (BGREWRITEAOF): src/persistence/aof. */

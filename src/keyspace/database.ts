@@ -2,6 +2,7 @@ import { ReplyError } from '../lib/errors.js';
 import { SLOT_COUNT, keyHashSlot } from '../lib/hash-slot.js';
 import type { Random } from '../lib/random.js';
 import { KeyTable, type TableWatch } from './key-table.js';
+import { SlotKeyIndex } from './slot-key-index.js';
 import type { StoredValue } from './stored-value.js';
 
 /** What a database needs from its owner: the command's time and an access-clock stamp. */
@@ -42,6 +43,8 @@ export class Database {
   #table = new KeyTable();
   /** Keys per hash slot (COUNTKEYSINSLOT), allocated with the first key. */
   #slotCounts: Uint32Array | undefined;
+  /** The keys of each slot (GETKEYSINSLOT), built on first use: src/keyspace/slot-key-index.ts. */
+  #slotIndex: SlotKeyIndex | undefined;
   /** Open SCAN cursors: cursor → live key iterator and keys left to offer, oldest first. */
   #scans = new Map<number, { iterator: Iterator<string>; remaining: number }>();
   #nextScanCursor = 1;
@@ -133,6 +136,7 @@ export class Database {
     this.#slotCounts ??= new Uint32Array(SLOT_COUNT);
     const slot = keyHashSlot(key);
     this.#slotCounts[slot] = (this.#slotCounts[slot] as number) + delta;
+    if (delta > 0 && this.#slotIndex !== undefined) this.#slotIndex.added(slot, key);
   }
 
   /** Replaces the value of an existing key, keeping its TTL and access clock. */
@@ -239,6 +243,7 @@ export class Database {
     const removed = this.#table.size;
     this.#table = new KeyTable();
     this.#slotCounts = undefined;
+    this.#slotIndex = undefined;
     this.#expiresAtMs = new Map();
     this.#hugeExpiresAtMs = new Map();
     this.#expireCursor = undefined;
@@ -251,6 +256,8 @@ export class Database {
   swapContents(other: Database): void {
     [this.#table, other.#table] = [other.#table, this.#table];
     [this.#slotCounts, other.#slotCounts] = [other.#slotCounts, this.#slotCounts];
+    // The index's callbacks read its own database's table: rebuilt on next use instead.
+    this.#slotIndex = other.#slotIndex = undefined;
     [this.#expiresAtMs, other.#expiresAtMs] = [other.#expiresAtMs, this.#expiresAtMs];
     [this.#hugeExpiresAtMs, other.#hugeExpiresAtMs] = [other.#hugeExpiresAtMs, this.#hugeExpiresAtMs];
     this.#expireCursor = undefined;
@@ -265,17 +272,18 @@ export class Database {
   }
 
   /**
-   * Up to maxCount keys of a slot (CLUSTER GETKEYSINSLOT). A walk over the database: fine for
-   * an occasional call; the resharding issue will add a per-slot index if migrations need one.
+   * Up to maxCount keys of a slot, the most recently added first, as Redis's per-slot lists give
+   * them (CLUSTER GETKEYSINSLOT). The first call builds the per-slot index (one walk), later ones
+   * read it: docs/cluster-routing.md has the measurements behind that choice.
    */
   keysInSlot(slot: number, maxCount: number): string[] {
-    const out: string[] = [];
-    if (this.countKeysInSlot(slot) === 0) return out;
-    for (const key of this.#table.keys()) {
-      if (out.length >= maxCount) break;
-      if (keyHashSlot(key) === slot) out.push(key);
-    }
-    return out;
+    if (this.countKeysInSlot(slot) === 0) return [];
+    this.#slotIndex ??= new SlotKeyIndex(
+      this.#table.keys(),
+      (key) => this.#table.has(key),
+      (indexSlot) => this.countKeysInSlot(indexSlot),
+    );
+    return this.#slotIndex.newest(slot, maxCount);
   }
 
   /** Every key (KEYS, snapshots). Keys may be expired: callers that reply check with peek(). */

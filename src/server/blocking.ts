@@ -147,6 +147,24 @@ export class BlockingRegistry<C extends BlockableClient, K> {
     return true;
   }
 
+  /**
+   * Ends, with an error reply, the wait of every parked client for which errorFor returns one
+   * (cluster mode: its keys' slot moved away, the cluster went down). Returns how many.
+   */
+  failWhere(errorFor: (parked: Parked<C, K>) => string | null): number {
+    let failed = 0;
+    for (const parked of [...this.#byClient.values()]) {
+      const message = errorFor(parked);
+      if (message === null) continue;
+      this.#detach(parked);
+      parked.client.writer.error(message);
+      this.#hooks.countError(message);
+      this.#hooks.released(parked);
+      failed++;
+    }
+    return failed;
+  }
+
   /** A parked client disconnected. */
   remove(client: C): void {
     const parked = this.#byClient.get(client);

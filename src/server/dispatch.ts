@@ -3,6 +3,8 @@ import type { ClientState } from '../commands/client-state.js';
 import type { BlockRequest, CommandContext } from '../commands/context.js';
 import type { ScriptCaller, ServerFacade } from '../commands/server-facade.js';
 import { keyPositions } from '../commands/key-extraction.js';
+import type { CommandSpec } from '../commands/spec.js';
+import { isRouted, routeCommand, routeTransaction, RoutingErrors, type KeyExists, type RouteOutcome, type RoutingView } from '../cluster/routing.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -64,6 +66,10 @@ export interface DispatchHost {
   readonly loading: boolean;
   /** stop-writes-on-bgsave-error after a failed BGSAVE: writes (and PING) get -MISCONF. */
   readonly writesRefusedOnDiskError: boolean;
+  /** Cluster mode: the routing view (src/cluster/routing.ts); undefined on a standalone node. */
+  readonly routing: RoutingView | undefined;
+  /** Does a key exist in database 0 (open-slot checks of routing)? */
+  readonly routingKeyExists: KeyExists;
 }
 
 const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory';
@@ -149,6 +155,16 @@ const PROTECTED_COMMANDS = new Set(['debug', 'module']);
  * (stats, errors, CLIENT REPLY, slowlog, MONITOR, propagation) in one place.
  */
 export function dispatch(host: DispatchHost, client: DispatchClient, argv: string[]): void {
+  if (!client.clusterAsking) {
+    dispatchCommand(host, client, argv);
+    return;
+  }
+  dispatchCommand(host, client, argv);
+  // Redis's resetClient: ASKING covers the next command, or a whole transaction up to EXEC.
+  if (client.transaction === undefined && (argv[0] as string).toLowerCase() !== 'asking') client.clusterAsking = false;
+}
+
+function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: string[]): void {
   const writer = client.writer;
   const name = argv[0] as string;
   let command: Command | undefined = host.commands.lookup(name);
@@ -190,6 +206,23 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
       return;
     }
     client.authenticated = true;
+  }
+  // Cluster routing (Redis's processCommand: after auth, before OOM and MULTI queueing). A
+  // standalone node has no view: one undefined test. A no_multi command inside MULTI is refused
+  // below first, as Redis checks that before routing.
+  const routing = host.routing;
+  if (routing !== undefined && isRouted(spec) && !(client.transaction !== undefined && spec.flags.has('no_multi'))) {
+    const error = routeRequest(host, routing, client, spec, argv);
+    if (error !== null) {
+      command.stats.rejectedCalls++;
+      if (spec.fullName === 'exec') {
+        // Redis discards the transaction and replies the redirect itself (no EXECABORT).
+        client.transaction = undefined;
+        host.endWatch(client);
+      }
+      reject(host, client, error);
+      return;
+    }
   }
   if (host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
     command.stats.rejectedCalls++;
@@ -245,6 +278,13 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     return;
   }
   call(host, client, command, argv, false);
+}
+
+function routeRequest(host: DispatchHost, routing: RoutingView, client: DispatchClient, spec: CommandSpec, argv: readonly string[]): RouteOutcome {
+  if (spec.fullName !== 'exec') return routeCommand(routing, spec, argv, client, host.routingKeyExists);
+  // EXEC without MULTI only errors: nothing to route.
+  if (client.transaction === undefined) return null;
+  return routeTransaction(routing, spec, client.transaction.queued, client, host.routingKeyExists);
 }
 
 /**
@@ -415,6 +455,18 @@ function execTransaction(host: DispatchHost, client: DispatchClient, exec: Comma
 }
 
 /**
+ * Redis 7.0's scriptVerifyClusterState: a command of a script must use keys served here.
+ * (Scripts run in EVAL compatibility mode, where keys of several slots are allowed; Tessera has
+ * no `#!lua flags=` scripts yet, whose undeclared keys must also share one slot.)
+ */
+function scriptRoutingError(outcome: RouteOutcome): string | null {
+  if (outcome === null) return null;
+  if (outcome === RoutingErrors.downReadOnly) return 'ERR Script attempted to execute a write command while the cluster is down and readonly';
+  if (outcome === RoutingErrors.down) return 'ERR Script attempted to execute a command while the cluster is down';
+  return 'ERR Script attempted to access a non local key in a cluster node';
+}
+
+/**
  * A script's stand-in client (Redis's script caller): commands run through it write into their
  * own writer in the script's protocol, and SELECT inside a script does not move the caller.
  */
@@ -445,6 +497,9 @@ export function openScriptClient(host: DispatchHost, caller: DispatchClient): Sc
     blocked: false,
     transaction: undefined,
     watchDirty: false,
+    // Redis's scriptVerifyClusterState copies the caller's ASKING and READONLY flags.
+    clusterAsking: caller.clusterAsking,
+    clusterReadonly: caller.clusterReadonly,
   };
   const scriptClient: ScriptCaller = {
     protocol: 2,
@@ -459,6 +514,11 @@ export function openScriptClient(host: DispatchHost, caller: DispatchClient): Sc
       if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
       if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
       if (readOnly && spec.flags.has('write')) return 'ERR Write commands are not allowed from read-only scripts.';
+      const routing = host.routing;
+      if (routing !== undefined && isRouted(spec)) {
+        const refused = scriptRoutingError(routeCommand(routing, spec, argv, client, host.routingKeyExists));
+        if (refused !== null) return refused;
+      }
       client.protocol = scriptClient.protocol;
       writer.protocol = scriptClient.protocol;
       let context = client.dispatchContext;

@@ -35,6 +35,9 @@ export function openLoadingClient(host: DispatchHost): (argv: string[]) => boole
     blocked: false,
     transaction: undefined,
     watchDirty: false,
+    // Replayed commands are not routed (Redis's mustObeyClient): these flags are never read.
+    clusterAsking: false,
+    clusterReadonly: false,
   };
   const context = new Context(client, host);
   context.mayBlock = false;

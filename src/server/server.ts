@@ -34,6 +34,9 @@ import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
 import { PropagationQueue } from './propagation.js';
 import { openLoadingClient } from './loading-client.js';
 import { rdbBaseFormat } from '../persistence/aof/rdb-base-format.js';
+import { redirectBlocked, type RoutingView } from '../cluster/routing.js';
+import { step } from '../cluster/state/step.js';
+import { ClusterNode } from './cluster/cluster-node.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
 import { RdbPersistence } from '../persistence/rdb-persistence.js';
 import { REDIS_VERSION } from './config/config-file.js';
@@ -345,8 +348,42 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       if (perm !== 0) chmodSync(unixSocket, perm);
       this.#listeners.push(listener);
     }
+    if (this.config.value('cluster-enabled') === 'yes') await this.#startCluster();
     this.#scheduleTick();
   }
+
+  /** Cluster mode: nodes.conf, the bus and the routing view (src/server/cluster/cluster-node.ts). */
+  async #startCluster(): Promise<void> {
+    const node = new ClusterNode({
+      step,
+      host: {
+        config: this.config,
+        logger: this.logger,
+        clock: this.clock,
+        random: this.random,
+        keyspace: this.keyspace,
+        boundPort: this.boundPort,
+        deliverPublish: (channel, message, shard) => {
+          if (shard) this.pubsubHub.publishShard(channel, message);
+          else this.pubsubHub.publish(channel, message);
+        },
+        routingChanged: () => this.routingChanged(),
+        keysRemoved: (dbIndex, keys) => this.keysWritten(dbIndex, keys),
+      },
+    });
+    try {
+      await node.start();
+    } catch (error) {
+      await node.stop();
+      await this.close();
+      throw error;
+    }
+    this.cluster = node;
+    this.setRoutingView(node);
+  }
+
+  /** The cluster node in cluster mode (CLUSTER commands, bus PUBLISH); undefined when standalone. */
+  cluster: ClusterNode | undefined = undefined;
 
   #listenTcp(host: string, port: number, backlog: number, ipv6Only: boolean): Promise<NetServer> {
     return new Promise((resolve, reject) => {
@@ -432,6 +469,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       this.memoryTracker.samplePeak();
     }
     if (this.clients.pausing && this.clients.activePause(nowMs) === undefined) this.clients.resumePaused();
+    // Like Redis's clientsCron: blocked clients whose slot moved away are redirected even if
+    // the cluster runtime did not call routingChanged() (a safety net; it normally does).
+    if (this.routing !== undefined && this.blocking.size > 0) this.routingChanged();
     const timeoutSec = Number(this.config.value('timeout'));
     if (timeoutSec > 0) {
       for (const session of this.clients.sessions()) {
@@ -454,6 +494,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     for (const session of [...this.clients.sessions()]) session.close();
     this.aof.close();
     this.#updatePropagationSink();
+    await this.cluster?.stop();
     await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     this.#listeners = [];
   }
@@ -474,6 +515,40 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       this.propagation.exit();
     }
   }
+
+  // ---- cluster routing (src/cluster/routing.ts) ------------------------------------------
+
+  /** The cluster's routing view; undefined on a standalone node (dispatch then skips routing). */
+  routing: RoutingView | undefined = undefined;
+
+  /** Installs the view the cluster runtime keeps (or removes it): keyed commands route by it. */
+  setRoutingView(view: RoutingView | undefined): void {
+    this.routing = view;
+    this.routingChanged();
+  }
+
+  /**
+   * The cluster changed (slots, open slots, state, roles): clients blocked on keys of a slot no
+   * longer served here are answered with a redirect (Redis's clusterRedirectBlockedClientIfNeeded).
+   */
+  routingChanged(): void {
+    const view = this.routing;
+    if (view === undefined || this.blocking.size === 0) return;
+    this.blocking.failWhere((parked) => {
+      const firstKey = parked.keys[0];
+      if (firstKey === undefined) return null;
+      return redirectBlocked(view, firstKey, parked.client, parked.command.spec.flags.has('write'));
+    });
+  }
+
+  /** Routing's existence test for open slots: database 0, expired keys count as missing. */
+  readonly routingKeyExists = (key: string): boolean => {
+    const db = this.keyspace.db(0);
+    if (db.accessClockOf(key) === undefined) return false;
+    // The command's own time (the keyspace clock is only set when a command starts running).
+    const expireAtMs = db.expireAtMs(key);
+    return expireAtMs === undefined || !(Math.floor(this.wallClockOffsetMs + this.lastCommandEndMs) > expireAtMs);
+  };
 
   // ---- blocking commands -----------------------------------------------------------------
 

@@ -50,6 +50,8 @@ export class Session implements DispatchClient {
   /** When this client's output first went over the soft limit (0: it is not over). */
   readonly outputLimitState = { overSoftSinceMs: 0 };
   transaction: TransactionState | undefined = undefined;
+  clusterAsking = false;
+  clusterReadonly = false;
   watchDirty = false;
   dispatchContext: Context | undefined = undefined;
   readonly writer = new ReplyWriter();

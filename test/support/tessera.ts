@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigStore } from '../../src/server/config/config-store.js';
 import { loadConfigText, argsToConfigText } from '../../src/server/config/config-file.js';
@@ -19,13 +22,24 @@ export async function startTessera(directives: Record<string, string> = {}): Pro
   const config = new ConfigStore();
   // No save points unless asked: a test node must not write dump.rdb into the working directory.
   const args = ['--port', '0', '--bind', '127.0.0.1', '--save', ''];
+  // A cluster node writes nodes.conf in `dir`: without one given, a temp dir (never the cwd).
+  const tempDir = directives['cluster-enabled'] === 'yes' && directives['dir'] === undefined ? mkdtempSync(join(tmpdir(), 'tessera-node-')) : undefined;
+  if (tempDir !== undefined) args.push('--dir', tempDir);
   for (const [name, value] of Object.entries(directives)) args.push(`--${name}`, value);
   loadConfigText(config, argsToConfigText(args));
   const logger = new Logger();
   logger.level = 'warning';
   const server = new TesseraServer({ config, logger });
-  await server.listen();
-  return { server, port: server.boundPort, stop: () => server.close() };
+  const removeTempDir = () => {
+    if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+  };
+  try {
+    await server.listen();
+  } catch (error) {
+    removeTempDir();
+    throw error;
+  }
+  return { server, port: server.boundPort, stop: () => server.close().then(removeTempDir) };
 }
 
 export const cliPath = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));

@@ -35,6 +35,8 @@ export interface InfoHost {
     infoFields(nowMs: number): { core: InfoFields; whenEnabled: InfoFields };
     loadingInfo(): { startUnixSeconds: number; totalBytes: number; loadedBytes: number } | undefined;
   };
+  /** Cluster mode: the nodes known (INFO cluster_connections counts two links per other node). */
+  readonly cluster?: { readonly state: { readonly config: { readonly nodes: { readonly size: number } } } } | undefined;
 }
 
 /** A directive's value, or `fallback` while the config table does not have it yet. */

@@ -40,7 +40,8 @@ export function serverSection(host: InfoHost): InfoFields {
 export function clientsSection(host: InfoHost): InfoFields {
   return [
     ['connected_clients', host.clients.count],
-    ['cluster_connections', 0],
+    // getClusterConnectionsCount: an inbound and an outbound link per other node.
+    ['cluster_connections', host.cluster === undefined ? 0 : (host.cluster.state.config.nodes.size - 1) * 2],
     ['maxclients', configOr(host, 'maxclients', '10000')],
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
