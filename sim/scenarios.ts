@@ -57,8 +57,8 @@ function first(...checks: (() => string | null)[]): () => string | null {
 }
 
 /** Splits slots [0, 16384) into `parts` contiguous ranges at random cut points. */
-function cutRanges(random: SeededRandom, parts: number): { start: number; end: number }[] {
-  const cuts = new Set<number>();
+function cutRanges(random: SeededRandom, parts: number, firstSize?: number): { start: number; end: number }[] {
+  const cuts = new Set<number>(firstSize === undefined || parts < 2 ? [] : [firstSize]);
   while (cuts.size < parts - 1) cuts.add(1 + random.int(SLOT_COUNT - 1));
   const points = [0, ...[...cuts].sort((a, b) => a - b), SLOT_COUNT];
   return points.slice(0, -1).map((start, i) => ({ start, end: points[i + 1]! - 1 }));
@@ -72,8 +72,13 @@ function range(start: number, end: number): number[] {
  * Cuts the slots into one contiguous range per owner (node indexes), runs ADDSLOTS on each owner
  * now, and returns the ranges and the owner table every node must end with.
  */
-function assignAllSlots(sim: ClusterSim, random: SeededRandom, owners: readonly number[]): { ranges: { start: number; end: number }[]; expected: (string | null)[] } {
-  const ranges = cutRanges(random, owners.length);
+function assignAllSlots(
+  sim: ClusterSim,
+  random: SeededRandom,
+  owners: readonly number[],
+  firstSize?: number,
+): { ranges: { start: number; end: number }[]; expected: (string | null)[] } {
+  const ranges = cutRanges(random, owners.length, firstSize);
   const expected = new Array<string | null>(SLOT_COUNT).fill(null);
   ranges.forEach((r, k) => {
     const index = owners[k]!;
@@ -246,6 +251,46 @@ export const SCENARIOS: readonly Scenario[] = [
         return null;
       };
       return first(movedCheck, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), noOpenSlots, () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
+    },
+  },
+  {
+    name: 'takeover',
+    description: 'while a master is cut off, its slots are given to another node (epoch bump); after healing (UPDATEs, the new owner\'s claims) the stale master becomes a replica of the new owner',
+    setup(sim, plan) {
+      const random = new SeededRandom(sim.random.int(2 ** 31));
+      const stale = random.int(sim.nodes.length);
+      // The stale master owns a few slots (one SETSLOT per slot per node: keep the run short).
+      const owners = [stale, ...indexes(sim.nodes.length).filter((i) => i !== stale)];
+      const { ranges, expected } = assignAllSlots(sim, random, owners, 1 + random.int(64));
+      meetChain(sim, 1);
+      meetChain(sim, plan.healAtMs + REMEET_AFTER_HEAL_MS);
+      const heir = (stale + 1 + random.int(sim.nodes.length - 1)) % sim.nodes.length;
+      const staleId = sim.nodes[stale]!.state.config.myselfId;
+      const heirId = sim.nodes[heir]!.state.config.myselfId;
+      const taken = range(ranges[0]!.start, ranges[0]!.end);
+      for (const slot of taken) expected[slot] = heirId;
+      let done = false;
+      const settled = (): boolean =>
+        sim.nowMs - SIM_START_MS > plan.healAtMs + REMEET_AFTER_HEAL_MS && allNodesKnowEachOther(sim) === null && uniqueConfigEpochs(sim) === null;
+      whenReady(sim, 1000, 'takeover', settled, () => {
+        const others = indexes(sim.nodes.length).filter((i) => i !== stale);
+        sim.network.partition([[stale], others]);
+        const isolatedMs = 1000 + random.int(8000);
+        sim.at(sim.nowMs - SIM_START_MS + 500, `node ${heir} takes the slots of node ${stale}`, () => {
+          for (const slot of taken) {
+            sim.command(heir, { kind: 'setSlot', slot, action: 'importing', nodeId: staleId });
+            sim.command(heir, { kind: 'setSlot', slot, action: 'node', nodeId: heirId });
+            for (const i of others) if (i !== heir) sim.command(i, { kind: 'setSlot', slot, action: 'node', nodeId: heirId });
+          }
+          done = true;
+        });
+        sim.at(sim.nowMs - SIM_START_MS + 500 + isolatedMs, `node ${stale} reachable again`, () => sim.network.heal());
+      });
+      const staleFollows = (): string | null => {
+        const config = sim.nodes[stale]!.state.config;
+        return done && config.nodes.get(config.myselfId)!.masterId === heirId ? null : `node ${stale} is not a replica of node ${heir} yet`;
+      };
+      return first(staleFollows, allNodesKnowEachOther.bind(null, sim), () => sameSlotOwners(sim, expected), rolesAgree.bind(null, sim), () => uniqueConfigEpochs(sim), () => allClusterStatesOk(sim));
     },
   },
   {

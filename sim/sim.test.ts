@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runScenario, SCENARIOS } from './scenarios.js';
 
-const SEEDS_PER_SCENARIO = 25;
+const SEEDS_PER_SCENARIO = 20;
 
 for (const scenario of SCENARIOS) {
   test(`sim ${scenario.name}: ${SEEDS_PER_SCENARIO} seeds — ${scenario.description}`, () => {
