@@ -9,11 +9,11 @@ import { parseInt64 } from '../parse.js';
  * A read that leaves the access clock alone (Redis's LOOKUP_NOTOUCH: TYPE, EXISTS, TTL, OBJECT)
  * but still counts INFO keyspace_hits/keyspace_misses, as lookupKeyReadWithFlags does.
  */
-export function lookupReadNoTouch(ctx: CommandContext, key: string, db: Database = ctx.db): StoredValue | undefined {
+export function lookupReadNoTouch(ctx: CommandContext, key: string, db: Database = ctx.db, notifyMiss = true): StoredValue | undefined {
   const value = db.peek(key);
   if (value === undefined) {
     ctx.server.stats.keyspaceMisses++;
-    notifyEvent(ctx.server, db.id, 'm', 'keymiss', key);
+    if (notifyMiss) notifyEvent(ctx.server, db.id, 'm', 'keymiss', key);
   } else {
     ctx.server.stats.keyspaceHits++;
   }

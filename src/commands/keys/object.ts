@@ -37,7 +37,8 @@ function lfuPolicy(ctx: CommandContext): boolean {
 
 /** Like objectCommandLookupOrReply: a missing key is a null reply, checked before anything. */
 function lookupOrNull(ctx: CommandContext, argv: readonly string[]): StoredValue | undefined {
-  const value = lookupReadNoTouch(ctx, argv[2] as string);
+  // Redis's OBJECT looks up with LOOKUP_NOTOUCH|LOOKUP_NONOTIFY: a miss is counted, not notified.
+  const value = lookupReadNoTouch(ctx, argv[2] as string, ctx.db, false);
   if (value === undefined) ctx.reply.null();
   return value;
 }
