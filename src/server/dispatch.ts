@@ -58,12 +58,25 @@ export interface DispatchHost {
   isSubscribed(client: DispatchClient): boolean;
   /** maxmemory in bytes; 0: no limit (then no eviction check is made). */
   readonly maxmemoryBytes: number;
+  /**
+   * A script past busy-reply-threshold is suspended between slices (src/server/busy-script.ts):
+   * other clients get BUSY except for allow_busy commands. Undefined when none.
+   */
+  readonly busyScript: { readonly isEval: boolean } | undefined;
+  /**
+   * When `client` has a suspended script, runs `continuation` after it ends (EXEC's remaining
+   * commands) and returns true; false when it has none.
+   */
+  continueAfterScript(client: DispatchClient, continuation: () => void): boolean;
   /** Evicts keys by maxmemory-policy while over maxmemory (src/server/eviction); 'fail': still over. */
   performEvictions(nowMs: number): 'ok' | 'running' | 'fail';
 }
 
 /** What a RESP2 client in subscriber mode may run (Redis's processCommand). */
 const SUBSCRIBER_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/** Redis's CMD_MAY_REPLICATE commands a script can call (not in COMMAND's flags). */
+const SCRIPT_MAY_REPLICATE = new Set(['publish', 'spublish', 'pfcount']);
 
 /** A client's MULTI state: the queued commands, and whether queuing failed (EXECABORT). */
 export interface TransactionState {
@@ -183,7 +196,9 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     }
     client.authenticated = true;
   }
-  if (host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
+  const busy = host.busyScript;
+  // No eviction while a script is suspended: it would change the data under the script.
+  if (busy === undefined && host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
     command.stats.rejectedCalls++;
     if (spec.fullName === 'exec' && client.transaction !== undefined) {
       // Redis's execCommandAbort: the transaction is discarded, the error says why.
@@ -203,6 +218,12 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
       client,
       `ERR Can't execute '${spec.fullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
     );
+    return;
+  }
+  if (busy !== undefined && (!spec.flags.has('allow_busy') || (spec.fullName === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave')))) {
+    // Redis's processCommand (and shutdownCommand: only SHUTDOWN NOSAVE while busy).
+    command.stats.rejectedCalls++;
+    reject(host, client, busy.isEval ? Errors.busyEval : Errors.busyFunction);
     return;
   }
   if (client.transaction !== undefined) {
@@ -374,12 +395,28 @@ function execTransaction(host: DispatchHost, client: DispatchClient, exec: Comma
   inner.mayBlock = false;
   client.dispatchContext = inner;
   host.deferWakeups(true);
-  try {
-    for (const { command, argv } of state.queued) call(host, client, command, argv, false);
-  } finally {
-    client.dispatchContext = outer;
-    host.deferWakeups(false);
-  }
+  const queued = state.queued;
+  const runFrom = (start: number): void => {
+    let suspended = false;
+    try {
+      for (let i = start; i < queued.length; i++) {
+        const { command, argv } = queued[i] as { command: Command; argv: string[] };
+        call(host, client, command, argv, false);
+        // A script went past busy-reply-threshold and yielded: the rest of the transaction
+        // runs after it ends, so the replies stay in order and nothing runs in between.
+        if (i + 1 < queued.length && host.continueAfterScript(client, () => runFrom(i + 1))) {
+          suspended = true;
+          return;
+        }
+      }
+    } finally {
+      if (!suspended) {
+        client.dispatchContext = outer;
+        host.deferWakeups(false);
+      }
+    }
+  };
+  runFrom(0);
 }
 
 /**
@@ -414,9 +451,18 @@ export function openScriptClient(host: DispatchHost, caller: DispatchClient): Sc
     transaction: undefined,
     watchDirty: false,
   };
+  let wroteData = false;
+  // Redis's pre_command_oom_state: taken when the script starts; a script that already wrote
+  // is never stopped halfway by OOM.
+  const oomAtStart = host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail';
   const scriptClient: ScriptCaller = {
     protocol: 2,
-    run(argv: string[], readOnly: boolean): Buffer | string {
+    readOnly: false,
+    allowOom: false,
+    get wroteData() {
+      return wroteData;
+    },
+    run(argv: string[]): Buffer | string {
       const name = argv[0] as string;
       let command = host.commands.lookup(name);
       if (command !== undefined && command.subcommands !== undefined && argv.length >= 2) {
@@ -426,7 +472,11 @@ export function openScriptClient(host: DispatchHost, caller: DispatchClient): Sc
       const spec = command.spec;
       if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
       if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
-      if (readOnly && spec.flags.has('write')) return 'ERR Write commands are not allowed from read-only scripts.';
+      const writes = spec.flags.has('write');
+      // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
+      if (scriptClient.readOnly && (writes || SCRIPT_MAY_REPLICATE.has(spec.fullName))) return 'ERR Write commands are not allowed from read-only scripts.';
+      if (!scriptClient.allowOom && oomAtStart && !wroteData && spec.flags.has('denyoom')) return Errors.oom;
+      if (writes) wroteData = true;
       client.protocol = scriptClient.protocol;
       writer.protocol = scriptClient.protocol;
       let context = client.dispatchContext;
