@@ -7,6 +7,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
+import { functionCommands } from './functions.js';
 import { serverCommands } from './server-commands.js';
 import { geoCommands } from './geo.js';
 import { setCommands } from './sets.js';
@@ -30,6 +31,7 @@ export const allCommands: readonly CommandDefinition[] = [
   ...geoCommands,
   ...pubsubCommands,
   ...scriptingCommands,
+  ...functionCommands,
   ...serverCommands,
   ...configCommands,
 ];

@@ -107,7 +107,6 @@ export function sha1hex(body: string): string {
  */
 export class ScriptEngine {
   readonly #L: LuaState;
-  readonly #mode: 'eval' | 'function';
   readonly #scripts = new Map<string, CachedScript>();
   /** The run in a slice now (redis.call and the hook read it). */
   #running: Running | undefined;
@@ -124,7 +123,6 @@ export class ScriptEngine {
 
   constructor(log: (level: LogLevel, message: string) => void, mode: 'eval' | 'function' = 'eval') {
     this.#log = log;
-    this.#mode = mode;
     const L = (this.#L = lauxlib.luaL_newstate());
     lualib.luaL_openlibs(L);
     this.#installRedisTable();
@@ -240,7 +238,7 @@ export class ScriptEngine {
       lua.lua_pop(L, 1);
       return text;
     }
-    return `ERR ${lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1)) : 'unknown error'}`;
+    return asLua51RuntimeError(`ERR ${lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1)) : 'unknown error'}`);
   }
 
   /**
@@ -253,12 +251,12 @@ export class ScriptEngine {
     if (script === undefined) return false;
     this.#setGlobalArray('KEYS', keys);
     this.#setGlobalArray('ARGV', args);
-    return this.#start(script.ref, 0, true, sha.toLowerCase(), caller, options, reply, () => 0);
+    return this.#start(script.ref, true, sha.toLowerCase(), caller, options, reply, () => 0);
   }
 
   /** FCALL: the callback gets KEYS and ARGV as its two arguments. */
   runFunction(fn: CompiledFunction, keys: readonly string[], args: readonly string[], caller: ScriptCaller, options: RunOptions, reply: ReplyWriter): ScriptTask | undefined {
-    return this.#start(fn.ref, 2, false, fn.name, caller, options, reply, (co) => {
+    return this.#start(fn.ref, false, fn.name, caller, options, reply, (co) => {
       pushArray(co, keys);
       pushArray(co, args);
       return 2;
@@ -282,7 +280,6 @@ export class ScriptEngine {
 
   #start(
     ref: number,
-    _argc: number,
     isEval: boolean,
     name: string,
     caller: ScriptCaller,
@@ -453,7 +450,7 @@ export class ScriptEngine {
       lua.lua_pop(L, 1);
       return value;
     };
-    const message = field('err') ?? 'ERR unknown error';
+    const message = asLua51RuntimeError(field('err') ?? 'ERR unknown error');
     const source = field('source');
     const line = field('line');
     if (source === undefined || line === undefined) return message;
@@ -659,6 +656,16 @@ function pushArray(L: LuaState, values: readonly string[]): void {
     lua.lua_pushstring(L, toLua(values[i] as string));
     lua.lua_rawseti(L, -2, i + 1);
   }
+}
+
+/**
+ * Lua 5.1's wording of 5.3's runtime type errors: 5.3 says "attempt to call a nil value
+ * (field 'x')", 5.1 "attempt to call field 'x' (a nil value)".
+ */
+function asLua51RuntimeError(message: string): string {
+  return message.replace(/attempt to ([a-z ]+?) a (\w+) value \((global|local|field|upvalue|method|constant) '([^']*)'\)/, (_, action: string, type: string, kind: string, name: string) => {
+    return `attempt to ${action} ${kind === 'constant' ? 'field' : kind} '${name}' (a ${type} value)`;
+  });
 }
 
 /**

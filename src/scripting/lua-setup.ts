@@ -77,6 +77,12 @@ local library_api = {
     REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
   },
 }
+-- Redis's luaSetErrorMetatable on the library API's redis table.
+setmetatable(library_api.redis, {
+  __index = function(_, name)
+    error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+  end,
+})
 __redis__fn_env = setmetatable({}, {
   __index = function(_, name)
     local value
