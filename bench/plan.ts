@@ -8,7 +8,9 @@ export type TestName = (typeof TEST_NAMES)[number] | (typeof DATA_TYPE_TESTS)[nu
 export const MEMORY_LOADS = ['memory', 'memory-hash', 'memory-zset'] as const;
 export type MemoryLoadName = (typeof MEMORY_LOADS)[number];
 /** `--only` accepts the test names plus the memory loads. */
-export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS];
+/** Issue 4's workloads (bench/issue4-workloads.ts). */
+export const ISSUE4_NAMES = ['evalsha', 'publish-fanout', 'cache-lru'] as const;
+export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS, ...ISSUE4_NAMES];
 
 /** The leaderboard the ZINCRBY/ZREVRANGE cases work on, filled on both servers before them. */
 export const LEADERBOARD_KEY = 'lb';

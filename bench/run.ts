@@ -9,6 +9,7 @@ import { fillLeaderboard } from './leaderboard.js';
 import { hashLoad, measureLoad, stringLoad, zsetLoad, type MemoryLoad, type MemoryResult } from './memory.js';
 import { LEADERBOARD_MEMBERS, MEMORY_LOADS, OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions, type MemoryLoadName } from './plan.js';
 import { runRedisBenchmark } from './redis-benchmark.js';
+import { issue4Targets, runIssue4Benches, type Issue4Result } from './issue4-workloads.js';
 import { caseLabel, evaluateTargets, memoryTable, type MemoryByServer, targetsTable, throughputTable, summarize, type CaseResult, type RunRecord } from './report.js';
 import { SERVER_KINDS, startBoth, stopAll, type BenchServer, type ServerKind } from './servers.js';
 
@@ -133,6 +134,7 @@ async function main(): Promise<number> {
 
   const memory: Partial<Record<MemoryLoadName, MemoryByServer>> = {};
   let results: CaseResult[] = [];
+  let issue4: Issue4Result[] = [];
   try {
     // Memory first, on fresh processes; throughput on a second fresh pair (its random keys
     // and 1 KB values would otherwise weigh on the memory figures and the other way round).
@@ -149,6 +151,8 @@ async function main(): Promise<number> {
       results = await measureThroughput(options, servers);
       await stopAll(servers);
     }
+    // Issue 4's workloads start their own servers (the cache one with maxmemory).
+    issue4 = await runIssue4Benches(options, (name) => wants(options, name), log);
   } finally {
     await stopAll(servers);
   }
@@ -167,11 +171,14 @@ async function main(): Promise<number> {
     const load = memoryLoad(options, name);
     out.push('', `Bytes per ${load.unit} (${name}): ${load.description}, (after - before) / ${load.unit}s, fresh servers, RSS from /proc/<pid>/status, no forced GC`, '', memoryTable(byServer, load.unit));
   }
-  out.push('', targetsTable(targets), '', `total time ${elapsedS.toFixed(0)} s`);
+  for (const result of issue4) out.push('', ...result.lines);
+  out.push('', targetsTable(targets));
+  if (issue4.length > 0) out.push('', 'Issue 4 targets:', ...issue4Targets(issue4));
+  out.push('', `total time ${elapsedS.toFixed(0)} s`);
   console.log(out.join('\n'));
 
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, memory, targets }, null, 2)}\n`);
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, memory, targets, issue4 }, null, 2)}\n`);
   log(`raw results: ${RESULTS_FILE}`);
   return 0;
 }

@@ -295,7 +295,6 @@ export class ScriptEngine {
     caller.allowOom = options.allowOom;
     const co = this.#takeThread();
     lua.lua_settop(co, 0);
-    lua.lua_getglobal(co, toLua('__redis__run'));
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
     const argc = pushArgs(co);
     const nowMs = performance.now();
@@ -314,7 +313,7 @@ export class ScriptEngine {
     };
     lua.lua_sethook(co, this.#hook, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     this.#active = running;
-    if (this.#slice(running, argc + 1)) return undefined;
+    if (this.#slice(running, argc)) return undefined;
     return this.#taskFor(running);
   }
 
@@ -398,13 +397,13 @@ export class ScriptEngine {
     this.#active = undefined;
     try {
       if (status !== lua.LUA_OK) {
-        // An error outside xpcall (in the error handler itself): the thread is dead.
-        const text = lua.lua_type(co, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(co, -1)) : 'unknown error';
+        // The coroutine died on the error, its stack still in place: locate the failing
+        // frame as Redis's error handler would (__redis__err__locate), then drop the thread.
+        const error = this.#locateError(co);
         this.#dropThread();
-        throw new ReplyError(`ERR Error running script (call to ${this.#funcName(running)}): ${text}`);
+        throw this.#scriptError(this.#L, running.name, error);
       }
-      if (!lua.lua_toboolean(co, 1)) throw this.#scriptError(co, running.name);
-      lua.lua_settop(co, 2);
+      lua.lua_settop(co, 1); // the first result (nil when none), like Redis
       try {
         writeLuaValue(co, reply, running.caller.protocol, true);
       } catch (error) {
@@ -416,16 +415,36 @@ export class ScriptEngine {
       if (this.#thread === co) {
         lua.lua_settop(co, 0);
         lua.lua_sethook(co, null, 0, 0);
+      } else {
+        lua.lua_settop(this.#L, 0);
       }
     }
     return true;
+  }
+
+  /**
+   * Leaves on the main stack the error table of a failed run: the error (a table, or a string
+   * turned into {err = 'ERR ' .. it}) with the source and line of the script's failing frame.
+   * Returns false when the locator itself failed (then the raw error text is on the stack).
+   */
+  #locateError(co: LuaState): boolean {
+    const L = this.#L;
+    lua.lua_settop(L, 0);
+    lua.lua_getglobal(L, toLua('__redis__err__locate'));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.#threadRef);
+    lua.lua_xmove(co, L, 1);
+    return lua.lua_pcall(L, 2, 1, 0) === lua.LUA_OK;
   }
 
   #funcName(running: Running): string {
     return running.isEval ? `f_${running.name}` : running.name;
   }
 
-  #scriptError(L: LuaState, name: string): ReplyError {
+  #scriptError(L: LuaState, name: string, located = true): ReplyError {
+    if (!located) {
+      const text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1)) : 'unknown error';
+      return new ReplyError(`ERR Error running script (call to ${name}): ${text}`);
+    }
     let counted = false;
     if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
       lua.lua_getfield(L, -1, toLua('ignore_error_stats_update'));

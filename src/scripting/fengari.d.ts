@@ -56,6 +56,7 @@ declare module 'fengari' {
     lua_isyieldable(L: LuaState): boolean;
     lua_setupvalue(L: LuaState, funcindex: number, n: number): LuaString | null;
     lua_insert(L: LuaState, index: number): void;
+    lua_xmove(from: LuaState, to: LuaState, n: number): void;
   }
   interface LuaAuxLib {
     luaL_newstate(): LuaState;

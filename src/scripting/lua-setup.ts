@@ -45,11 +45,23 @@ redis.replicate_commands = function() return true end
 redis.set_repl = function() end
 redis.REDIS_VERSION = '7.0.15'
 redis.REDIS_VERSION_NUM = 0x0007000f
--- A run of a script: the coroutine's body, so the error handler sees the failing frame.
-local xpcall = xpcall
-__redis__run = function(f, ...)
-  local ok, result = xpcall(f, __redis__err__handler, ...)
-  return ok, result
+-- A script runs as a coroutine; when it fails, its stack is still there: the failing frame
+-- is found as __redis__err__handler would find it (skipping JS functions and this setup).
+__redis__err__locate = function(co, err)
+  local level = 0
+  local i = dbg.getinfo(co, level, 'nSl')
+  while i and level < 20 and ((i.what ~= 'Lua' and i.what ~= 'main') or i.source == '=redis_setup') do
+    level = level + 1
+    i = dbg.getinfo(co, level, 'nSl')
+  end
+  if type(err) ~= 'table' then
+    err = {err = 'ERR ' .. tostring(err)}
+  end
+  if i then
+    err['source'] = i.source
+    err['line'] = i.currentline
+  end
+  return err
 end
 `;
 

@@ -424,69 +424,111 @@ function execTransaction(host: DispatchHost, client: DispatchClient, exec: Comma
  * own writer in the script's protocol, and SELECT inside a script does not move the caller.
  */
 export function openScriptClient(host: DispatchHost, caller: DispatchClient): ScriptCaller {
-  const writer = new ReplyWriter();
-  const client: DispatchClient = {
-    id: caller.id,
-    name: caller.name,
-    dbIndex: caller.dbIndex,
-    protocol: 2,
-    authenticated: true,
-    user: caller.user,
-    replyMode: 'on',
-    noEvict: caller.noEvict,
-    closeAfterReply: false,
-    remoteAddress: 'lua',
-    localAddress: caller.localAddress,
-    createdAtMs: caller.createdAtMs,
-    lastInteractionMs: caller.lastInteractionMs,
-    lastCommand: '',
-    startMonitor(): void {
-      // MONITOR is flagged noscript: never reached.
-    },
-    writer,
-    skipCurrentReply: false,
-    isLocal: caller.isLocal,
-    dispatchContext: undefined,
-    blocked: false,
-    transaction: undefined,
-    watchDirty: false,
-  };
-  let wroteData = false;
-  // Redis's pre_command_oom_state: taken when the script starts; a script that already wrote
-  // is never stopped halfway by OOM.
-  const oomAtStart = host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail';
-  const scriptClient: ScriptCaller = {
-    protocol: 2,
-    readOnly: false,
-    allowOom: false,
-    get wroteData() {
-      return wroteData;
-    },
-    run(argv: string[]): Buffer | string {
-      const name = argv[0] as string;
-      let command = host.commands.lookup(name);
-      if (command !== undefined && command.subcommands !== undefined && argv.length >= 2) {
-        command = command.subcommands.get((argv[1] as string).toLowerCase());
-      }
-      if (command === undefined || command.handler === undefined) return 'ERR Unknown Redis command called from script';
-      const spec = command.spec;
-      if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
-      if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
-      const writes = spec.flags.has('write');
-      // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
-      if (scriptClient.readOnly && (writes || SCRIPT_MAY_REPLICATE.has(spec.fullName))) return 'ERR Write commands are not allowed from read-only scripts.';
-      if (!scriptClient.allowOom && oomAtStart && !wroteData && spec.flags.has('denyoom')) return Errors.oom;
-      if (writes) wroteData = true;
-      client.protocol = scriptClient.protocol;
-      writer.protocol = scriptClient.protocol;
-      let context = client.dispatchContext;
-      if (context === undefined) {
-        context = client.dispatchContext = new Context(client, host);
-        context.mayBlock = false;
-      }
-      call(host, client, command, argv, false);
-      return writer.take();
-    },
-  };
-  return scriptClient;
+  let slot = scriptSlots.get(host);
+  if (slot === undefined) {
+    slot = new ScriptClientSlot(host);
+    scriptSlots.set(host, slot);
+  }
+  return slot.open(caller);
 }
+
+/**
+ * One stand-in client per node, reused by every script (like Redis's lua_client): a script
+ * allocates no client, writer or context of its own. Only one script runs at a time (a
+ * suspended one makes every other EVAL/FCALL BUSY), so one is enough.
+ */
+class ScriptClientSlot implements ScriptCaller {
+  readonly #host: DispatchHost;
+  readonly #writer = new ReplyWriter();
+  readonly #client: { -readonly [K in keyof DispatchClient]: DispatchClient[K] };
+  protocol: 2 | 3 = 2;
+  readOnly = false;
+  allowOom = false;
+  #wroteData = false;
+  /** Redis's pre_command_oom_state, taken when the script starts: a script that wrote is never stopped halfway by OOM. */
+  #oomAtStart = false;
+
+  constructor(host: DispatchHost) {
+    this.#host = host;
+    this.#client = {
+      id: 0,
+      name: '',
+      dbIndex: 0,
+      protocol: 2,
+      authenticated: true,
+      user: 'default',
+      replyMode: 'on',
+      noEvict: false,
+      closeAfterReply: false,
+      remoteAddress: 'lua',
+      localAddress: '',
+      createdAtMs: 0,
+      lastInteractionMs: 0,
+      lastCommand: '',
+      startMonitor(): void {
+        // MONITOR is flagged noscript: never reached.
+      },
+      writer: this.#writer,
+      skipCurrentReply: false,
+      isLocal: true,
+      dispatchContext: undefined,
+      blocked: false,
+      transaction: undefined,
+      watchDirty: false,
+    };
+  }
+
+  open(caller: DispatchClient): ScriptCaller {
+    const client = this.#client;
+    client.id = caller.id;
+    client.name = caller.name;
+    client.dbIndex = caller.dbIndex;
+    client.user = caller.user;
+    client.noEvict = caller.noEvict;
+    client.localAddress = caller.localAddress;
+    client.createdAtMs = caller.createdAtMs;
+    client.lastInteractionMs = caller.lastInteractionMs;
+    client.isLocal = caller.isLocal;
+    this.protocol = 2;
+    this.readOnly = false;
+    this.allowOom = false;
+    this.#wroteData = false;
+    const host = this.#host;
+    this.#oomAtStart = host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail';
+    return this;
+  }
+
+  get wroteData(): boolean {
+    return this.#wroteData;
+  }
+
+  run(argv: string[]): Buffer | string {
+    const host = this.#host;
+    const name = argv[0] as string;
+    let command = host.commands.lookup(name);
+    if (command !== undefined && command.subcommands !== undefined && argv.length >= 2) {
+      command = command.subcommands.get((argv[1] as string).toLowerCase());
+    }
+    if (command === undefined || command.handler === undefined) return 'ERR Unknown Redis command called from script';
+    const spec = command.spec;
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
+    if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
+    const writes = spec.flags.has('write');
+    // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
+    if (this.readOnly && (writes || SCRIPT_MAY_REPLICATE.has(spec.fullName))) return 'ERR Write commands are not allowed from read-only scripts.';
+    if (!this.allowOom && this.#oomAtStart && !this.#wroteData && spec.flags.has('denyoom')) return Errors.oom;
+    if (writes) this.#wroteData = true;
+    const client = this.#client;
+    client.protocol = this.protocol;
+    this.#writer.protocol = this.protocol;
+    let context = client.dispatchContext;
+    if (context === undefined) {
+      context = client.dispatchContext = new Context(client, host);
+      context.mayBlock = false;
+    }
+    call(host, client, command, argv, false);
+    return this.#writer.take();
+  }
+}
+
+const scriptSlots = new WeakMap<DispatchHost, ScriptClientSlot>();
