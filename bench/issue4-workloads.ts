@@ -231,8 +231,8 @@ async function infoField(port: number, section: string, field: string): Promise<
 
 async function cacheLru(options: BenchOptions, log: (line: string) => void): Promise<Issue4Result> {
   const runs: Record<ServerKind, number[]> = { redis: [], tessera: [] };
-  const maxmemoryMb = options.quick ? 20 : CACHE_MAXMEMORY_MB;
-  const requests = options.quick ? CACHE_REQUESTS / 5 : CACHE_REQUESTS;
+  const maxmemoryMb = options.quick ? 50 : CACHE_MAXMEMORY_MB;
+  const requests = options.quick ? CACHE_REQUESTS / 3 : CACHE_REQUESTS;
   const maxmemoryBytes = maxmemoryMb * 1024 * 1024;
   const detail: Record<string, unknown> = { maxmemoryMb, requests, valueBytes: CACHE_VALUE_BYTES, keyspace: CACHE_KEYSPACE };
   const lines: string[] = [];

@@ -53,3 +53,38 @@ test('redis.log writes to the server log at the given level', () => {
   runScript(engine, "redis.log(redis.LOG_WARNING, 'hello', 42)", okCaller);
   assert.deepEqual(lines, ['warning hello 42']);
 });
+
+test('a script past busy-reply-threshold yields a task; it runs on in slices and ends with its reply', () => {
+  const engine = new ScriptEngine(() => {});
+  const writer = new ReplyWriter();
+  const options: RunOptions = { readOnly: false, allowOom: false, suspendable: true, busyThresholdMs: 20 };
+  const body = 'local t = os.clock() while os.clock() - t < 0.1 do end return 7';
+  const task = engine.runScript(engine.load(body), [], [], okCaller, options, writer);
+  assert.ok(task !== undefined && task !== false, 'the script yielded');
+  assert.equal(writer.pendingBytes, 0);
+  let slices = 0;
+  while (!task.step()) slices++;
+  assert.ok(slices >= 1 && slices < 1000);
+  assert.equal(writer.take().toString('latin1'), ':7\r\n');
+  // The engine is free again: the next script runs to its end at once.
+  assert.equal(runScript(engine, 'return 1', okCaller), ':1\r\n');
+});
+
+test('a killed script fails with Redis error at its next hook; one that swallows it in pcall still yields', () => {
+  const engine = new ScriptEngine(() => {});
+  const options: RunOptions = { readOnly: false, allowOom: false, suspendable: true, busyThresholdMs: 10 };
+  const task = engine.runScript(engine.load('local i = 0 while true do i = i + 1 end'), [], [], okCaller, options, new ReplyWriter());
+  assert.ok(task !== undefined && task !== false);
+  task.kill();
+  assert.throws(
+    () => {
+      for (let i = 0; i < 100 && !task.step(); i++);
+    },
+    (error: unknown) => error instanceof ReplyError && error.message.startsWith('ERR Script killed by user with SCRIPT KILL... script: '),
+  );
+  const stubborn = engine.runScript(engine.load('while true do pcall(function() while true do end end) end'), [], [], okCaller, options, new ReplyWriter());
+  assert.ok(stubborn !== undefined && stubborn !== false);
+  stubborn.kill();
+  for (let i = 0; i < 3; i++) assert.equal(stubborn.step(), false);
+  stubborn.abandon();
+});

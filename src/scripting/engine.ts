@@ -356,10 +356,13 @@ export class ScriptEngine {
   readonly #hook = (co: LuaState): void => {
     const running = this.#running;
     if (running === undefined) return;
-    // Raised again at every hook, so a pcall in the script cannot swallow it for good.
-    if (running.killed) raise(co, SCRIPT_KILLED_MESSAGE);
-    if (!running.suspendable) return;
     const nowMs = performance.now();
+    // A killed script that catches the kill error in a pcall still yields at the end of each
+    // slice, so the node keeps serving (SHUTDOWN NOSAVE) instead of hanging.
+    const sliceOver = running.suspendable && running.timedOut && nowMs - running.sliceStartedAtMs >= SLICE_MS && lua.lua_isyieldable(co);
+    // Raised again at every hook, so a pcall in the script cannot swallow it for good.
+    if (running.killed && !sliceOver) raise(co, SCRIPT_KILLED_MESSAGE);
+    if (!running.suspendable) return;
     if (!running.timedOut && nowMs - running.startedAtMs < running.busyThresholdMs) return;
     if (running.timedOut && nowMs - running.sliceStartedAtMs < SLICE_MS) return;
     // Not inside a JS function call (sort comparator, gsub callback): yield at a later hook.
