@@ -190,6 +190,8 @@ export interface ScriptCaller {
   readonly wroteData: boolean;
   /** The reply bytes, or an error text when Redis's script checks refuse the command. */
   run(argv: string[]): Buffer | string;
+  /** The run ended (or was dropped): blocked clients woken by its writes are served now. */
+  finish?(): void;
 }
 
 /** A script past busy-reply-threshold that yielded (src/scripting/engine.ts ScriptTask). */

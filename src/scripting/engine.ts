@@ -248,7 +248,10 @@ export class ScriptEngine {
    */
   runScript(sha: string, keys: readonly string[], args: readonly string[], caller: ScriptCaller, options: RunOptions, reply: ReplyWriter): ScriptTask | undefined | false {
     const script = this.#scripts.get(sha.toLowerCase());
-    if (script === undefined) return false;
+    if (script === undefined) {
+      caller.finish?.();
+      return false;
+    }
     this.#setGlobalArray('KEYS', keys);
     this.#setGlobalArray('ARGV', args);
     return this.#start(script.ref, true, sha.toLowerCase(), caller, options, reply, () => 0);
@@ -289,6 +292,7 @@ export class ScriptEngine {
   ): ScriptTask | undefined {
     if (this.#active !== undefined) {
       // Only one script runs at a time: a suspended one makes every other EVAL/FCALL BUSY.
+      caller.finish?.();
       throw new ReplyError('ERR a script is already running');
     }
     caller.readOnly = options.readOnly;
@@ -346,6 +350,7 @@ export class ScriptEngine {
         if (state === 'ended') return;
         state = 'ended';
         if (this.#active === running) this.#active = undefined;
+        running.caller.finish?.();
         // A coroutine left suspended cannot be reused.
         if (this.#thread === running.co) this.#dropThread();
       },
@@ -391,6 +396,7 @@ export class ScriptEngine {
       // A JS failure inside fengari (its stack, a bug) fails the script, never the node.
       this.#running = undefined;
       this.#active = undefined;
+      running.caller.finish?.();
       this.#dropThread();
       reply.truncateTo(mark);
       throw new ReplyError(`ERR Error running script (call to ${this.#funcName(running)}): ${(error as Error).message}`);
@@ -398,6 +404,7 @@ export class ScriptEngine {
     this.#running = undefined;
     if (status === lua.LUA_YIELD) return false;
     this.#active = undefined;
+    running.caller.finish?.();
     try {
       if (status !== lua.LUA_OK) {
         // The coroutine died on the error, its stack still in place: locate the failing

@@ -495,7 +495,19 @@ class ScriptClientSlot implements ScriptCaller {
     this.#wroteData = false;
     const host = this.#host;
     this.#oomAtStart = host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail';
+    // Clients blocked on keys the script writes are served after it (Redis does so too), not
+    // between its commands: that would show them the script half done.
+    if (!this.#open) host.deferWakeups(true);
+    this.#open = true;
     return this;
+  }
+
+  #open = false;
+
+  finish(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#host.deferWakeups(false);
   }
 
   get wroteData(): boolean {

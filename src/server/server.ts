@@ -347,12 +347,17 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   #deferredWakeups: Array<[number | null, readonly string[] | null]> | undefined;
+  /** EXEC and scripts nest (a script inside EXEC): wakeups wait for the outermost end. */
+  #deferDepth = 0;
 
   deferWakeups(defer: boolean): void {
     if (defer) {
+      this.#deferDepth++;
       this.#deferredWakeups ??= [];
       return;
     }
+    this.#deferDepth = Math.max(0, this.#deferDepth - 1);
+    if (this.#deferDepth > 0) return;
     const pending = this.#deferredWakeups;
     this.#deferredWakeups = undefined;
     for (const [dbIndex, keys] of pending ?? []) this.blocking.keysWritten(dbIndex, keys);

@@ -126,3 +126,17 @@ test('a slow script inside MULTI/EXEC: the commands after it run after it, repli
   ]);
   assert.equal(await other.get('a'), '3');
 });
+
+test('a client blocked on a key a script pushes is served after the script, not in the middle', async (t) => {
+  const node = await startTessera();
+  t.after(() => node.stop());
+  const blocked = await connectIoredis(t, node.port);
+  const runner = await connectIoredis(t, node.port);
+  const popped = blocked.blpop('queue', 5);
+  // Until BLPOP is parked (bounded: 5 s).
+  for (let i = 0; i < 500 && !node.server.hasBlockedClients; i++) await delay(10);
+  // The script pushes two elements then takes one back: BLPOP must see the end state only.
+  const result = await runner.eval("redis.call('rpush', 'queue', 'a', 'b') return redis.call('lpop', 'queue')", 0);
+  assert.equal(result, 'a');
+  assert.deepEqual(await popped, ['queue', 'b']);
+});
