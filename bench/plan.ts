@@ -11,8 +11,10 @@ export type MemoryLoadName = (typeof MEMORY_LOADS)[number];
 export const PERSISTENCE_NAMES = ['save', 'load', 'bgsave'] as const;
 /** The 3-master cluster comparison (bench/cluster.ts): run only when named in --only. */
 export const CLUSTER_BENCH = 'cluster';
-/** `--only` accepts the test names plus the memory loads, the persistence figures and the cluster comparison. */
-export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS, ...PERSISTENCE_NAMES, CLUSTER_BENCH];
+/** Issue 4's workloads (bench/issue4-workloads.ts). */
+export const ISSUE4_NAMES = ['evalsha', 'publish-fanout', 'cache-lru'] as const;
+/** `--only` accepts the test names plus the memory loads, the persistence figures, issue 4's workloads and the cluster comparison. */
+export const ONLY_NAMES: readonly string[] = [...TEST_NAMES, ...DATA_TYPE_TESTS, ...MEMORY_LOADS, ...PERSISTENCE_NAMES, ...ISSUE4_NAMES, CLUSTER_BENCH];
 
 /** The leaderboard the ZINCRBY/ZREVRANGE cases work on, filled on both servers before them. */
 export const LEADERBOARD_KEY = 'lb';

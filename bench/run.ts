@@ -11,6 +11,7 @@ import { measureCluster } from './cluster.js';
 import { CLUSTER_BENCH, LEADERBOARD_MEMBERS, MEMORY_LOADS, OptionsError, USAGE, benchCases, parseOptions, wants, type BenchOptions, type MemoryLoadName } from './plan.js';
 import { runRedisBenchmark } from './redis-benchmark.js';
 import { bgsaveTable, measureBgsave, measureSaveLoad, saveLoadTable, type BgsaveResult, type SaveLoadResult } from './persistence.js';
+import { issue4Targets, runIssue4Benches, type Issue4Result } from './issue4-workloads.js';
 import { caseLabel, evaluateTargets, memoryTable, type MemoryByServer, targetsTable, throughputTable, summarize, type CaseResult, type RunRecord } from './report.js';
 import { SERVER_KINDS, startBoth, stopAll, type BenchServer, type ServerKind } from './servers.js';
 
@@ -136,6 +137,7 @@ async function main(): Promise<number> {
   const memory: Partial<Record<MemoryLoadName, MemoryByServer>> = {};
   let results: CaseResult[] = [];
   let clusterResults: CaseResult[] = [];
+  let issue4: Issue4Result[] = [];
   try {
     // Memory first, on fresh processes; throughput on a second fresh pair (its random keys
     // and 1 KB values would otherwise weigh on the memory figures and the other way round).
@@ -154,6 +156,8 @@ async function main(): Promise<number> {
     }
     // Six processes and two cluster creations: only when asked for by name.
     if (options.only.includes(CLUSTER_BENCH)) clusterResults = await measureCluster(options, log);
+    // Issue 4's workloads start their own servers (the cache one with maxmemory).
+    issue4 = await runIssue4Benches(options, (name) => wants(options, name), log);
   } finally {
     await stopAll(servers);
   }
@@ -190,11 +194,14 @@ async function main(): Promise<number> {
   if (Object.keys(bgsave).length > 0) {
     out.push('', `BGSAVE under load: one client pipelining SETs (${32} in flight) over random existing and new keys during the BGSAVE; in parentheses the second before it`, '', bgsaveTable(bgsave));
   }
-  out.push('', targetsTable(targets), '', `total time ${elapsedS.toFixed(0)} s`);
+  for (const result of issue4) out.push('', ...result.lines);
+  out.push('', targetsTable(targets));
+  if (issue4.length > 0) out.push('', 'Issue 4 targets:', ...issue4Targets(issue4));
+  out.push('', `total time ${elapsedS.toFixed(0)} s`);
   console.log(out.join('\n'));
 
   mkdirSync(dirname(RESULTS_FILE), { recursive: true });
-  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, cluster: clusterResults, memory, saveLoad, bgsave, targets }, null, 2)}\n`);
+  writeFileSync(RESULTS_FILE, `${JSON.stringify({ startedAt: startedAt.toISOString(), elapsedS, machine: env, options, throughput: results, cluster: clusterResults, memory, saveLoad, bgsave, targets, issue4 }, null, 2)}\n`);
   log(`raw results: ${RESULTS_FILE}`);
   return 0;
 }

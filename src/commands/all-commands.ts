@@ -10,6 +10,7 @@ import { listCommands } from './lists.js';
 import { persistenceCommands } from './persistence.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
+import { functionCommands } from './functions.js';
 import { serverCommands } from './server-commands.js';
 import { geoCommands } from './geo.js';
 import { setCommands } from './sets.js';
@@ -34,6 +35,7 @@ export const allCommands: readonly CommandDefinition[] = [
   ...geoCommands,
   ...pubsubCommands,
   ...scriptingCommands,
+  ...functionCommands,
   ...serverCommands,
   ...persistenceCommands,
   ...configCommands,

@@ -1,13 +1,15 @@
 import { ReplyError } from '../lib/errors.js';
 import { ScriptEngine } from '../scripting/engine.js';
 import type { CommandContext, CommandDefinition } from './context.js';
-import { isOption, parseInt64 } from './parse.js';
+import { isOption } from './parse.js';
+import { handOver, killScript, prepareRun, splitKeys } from './script-run.js';
 import { writeHelp } from './server/spec-emitter.js';
 import type { ServerFacade } from './server-facade.js';
 
 /**
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (src/scripting: the Lua VM and conversions).
- * Scripts run synchronously to the end, so SCRIPT KILL never finds one running.
+ * A script past busy-reply-threshold is handed to the node, which runs it on in slices and
+ * answers others BUSY; SCRIPT KILL ends it (docs/lua-vm.md).
  */
 
 const engines = new WeakMap<ServerFacade, ScriptEngine>();
@@ -29,16 +31,15 @@ function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, readOn
   const engine = engineOf(ctx);
   // A sha that is not 40 chars long is refused before numkeys is read (as Redis does).
   if (bySha && (argv[1] as string).length !== 40) throw new ReplyError(NOSCRIPT);
-  const numKeys = parseInt64(argv[2] as string);
-  if (numKeys > BigInt(argv.length - 3)) throw new ReplyError("ERR Number of keys can't be greater than number of args");
-  if (numKeys < 0n) throw new ReplyError("ERR Number of keys can't be negative");
-  const keysEnd = 3 + Number(numKeys);
-  const keys = argv.slice(3, keysEnd);
-  const args = argv.slice(keysEnd);
+  const { keys, args } = splitKeys(argv);
   const sha = bySha ? (argv[1] as string).toLowerCase() : engine.load(argv[1] as string);
-  if (bySha && !engine.has(sha)) throw new ReplyError(NOSCRIPT);
+  const flags = engine.flagsOf(sha);
+  if (flags === undefined) throw new ReplyError(NOSCRIPT);
+  const options = prepareRun(ctx, flags, readOnly);
   const caller = ctx.server.scripting.openCaller(ctx.client);
-  if (!engine.run(sha, keys, args, caller, readOnly, ctx.reply)) throw new ReplyError(NOSCRIPT);
+  const task = engine.runScript(sha, keys, args, caller, options, ctx.reply);
+  if (task === false) throw new ReplyError(NOSCRIPT);
+  handOver(ctx, task, argv);
 }
 
 function scriptLoad(ctx: CommandContext, argv: string[]): void {
@@ -84,8 +85,8 @@ function scriptHelp(ctx: CommandContext): void {
   writeHelp(ctx.reply, HELP);
 }
 
-function scriptKill(): void {
-  throw new ReplyError('NOTBUSY No scripts in execution right now.');
+function scriptKill(ctx: CommandContext): void {
+  killScript(ctx, true);
 }
 
 export const scriptingCommands: readonly CommandDefinition[] = [

@@ -209,8 +209,34 @@ export interface PubSubFacade {
 export interface ScriptCaller {
   /** RESP protocol of the replies (redis.setresp). */
   protocol: 2 | 3;
+  /** Write (and may-replicate) commands fail: EVAL_RO, FCALL_RO, the no-writes flag. */
+  readOnly: boolean;
+  /** The allow-oom flag: denyoom commands run even when used memory > maxmemory. */
+  allowOom: boolean;
+  /** True once a write command ran (SCRIPT KILL then answers UNKILLABLE). */
+  readonly wroteData: boolean;
   /** The reply bytes, or an error text when Redis's script checks refuse the command. */
-  run(argv: string[], readOnly: boolean): Buffer | string;
+  run(argv: string[]): Buffer | string;
+  /** The run ended (or was dropped): blocked clients woken by its writes are served now. */
+  finish?(): void;
+}
+
+/** A script past busy-reply-threshold that yielded (src/scripting/engine.ts ScriptTask). */
+export interface SuspendedScript {
+  readonly isEval: boolean;
+  readonly name: string;
+  readonly startedAtMs: number;
+  readonly wroteData: boolean;
+  step(): boolean;
+  kill(): void;
+  abandon(): void;
+}
+
+/** The script the node is busy with (FUNCTION STATS, SCRIPT KILL). */
+export interface BusyScriptView {
+  readonly script: SuspendedScript;
+  /** The command that runs it (FUNCTION STATS prints it). */
+  readonly argv: readonly string[];
 }
 
 export interface ScriptingFacade {
@@ -218,4 +244,16 @@ export interface ScriptingFacade {
   openCaller(client: ClientState): ScriptCaller;
   /** redis.log: the server log. */
   log(level: 'debug' | 'verbose' | 'notice' | 'warning', message: string): void;
+  /**
+   * A script yielded past busy-reply-threshold: the node runs it on in slices from the event
+   * loop, answers other clients BUSY, and writes its reply to `client` when it ends.
+   */
+  suspend(client: ClientState, script: SuspendedScript, argv: readonly string[]): void;
+  /** The suspended script, if the node is busy with one. */
+  busy(): BusyScriptView | undefined;
+  /** busy-reply-threshold in ms. */
+  busyThresholdMs(): number;
+  /** Used memory is over maxmemory now (scripts without allow-oom refuse to start). */
+  outOfMemory(): boolean;
+  clusterEnabled(): boolean;
 }

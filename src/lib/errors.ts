@@ -48,6 +48,10 @@ export const Errors = {
   timeoutNegative: 'ERR timeout is negative',
   nan: 'ERR increment would produce NaN or Infinity',
   oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  /** A suspended EVAL script (busy-reply-threshold): everything but allow_busy commands. */
+  busyEval: 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+  /** A suspended function (FCALL). */
+  busyFunction: 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',
   maxClients: 'ERR max number of clients reached',
   noProto: 'NOPROTO unsupported protocol version',
 } as const;

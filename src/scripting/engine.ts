@@ -5,7 +5,9 @@ import { ReplyError } from '../lib/errors.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import { fromLua, toLua } from './latin1.js';
 import { loadFengari } from './lua-numbers.js';
-import { LUA_SETUP } from './lua-setup.js';
+import { FUNCTION_SETUP, LUA_PROTECT_GLOBALS, LUA_SETUP } from './lua-setup.js';
+import { isScriptFlag, isValidFunctionName, INVALID_NAME_MESSAGE, parseEvalShebang, type ScriptFlag, type ScriptFlags } from './script-flags.js';
+import { performance } from 'node:perf_hooks';
 import { installCjson } from './cjson.js';
 import { Rand48 } from './rand48.js';
 import { pushReply, writeLuaValue } from './convert.js';
@@ -13,42 +15,134 @@ import { pushReply, writeLuaValue } from './convert.js';
 const fengari = loadFengari();
 const { lua, lauxlib, lualib } = fengari;
 
-/** The Lua side's view of the running script: set for the time of one EVAL. */
+/** What a script run may do, from its command and flags (Redis's scriptPrepareForRun). */
+export interface RunOptions {
+  /** EVAL_RO / FCALL_RO, or the no-writes flag: write commands fail inside. */
+  readOnly: boolean;
+  /** allow-oom (or no-writes): denyoom commands run even when used memory > maxmemory. */
+  allowOom: boolean;
+  /**
+   * The script may be suspended once it runs longer than busy-reply-threshold: the node then
+   * answers other clients (BUSY) between slices. False inside MULTI/EXEC: the transaction's
+   * replies must stay in order, so the script runs to its end (or until killed).
+   */
+  suspendable: boolean;
+  /** busy-reply-threshold in ms. */
+  busyThresholdMs: number;
+}
+
+/**
+ * A script that ran past busy-reply-threshold and yielded: the node runs it on in slices
+ * (step) from the event loop; SCRIPT KILL / FUNCTION KILL mark it (kill).
+ */
+export interface ScriptTask {
+  readonly isEval: boolean;
+  /** The sha (EVAL) or function name, as FUNCTION STATS and the slow-script log print it. */
+  readonly name: string;
+  readonly startedAtMs: number;
+  /** It already ran a write command: SCRIPT KILL answers UNKILLABLE. */
+  readonly wroteData: boolean;
+  /**
+   * Runs one more slice: true once the script ended and its reply is written (a script error
+   * is thrown as a ReplyError), false when it yielded again.
+   */
+  step(): boolean;
+  /** The script fails with Redis's "Script killed by user" error at its next hook. */
+  kill(): void;
+  /** The node stops: the script is dropped, nothing is replied. */
+  abandon(): void;
+}
+
+/** One run of a script or function (a coroutine on a thread of the engine's state). */
 interface Running {
   caller: ScriptCaller;
-  readOnly: boolean;
+  co: LuaState;
+  isEval: boolean;
+  name: string;
+  reply: ReplyWriter;
+  startedAtMs: number;
+  sliceStartedAtMs: number;
+  suspendable: boolean;
+  busyThresholdMs: number;
+  /** Past busy-reply-threshold: from then on the script yields at the end of each slice. */
+  timedOut: boolean;
+  killed: boolean;
+}
+
+/** A compiled EVAL script: its registry reference and shebang flags (null: no shebang). */
+interface CachedScript {
+  ref: number;
+  flags: ScriptFlags | null;
+}
+
+/** A function registered by a library (FUNCTION LOAD): the callback's registry reference. */
+export interface CompiledFunction {
+  name: string;
+  ref: number;
+  description: string | null;
+  flags: ScriptFlags;
 }
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'verbose', 'notice', 'warning'];
+
+/** The count hook's period: it checks the clock and the kill flag (Redis uses 100000). */
+const HOOK_INSTRUCTIONS = 10_000;
+/** How long a timed-out script runs before it yields to the event loop again. */
+const SLICE_MS = 10;
+/** FUNCTION LOAD's time limit for the library's top-level code (Redis's LOAD_TIMEOUT_MS). */
+export const LOAD_TIMEOUT_MS = 500;
+
+export const SCRIPT_KILLED_MESSAGE = 'ERR Script killed by user with SCRIPT KILL...';
 
 export function sha1hex(body: string): string {
   return createHash('sha1').update(body, 'latin1').digest('hex');
 }
 
 /**
- * One Lua VM per node with the script cache (sha1 → compiled function), like Redis's `lua`
- * state. Scripts run synchronously to the end: nothing else runs meanwhile (atomicity).
+ * One Lua VM with the EVAL script cache (sha1 → compiled function), like Redis's `lua`
+ * state; FUNCTION libraries get their own engine in 'function' mode (Redis also keeps them
+ * in a separate state). A script runs as a coroutine: it normally runs to its end within the
+ * command, and yields only once it is past busy-reply-threshold (docs/lua-vm.md).
  */
 export class ScriptEngine {
   readonly #L: LuaState;
-  readonly #scripts = new Map<string, number>();
+  readonly #scripts = new Map<string, CachedScript>();
+  /** The run in a slice now (redis.call and the hook read it). */
   #running: Running | undefined;
+  /** The run started and not ended (it may be suspended between slices). */
+  #active: Running | undefined;
   readonly #log: (level: LogLevel, message: string) => void;
   readonly #random = new Rand48();
+  /** A finished coroutine's thread is reused; one left suspended or dead is replaced. */
+  #thread: LuaState | undefined;
+  #threadRef = 0;
+  /** The functions registered so far by the library being loaded (FUNCTION LOAD). */
+  #loading: Map<string, CompiledFunction> | undefined;
+  #loadStartedAtMs = 0;
 
-  constructor(log: (level: LogLevel, message: string) => void) {
+  constructor(log: (level: LogLevel, message: string) => void, mode: 'eval' | 'function' = 'eval') {
     this.#log = log;
     const L = (this.#L = lauxlib.luaL_newstate());
     lualib.luaL_openlibs(L);
     this.#installRedisTable();
     installCjson(L);
     this.#installRandom();
-    const setup = toLua(LUA_SETUP);
-    if (lauxlib.luaL_loadbuffer(L, setup, null, toLua('=redis_setup')) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+    if (mode === 'function') {
+      lua.lua_pushjsfunction(L, (L) => this.#registerFunction(L));
+      lua.lua_setglobal(L, toLua('__redis__register_function'));
+    }
+    this.#runSetup(LUA_SETUP, '=redis_setup');
+    if (mode === 'function') this.#runSetup(FUNCTION_SETUP, '=redis_setup');
+    this.#runSetup(LUA_PROTECT_GLOBALS, '=redis_setup');
+    lua.lua_settop(L, 0);
+  }
+
+  #runSetup(code: string, name: string): void {
+    const L = this.#L;
+    if (lauxlib.luaL_loadbuffer(L, toLua(code), null, toLua(name)) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
       throw new Error(`Lua setup failed: ${fromLua(lua.lua_tolstring(L, -1))}`);
     }
-    lua.lua_settop(L, 0);
   }
 
   get size(): number {
@@ -59,74 +153,324 @@ export class ScriptEngine {
     return this.#scripts.has(sha.toLowerCase());
   }
 
+  /** The shebang flags of a cached script (null: no shebang), undefined when not cached. */
+  flagsOf(sha: string): ScriptFlags | null | undefined {
+    return this.#scripts.get(sha.toLowerCase())?.flags;
+  }
+
   /** Compiles and caches a body (SCRIPT LOAD, EVAL); returns its sha1. */
   load(body: string): string {
     const sha = sha1hex(body);
     if (this.#scripts.has(sha)) return sha;
+    const { flags, codeOffset } = parseEvalShebang(body);
     const L = this.#L;
-    if (lauxlib.luaL_loadbuffer(L, toLua(body), null, toLua('@user_script')) !== lua.LUA_OK) {
+    if (lauxlib.luaL_loadbuffer(L, toLua(body.slice(codeOffset)), null, toLua('@user_script')) !== lua.LUA_OK) {
       const message = asLua51SyntaxError(fromLua(lua.lua_tolstring(L, -1)));
       lua.lua_settop(L, 0);
       throw new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
-    this.#scripts.set(sha, lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX));
+    this.#scripts.set(sha, { ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags });
     return sha;
   }
 
   flush(): void {
-    for (const ref of this.#scripts.values()) lauxlib.luaL_unref(this.#L, lua.LUA_REGISTRYINDEX, ref);
+    for (const { ref } of this.#scripts.values()) lauxlib.luaL_unref(this.#L, lua.LUA_REGISTRYINDEX, ref);
     this.#scripts.clear();
   }
 
-  /** Runs a cached script and writes its reply; false when the sha is unknown. */
-  run(sha: string, keys: readonly string[], args: readonly string[], caller: ScriptCaller, readOnly: boolean, reply: ReplyWriter): boolean {
-    const ref = this.#scripts.get(sha.toLowerCase());
-    if (ref === undefined) return false;
+  /**
+   * Runs a library's code (after its shebang line) so it registers its functions: only the
+   * `redis` library API is visible to it, for at most LOAD_TIMEOUT_MS. Returns the functions;
+   * throws Redis's FUNCTION LOAD errors. 'function' mode only.
+   */
+  compileLibrary(code: string, timeoutMs = LOAD_TIMEOUT_MS): Map<string, CompiledFunction> {
     const L = this.#L;
     lua.lua_settop(L, 0);
-    lua.lua_getglobal(L, toLua('__redis__err__handler'));
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    if (lauxlib.luaL_loadbuffer(L, toLua(code), null, toLua('@user_function')) !== lua.LUA_OK) {
+      const message = asLua51SyntaxError(fromLua(lua.lua_tolstring(L, -1)));
+      lua.lua_settop(L, 0);
+      throw new ReplyError(`ERR Error compiling function: ${message}`);
+    }
+    // The chunk and its closures see the proxy environment (globals through the library API
+    // while loading, the real globals when called).
+    lua.lua_getglobal(L, toLua('__redis__fn_env'));
+    lua.lua_setupvalue(L, -2, 1);
+    lua.lua_getglobal(L, toLua('__redis__load_library'));
+    lua.lua_insert(L, 1);
+    const registered = new Map<string, CompiledFunction>();
+    this.#loading = registered;
+    this.#loadStartedAtMs = performance.now();
+    lua.lua_sethook(
+      L,
+      (L) => {
+        if (timeoutMs > 0 && performance.now() - this.#loadStartedAtMs > timeoutMs) raise(L, 'ERR FUNCTION LOAD timeout');
+      },
+      lua.LUA_MASKCOUNT,
+      HOOK_INSTRUCTIONS,
+    );
+    let failure: string | undefined;
+    try {
+      if (lua.lua_pcall(L, 1, 0, 0) !== lua.LUA_OK) failure = this.#loadErrorText();
+    } catch (error) {
+      failure = `ERR ${(error as Error).message}`;
+    } finally {
+      this.#loading = undefined;
+      lua.lua_sethook(L, null, 0, 0);
+      lua.lua_settop(L, 0);
+    }
+    if (failure !== undefined) {
+      this.releaseFunctions(registered.values());
+      throw new ReplyError(`ERR Error registering functions: ${failure}`);
+    }
+    return registered;
+  }
+
+  releaseFunctions(functions: Iterable<CompiledFunction>): void {
+    for (const fn of functions) lauxlib.luaL_unref(this.#L, lua.LUA_REGISTRYINDEX, fn.ref);
+  }
+
+  /** A load error: the `err` field of an error table, or "ERR " + a Lua error string. */
+  #loadErrorText(): string {
+    const L = this.#L;
+    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+      lua.lua_getfield(L, -1, toLua('err'));
+      const text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1)) : 'ERR unknown error';
+      lua.lua_pop(L, 1);
+      return text;
+    }
+    return asLua51RuntimeError(`ERR ${lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1)) : 'unknown error'}`);
+  }
+
+  /**
+   * Runs a cached script and writes its reply. Returns a task when the script went past
+   * busy-reply-threshold and yielded (the caller runs it on), undefined when it ended; throws
+   * NOSCRIPT-free ReplyErrors for script errors. False when the sha is unknown.
+   */
+  runScript(sha: string, keys: readonly string[], args: readonly string[], caller: ScriptCaller, options: RunOptions, reply: ReplyWriter): ScriptTask | undefined | false {
+    const script = this.#scripts.get(sha.toLowerCase());
+    if (script === undefined) {
+      caller.finish?.();
+      return false;
+    }
     this.#setGlobalArray('KEYS', keys);
     this.#setGlobalArray('ARGV', args);
-    const previous = this.#running;
-    this.#running = { caller, readOnly };
+    return this.#start(script.ref, true, sha.toLowerCase(), caller, options, reply, () => 0);
+  }
+
+  /** FCALL: the callback gets KEYS and ARGV as its two arguments. */
+  runFunction(fn: CompiledFunction, keys: readonly string[], args: readonly string[], caller: ScriptCaller, options: RunOptions, reply: ReplyWriter): ScriptTask | undefined {
+    return this.#start(fn.ref, false, fn.name, caller, options, reply, (co) => {
+      pushArray(co, keys);
+      pushArray(co, args);
+      return 2;
+    });
+  }
+
+  #takeThread(): LuaState {
+    if (this.#thread !== undefined) return this.#thread;
+    const L = this.#L;
+    const co = lua.lua_newthread(L);
+    this.#threadRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.#thread = co;
+    return co;
+  }
+
+  #dropThread(): void {
+    if (this.#thread === undefined) return;
+    lauxlib.luaL_unref(this.#L, lua.LUA_REGISTRYINDEX, this.#threadRef);
+    this.#thread = undefined;
+  }
+
+  #start(
+    ref: number,
+    isEval: boolean,
+    name: string,
+    caller: ScriptCaller,
+    options: RunOptions,
+    reply: ReplyWriter,
+    pushArgs: (co: LuaState) => number,
+  ): ScriptTask | undefined {
+    if (this.#active !== undefined) {
+      // Only one script runs at a time: a suspended one makes every other EVAL/FCALL BUSY.
+      caller.finish?.();
+      throw new ReplyError('ERR a script is already running');
+    }
+    caller.readOnly = options.readOnly;
+    caller.allowOom = options.allowOom;
+    const co = this.#takeThread();
+    lua.lua_settop(co, 0);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
+    const argc = pushArgs(co);
+    const nowMs = performance.now();
+    const running: Running = {
+      caller,
+      co,
+      isEval,
+      name,
+      reply,
+      startedAtMs: nowMs,
+      sliceStartedAtMs: nowMs,
+      suspendable: options.suspendable,
+      busyThresholdMs: options.busyThresholdMs,
+      timedOut: false,
+      killed: false,
+    };
+    lua.lua_sethook(co, this.#hook, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+    this.#active = running;
+    if (this.#slice(running, argc)) return undefined;
+    return this.#taskFor(running);
+  }
+
+  #taskFor(running: Running): ScriptTask {
+    let state: 'suspended' | 'ended' = 'suspended';
+    return {
+      isEval: running.isEval,
+      name: running.name,
+      startedAtMs: running.startedAtMs,
+      get wroteData() {
+        return running.caller.wroteData;
+      },
+      step: () => {
+        if (state === 'ended') return true;
+        const done = (() => {
+          try {
+            return this.#slice(running, 0);
+          } catch (error) {
+            state = 'ended';
+            throw error;
+          }
+        })();
+        if (done) state = 'ended';
+        return done;
+      },
+      kill: () => {
+        running.killed = true;
+      },
+      abandon: () => {
+        if (state === 'ended') return;
+        state = 'ended';
+        if (this.#active === running) this.#active = undefined;
+        running.caller.finish?.();
+        // A coroutine left suspended cannot be reused.
+        if (this.#thread === running.co) this.#dropThread();
+      },
+    };
+  }
+
+  /** Redis's count hook: kill, or yield to the event loop once past busy-reply-threshold. */
+  readonly #hook = (co: LuaState): void => {
+    const running = this.#running;
+    if (running === undefined) return;
+    const nowMs = performance.now();
+    // A killed script that catches the kill error in a pcall still yields at the end of each
+    // slice, so the node keeps serving (SHUTDOWN NOSAVE) instead of hanging.
+    const sliceOver = running.suspendable && running.timedOut && nowMs - running.sliceStartedAtMs >= SLICE_MS && lua.lua_isyieldable(co);
+    // Raised again at every hook, so a pcall in the script cannot swallow it for good.
+    if (running.killed && !sliceOver) raise(co, SCRIPT_KILLED_MESSAGE);
+    if (!running.suspendable) return;
+    if (!running.timedOut && nowMs - running.startedAtMs < running.busyThresholdMs) return;
+    if (running.timedOut && nowMs - running.sliceStartedAtMs < SLICE_MS) return;
+    // Not inside a JS function call (sort comparator, gsub callback): yield at a later hook.
+    if (!lua.lua_isyieldable(co)) return;
+    if (!running.timedOut) {
+      running.timedOut = true;
+      this.#log(
+        'warning',
+        `Slow script detected: still in execution after ${Math.floor(nowMs - running.startedAtMs)} milliseconds. You can try killing the script using the ${running.isEval ? 'SCRIPT KILL' : 'FUNCTION KILL'} command. Script name is: ${running.name}.`,
+      );
+    }
+    lua.lua_yield(co, 0);
+  };
+
+  /** Resumes the coroutine; true once the script ended (reply written or error thrown). */
+  #slice(running: Running, nargs: number): boolean {
+    const co = running.co;
+    const reply = running.reply;
     const mark = reply.mark;
+    this.#running = running;
+    running.sliceStartedAtMs = performance.now();
+    let status: number;
     try {
-      const status = lua.lua_pcall(L, 0, 1, 1);
-      this.#running = previous;
-      if (status === lua.LUA_OK) writeLuaValue(L, reply, caller.protocol, true);
-      else throw this.#scriptError(sha);
+      status = lua.lua_resume(co, this.#L, nargs);
     } catch (error) {
-      if (error instanceof ReplyError) throw error;
       // A JS failure inside fengari (its stack, a bug) fails the script, never the node.
+      this.#running = undefined;
+      this.#active = undefined;
+      running.caller.finish?.();
+      this.#dropThread();
       reply.truncateTo(mark);
-      throw new ReplyError(`ERR Error running script (call to f_${sha}): ${(error as Error).message}`);
+      throw new ReplyError(`ERR Error running script (call to ${this.#funcName(running)}): ${(error as Error).message}`);
+    }
+    this.#running = undefined;
+    if (status === lua.LUA_YIELD) return false;
+    this.#active = undefined;
+    running.caller.finish?.();
+    try {
+      if (status !== lua.LUA_OK) {
+        // The coroutine died on the error, its stack still in place: locate the failing
+        // frame as Redis's error handler would (__redis__err__locate), then drop the thread.
+        const error = this.#locateError(co);
+        this.#dropThread();
+        throw this.#scriptError(this.#L, running.name, error);
+      }
+      lua.lua_settop(co, 1); // the first result (nil when none), like Redis
+      try {
+        writeLuaValue(co, reply, running.caller.protocol, true);
+      } catch (error) {
+        if (error instanceof ReplyError) throw error;
+        reply.truncateTo(mark);
+        throw new ReplyError(`ERR Error running script (call to ${this.#funcName(running)}): ${(error as Error).message}`);
+      }
     } finally {
-      this.#running = previous;
-      lua.lua_settop(L, 0);
+      if (this.#thread === co) {
+        lua.lua_settop(co, 0);
+        lua.lua_sethook(co, null, 0, 0);
+      } else {
+        lua.lua_settop(this.#L, 0);
+      }
     }
     return true;
   }
 
-  #scriptError(sha: string): ReplyError {
+  /**
+   * Leaves on the main stack the error table of a failed run: the error (a table, or a string
+   * turned into {err = 'ERR ' .. it}) with the source and line of the script's failing frame.
+   * Returns false when the locator itself failed (then the raw error text is on the stack).
+   */
+  #locateError(co: LuaState): boolean {
     const L = this.#L;
+    lua.lua_settop(L, 0);
+    lua.lua_getglobal(L, toLua('__redis__err__locate'));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.#threadRef);
+    lua.lua_xmove(co, L, 1);
+    return lua.lua_pcall(L, 2, 1, 0) === lua.LUA_OK;
+  }
+
+  #funcName(running: Running): string {
+    return running.isEval ? `f_${running.name}` : running.name;
+  }
+
+  #scriptError(L: LuaState, name: string, located = true): ReplyError {
+    if (!located) {
+      const text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1)) : 'unknown error';
+      return new ReplyError(`ERR Error running script (call to ${name}): ${text}`);
+    }
     let counted = false;
     if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
       lua.lua_getfield(L, -1, toLua('ignore_error_stats_update'));
       counted = lua.lua_toboolean(L, -1);
       lua.lua_pop(L, 1);
     }
-    const error = new ReplyError(this.#errorText(sha));
+    const error = new ReplyError(this.#errorText(L, name));
     if (counted) (error as ReplyError & { alreadyCounted?: boolean }).alreadyCounted = true;
     return error;
   }
 
   /** The error at the top of the stack (a table from the error handler), as Redis 7.0 words it. */
-  #errorText(sha: string): string {
-    const L = this.#L;
+  #errorText(L: LuaState, name: string): string {
     if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
       const text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLua(lua.lua_tolstring(L, -1)) : 'unknown error';
-      return `ERR Error running script (call to f_${sha}): ${text}`;
+      return `ERR Error running script (call to ${name}): ${text}`;
     }
     const field = (name: string): string | undefined => {
       lua.lua_getfield(L, -1, toLua(name));
@@ -135,11 +479,11 @@ export class ScriptEngine {
       lua.lua_pop(L, 1);
       return value;
     };
-    const message = field('err') ?? 'ERR unknown error';
+    const message = asLua51RuntimeError(field('err') ?? 'ERR unknown error');
     const source = field('source');
     const line = field('line');
     if (source === undefined || line === undefined) return message;
-    return `${message} script: ${sha}, on ${source}:${line}.`;
+    return `${message} script: ${name}, on ${source}:${line}.`;
   }
 
   #setGlobalArray(name: string, values: readonly string[]): void {
@@ -224,6 +568,69 @@ export class ScriptEngine {
     lua.lua_pop(L, 1);
   }
 
+  /**
+   * redis.register_function, positional (name, callback) or one table of named arguments
+   * (function_name, callback, flags, description): Redis 7.0's checks and texts.
+   */
+  #registerFunction(L: LuaState): number {
+    const registered = this.#loading;
+    if (registered === undefined) return raise(L, 'ERR redis.register_function can only be called on FUNCTION LOAD command');
+    const argc = lua.lua_gettop(L);
+    if (argc < 1 || argc > 2) return raise(L, 'ERR wrong number of arguments to redis.register_function');
+    let name: string | undefined;
+    let description: string | null = null;
+    let ref: number | undefined;
+    const flags = new Set<ScriptFlag>();
+    const isString = (index: number): boolean => {
+      const type = lua.lua_type(L, index);
+      return type === lua.LUA_TSTRING || type === lua.LUA_TNUMBER;
+    };
+    const fail = (message: string): never => {
+      if (ref !== undefined) lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, ref);
+      return raise(L, `ERR ${message}`);
+    };
+    if (argc === 2) {
+      if (!isString(1)) return fail('first argument to redis.register_function must be a string');
+      name = fromLua(lua.lua_tolstring(L, 1));
+      if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) return fail('second argument to redis.register_function must be a function');
+      lua.lua_settop(L, 2);
+      ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    } else {
+      if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) {
+        return fail('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).');
+      }
+      lua.lua_pushnil(L);
+      while (lua.lua_next(L, 1) !== 0) {
+        if (lua.lua_type(L, -2) !== lua.LUA_TSTRING) return fail('named argument key given to redis.register_function is not a string');
+        const key = fromLua(lua.lua_tolstring(L, -2)).toLowerCase();
+        if (key === 'function_name') {
+          if (!isString(-1)) return fail('function_name argument given to redis.register_function must be a string');
+          name = fromLua(lua.lua_tolstring(L, -1));
+        } else if (key === 'description') {
+          if (!isString(-1)) return fail('description argument given to redis.register_function must be a string');
+          description = fromLua(lua.lua_tolstring(L, -1));
+        } else if (key === 'callback') {
+          if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) return fail('callback argument given to redis.register_function must be a function');
+          if (ref !== undefined) lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, ref);
+          ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+          continue; // luaL_ref popped the value
+        } else if (key === 'flags') {
+          if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) return fail('flags argument to redis.register_function must be a table representing function flags');
+          if (!readFlags(L, flags)) return fail('unknown flag given');
+        } else {
+          return fail('unknown argument given to redis.register_function');
+        }
+        lua.lua_pop(L, 1);
+      }
+      if (name === undefined) return fail('redis.register_function must get a function name argument');
+      if (ref === undefined) return fail('redis.register_function must get a callback argument');
+    }
+    if (!isValidFunctionName(name)) return fail(INVALID_NAME_MESSAGE);
+    if (registered.has(name)) return fail('Function already exists in the library');
+    registered.set(name, { name, ref: ref as number, description, flags });
+    return 0;
+  }
+
   #redisCall(L: LuaState, raiseErrors: boolean): number {
     const running = this.#running;
     const argc = lua.lua_gettop(L);
@@ -241,7 +648,7 @@ export class ScriptEngine {
       else if (type === lua.LUA_TSTRING) argv.push(fromLua(lua.lua_tolstring(L, i)));
       else return fail('ERR Lua redis lib command arguments must be strings or integers');
     }
-    const result = running.caller.run(argv, running.readOnly);
+    const result = running.caller.run(argv);
     if (typeof result === 'string') return fail(result);
     lua.lua_checkstack(L, 64);
     const isError = pushReply(L, result);
@@ -253,6 +660,41 @@ export class ScriptEngine {
     }
     return 1;
   }
+}
+
+/** The flags table of register_function: strings naming flags, case-insensitively. */
+function readFlags(L: LuaState, flags: Set<ScriptFlag>): boolean {
+  const table = lua.lua_absindex(L, -1);
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, table) !== 0) {
+    const type = lua.lua_type(L, -1);
+    const name = type === lua.LUA_TSTRING || type === lua.LUA_TNUMBER ? fromLua(lua.lua_tolstring(L, -1)).toLowerCase() : undefined;
+    lua.lua_pop(L, 1);
+    if (name === undefined || !isScriptFlag(name)) {
+      lua.lua_pop(L, 1); // the key: iteration ends here
+      return false;
+    }
+    flags.add(name);
+  }
+  return true;
+}
+
+function pushArray(L: LuaState, values: readonly string[]): void {
+  lua.lua_createtable(L, values.length, 0);
+  for (let i = 0; i < values.length; i++) {
+    lua.lua_pushstring(L, toLua(values[i] as string));
+    lua.lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/**
+ * Lua 5.1's wording of 5.3's runtime type errors: 5.3 says "attempt to call a nil value
+ * (field 'x')", 5.1 "attempt to call field 'x' (a nil value)".
+ */
+function asLua51RuntimeError(message: string): string {
+  return message.replace(/attempt to ([a-z ]+?) a (\w+) value \((global|local|field|upvalue|method|constant) '([^']*)'\)/, (_, action: string, type: string, kind: string, name: string) => {
+    return `attempt to ${action} ${kind === 'constant' ? 'field' : kind} '${name}' (a ${type} value)`;
+  });
 }
 
 /**

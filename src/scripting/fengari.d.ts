@@ -48,6 +48,15 @@ declare module 'fengari' {
     lua_error(L: LuaState): never;
     lua_checkstack(L: LuaState, n: number): boolean;
     lua_sethook(L: LuaState, hook: ((L: LuaState, ar: unknown) => void) | null, mask: number, count: number): void;
+    LUA_YIELD: number;
+    LUA_TFUNCTION: number;
+    lua_newthread(L: LuaState): LuaState;
+    lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
+    lua_yield(L: LuaState, n: number): number;
+    lua_isyieldable(L: LuaState): boolean;
+    lua_setupvalue(L: LuaState, funcindex: number, n: number): LuaString | null;
+    lua_insert(L: LuaState, index: number): void;
+    lua_xmove(from: LuaState, to: LuaState, n: number): void;
   }
   interface LuaAuxLib {
     luaL_newstate(): LuaState;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { LuaString } from 'fengari';
+import { patchYieldablePcall } from './fengari-pcall-patch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -75,6 +76,7 @@ export function loadFengari(): Fengari {
   const luaconf = require('fengari/src/luaconf.js') as { LUA_COMPAT_FLOATSTRING: boolean; lua_number2str: (n: number) => string };
   luaconf.LUA_COMPAT_FLOATSTRING = true; // no '.0' after integral floats
   luaconf.lua_number2str = formatLuaNumber;
+  patchYieldablePcall(require('fengari/src/lapi.js') as Parameters<typeof patchYieldablePcall>[0]);
   loaded = require('fengari') as Fengari;
   const lobject = require('fengari/src/lobject.js') as LObject;
   const str2num = lobject.luaO_str2num;

@@ -43,6 +43,81 @@ redis.REPL_REPLICA = 2
 redis.REPL_ALL = 3
 redis.replicate_commands = function() return true end
 redis.set_repl = function() end
+redis.REDIS_VERSION = '7.0.15'
+redis.REDIS_VERSION_NUM = 0x0007000f
+-- A script runs as a coroutine; when it fails, its stack is still there: the failing frame
+-- is found as __redis__err__handler would find it (skipping JS functions and this setup).
+__redis__err__locate = function(co, err)
+  local level = 0
+  local i = dbg.getinfo(co, level, 'nSl')
+  while i and level < 20 and ((i.what ~= 'Lua' and i.what ~= 'main') or i.source == '=redis_setup') do
+    level = level + 1
+    i = dbg.getinfo(co, level, 'nSl')
+  end
+  if type(err) ~= 'table' then
+    err = {err = 'ERR ' .. tostring(err)}
+  end
+  if i then
+    err['source'] = i.source
+    err['line'] = i.currentline
+  end
+  return err
+end
+`;
+
+/**
+ * FUNCTION libraries (function mode): library code runs with a proxy environment whose
+ * globals are, while FUNCTION LOAD runs the library, only the library API (redis with
+ * register_function, log and the version), and afterwards the real globals (Redis swaps the
+ * globals' __index the same way in luaEngineCreate).
+ */
+export const FUNCTION_SETUP = `
+local real = _G
+local rawget = rawget
+local api = nil
+local register = rawget(real, '__redis__register_function')
+rawset(real, '__redis__register_function', nil)
+local library_api = {
+  redis = {
+    register_function = register,
+    log = redis.log,
+    LOG_DEBUG = redis.LOG_DEBUG,
+    LOG_VERBOSE = redis.LOG_VERBOSE,
+    LOG_NOTICE = redis.LOG_NOTICE,
+    LOG_WARNING = redis.LOG_WARNING,
+    REDIS_VERSION = redis.REDIS_VERSION,
+    REDIS_VERSION_NUM = redis.REDIS_VERSION_NUM,
+  },
+}
+-- Redis's luaSetErrorMetatable on the library API's redis table.
+setmetatable(library_api.redis, {
+  __index = function(_, name)
+    error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+  end,
+})
+__redis__fn_env = setmetatable({}, {
+  __index = function(_, name)
+    local value
+    if api then value = api[name] else value = rawget(real, name) end
+    if value == nil then
+      error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+    end
+    return value
+  end,
+  __newindex = function()
+    error('Attempt to modify a readonly table', 2)
+  end,
+})
+__redis__load_library = function(chunk)
+  api = library_api
+  local ok, err = pcall(chunk)
+  api = nil
+  if not ok then error(err, 0) end
+end
+`;
+
+/** Scripts may not read undefined globals nor create any (Redis's global protection). */
+export const LUA_PROTECT_GLOBALS = `
 setmetatable(_G, {
   __index = function(_, name)
     error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)

@@ -60,6 +60,16 @@ export interface DispatchHost {
   isSubscribed(client: DispatchClient): boolean;
   /** maxmemory in bytes; 0: no limit (then no eviction check is made). */
   readonly maxmemoryBytes: number;
+  /**
+   * A script past busy-reply-threshold is suspended between slices (src/server/busy-script.ts):
+   * other clients get BUSY except for allow_busy commands. Undefined when none.
+   */
+  readonly busyScript: { readonly isEval: boolean } | undefined;
+  /**
+   * When `client` has a suspended script, runs `continuation` after it ends (EXEC's remaining
+   * commands) and returns true; false when it has none.
+   */
+  continueAfterScript(client: DispatchClient, continuation: () => void): boolean;
   /** Evicts keys by maxmemory-policy while over maxmemory (src/server/eviction); 'fail': still over. */
   performEvictions(nowMs: number): 'ok' | 'running' | 'fail';
   /** The dataset is being loaded: commands without the `loading` flag get -LOADING. */
@@ -78,6 +88,9 @@ const MISCONF_ERROR =
 
 /** What a RESP2 client in subscriber mode may run (Redis's processCommand). */
 const SUBSCRIBER_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'quit', 'reset']);
+
+/** Redis's CMD_MAY_REPLICATE commands a script can call (not in COMMAND's flags). */
+const SCRIPT_MAY_REPLICATE = new Set(['publish', 'spublish', 'pfcount']);
 
 /** A client's MULTI state: the queued commands, and whether queuing failed (EXECABORT). */
 export interface TransactionState {
@@ -224,7 +237,9 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
       return;
     }
   }
-  if (host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
+  const busy = host.busyScript;
+  // No eviction while a script is suspended: it would change the data under the script.
+  if (busy === undefined && host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
     command.stats.rejectedCalls++;
     if (spec.fullName === 'exec' && client.transaction !== undefined) {
       // Redis's execCommandAbort: the transaction is discarded, the error says why.
@@ -254,6 +269,12 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
   if (host.loading && deniedWhileLoading(client, spec.fullName, spec.flags)) {
     command.stats.rejectedCalls++;
     reject(host, client, LOADING_ERROR);
+    return;
+  }
+  if (busy !== undefined && (!spec.flags.has('allow_busy') || (spec.fullName === 'shutdown' && !argv.some((a) => a.toLowerCase() === 'nosave')))) {
+    // Redis's processCommand (and shutdownCommand: only SHUTDOWN NOSAVE while busy).
+    command.stats.rejectedCalls++;
+    reject(host, client, busy.isEval ? Errors.busyEval : Errors.busyFunction);
     return;
   }
   if (client.transaction !== undefined) {
@@ -446,12 +467,28 @@ function execTransaction(host: DispatchHost, client: DispatchClient, exec: Comma
   inner.mayBlock = false;
   client.dispatchContext = inner;
   host.deferWakeups(true);
-  try {
-    for (const { command, argv } of state.queued) call(host, client, command, argv, false);
-  } finally {
-    client.dispatchContext = outer;
-    host.deferWakeups(false);
-  }
+  const queued = state.queued;
+  const runFrom = (start: number): void => {
+    let suspended = false;
+    try {
+      for (let i = start; i < queued.length; i++) {
+        const { command, argv } = queued[i] as { command: Command; argv: string[] };
+        call(host, client, command, argv, false);
+        // A script went past busy-reply-threshold and yielded: the rest of the transaction
+        // runs after it ends, so the replies stay in order and nothing runs in between.
+        if (i + 1 < queued.length && host.continueAfterScript(client, () => runFrom(i + 1))) {
+          suspended = true;
+          return;
+        }
+      }
+    } finally {
+      if (!suspended) {
+        client.dispatchContext = outer;
+        host.deferWakeups(false);
+      }
+    }
+  };
+  runFrom(0);
 }
 
 /**
@@ -471,64 +508,133 @@ function scriptRoutingError(outcome: RouteOutcome): string | null {
  * own writer in the script's protocol, and SELECT inside a script does not move the caller.
  */
 export function openScriptClient(host: DispatchHost, caller: DispatchClient): ScriptCaller {
-  const writer = new ReplyWriter();
-  const client: DispatchClient = {
-    id: caller.id,
-    name: caller.name,
-    dbIndex: caller.dbIndex,
-    protocol: 2,
-    authenticated: true,
-    user: caller.user,
-    replyMode: 'on',
-    noEvict: caller.noEvict,
-    closeAfterReply: false,
-    remoteAddress: 'lua',
-    localAddress: caller.localAddress,
-    createdAtMs: caller.createdAtMs,
-    lastInteractionMs: caller.lastInteractionMs,
-    lastCommand: '',
-    startMonitor(): void {
-      // MONITOR is flagged noscript: never reached.
-    },
-    writer,
-    skipCurrentReply: false,
-    isLocal: caller.isLocal,
-    dispatchContext: undefined,
-    blocked: false,
-    transaction: undefined,
-    watchDirty: false,
-    // Redis's scriptVerifyClusterState copies the caller's ASKING and READONLY flags.
-    clusterAsking: caller.clusterAsking,
-    clusterReadonly: caller.clusterReadonly,
-  };
-  const scriptClient: ScriptCaller = {
-    protocol: 2,
-    run(argv: string[], readOnly: boolean): Buffer | string {
-      const name = argv[0] as string;
-      let command = host.commands.lookup(name);
-      if (command !== undefined && command.subcommands !== undefined && argv.length >= 2) {
-        command = command.subcommands.get((argv[1] as string).toLowerCase());
-      }
-      if (command === undefined || command.handler === undefined) return 'ERR Unknown Redis command called from script';
-      const spec = command.spec;
-      if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
-      if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
-      if (readOnly && spec.flags.has('write')) return 'ERR Write commands are not allowed from read-only scripts.';
-      const routing = host.routing;
-      if (routing !== undefined && isRouted(spec)) {
-        const refused = scriptRoutingError(routeCommand(routing, spec, argv, client, host.routingKeyExists));
-        if (refused !== null) return refused;
-      }
-      client.protocol = scriptClient.protocol;
-      writer.protocol = scriptClient.protocol;
-      let context = client.dispatchContext;
-      if (context === undefined) {
-        context = client.dispatchContext = new Context(client, host);
-        context.mayBlock = false;
-      }
-      call(host, client, command, argv, false);
-      return writer.take();
-    },
-  };
-  return scriptClient;
+  let slot = scriptSlots.get(host);
+  if (slot === undefined) {
+    slot = new ScriptClientSlot(host);
+    scriptSlots.set(host, slot);
+  }
+  return slot.open(caller);
 }
+
+/**
+ * One stand-in client per node, reused by every script (like Redis's lua_client): a script
+ * allocates no client, writer or context of its own. Only one script runs at a time (a
+ * suspended one makes every other EVAL/FCALL BUSY), so one is enough.
+ */
+class ScriptClientSlot implements ScriptCaller {
+  readonly #host: DispatchHost;
+  readonly #writer = new ReplyWriter();
+  readonly #client: { -readonly [K in keyof DispatchClient]: DispatchClient[K] };
+  protocol: 2 | 3 = 2;
+  readOnly = false;
+  allowOom = false;
+  #wroteData = false;
+  /** Redis's pre_command_oom_state, taken when the script starts: a script that wrote is never stopped halfway by OOM. */
+  #oomAtStart = false;
+
+  constructor(host: DispatchHost) {
+    this.#host = host;
+    this.#client = {
+      id: 0,
+      name: '',
+      dbIndex: 0,
+      protocol: 2,
+      authenticated: true,
+      user: 'default',
+      replyMode: 'on',
+      noEvict: false,
+      closeAfterReply: false,
+      remoteAddress: 'lua',
+      localAddress: '',
+      createdAtMs: 0,
+      lastInteractionMs: 0,
+      lastCommand: '',
+      startMonitor(): void {
+        // MONITOR is flagged noscript: never reached.
+      },
+      writer: this.#writer,
+      skipCurrentReply: false,
+      isLocal: true,
+      dispatchContext: undefined,
+      blocked: false,
+      transaction: undefined,
+      watchDirty: false,
+      clusterAsking: false,
+      clusterReadonly: false,
+    };
+  }
+
+  open(caller: DispatchClient): ScriptCaller {
+    const client = this.#client;
+    client.id = caller.id;
+    client.name = caller.name;
+    client.dbIndex = caller.dbIndex;
+    client.user = caller.user;
+    client.noEvict = caller.noEvict;
+    client.localAddress = caller.localAddress;
+    client.createdAtMs = caller.createdAtMs;
+    client.lastInteractionMs = caller.lastInteractionMs;
+    client.isLocal = caller.isLocal;
+    // Redis's scriptVerifyClusterState copies the caller's ASKING and READONLY flags.
+    client.clusterAsking = caller.clusterAsking;
+    client.clusterReadonly = caller.clusterReadonly;
+    this.protocol = 2;
+    this.readOnly = false;
+    this.allowOom = false;
+    this.#wroteData = false;
+    const host = this.#host;
+    this.#oomAtStart = host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail';
+    // Clients blocked on keys the script writes are served after it (Redis does so too), not
+    // between its commands: that would show them the script half done.
+    if (!this.#open) host.deferWakeups(true);
+    this.#open = true;
+    return this;
+  }
+
+  #open = false;
+
+  finish(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#host.deferWakeups(false);
+  }
+
+  get wroteData(): boolean {
+    return this.#wroteData;
+  }
+
+  run(argv: string[]): Buffer | string {
+    const host = this.#host;
+    const name = argv[0] as string;
+    let command = host.commands.lookup(name);
+    if (command !== undefined && command.subcommands !== undefined && argv.length >= 2) {
+      command = command.subcommands.get((argv[1] as string).toLowerCase());
+    }
+    if (command === undefined || command.handler === undefined) return 'ERR Unknown Redis command called from script';
+    const spec = command.spec;
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
+    if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
+    const writes = spec.flags.has('write');
+    // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
+    if (this.readOnly && (writes || SCRIPT_MAY_REPLICATE.has(spec.fullName))) return 'ERR Write commands are not allowed from read-only scripts.';
+    if (!this.allowOom && this.#oomAtStart && !this.#wroteData && spec.flags.has('denyoom')) return Errors.oom;
+    const client = this.#client;
+    const routing = host.routing;
+    if (routing !== undefined && isRouted(spec)) {
+      const refused = scriptRoutingError(routeCommand(routing, spec, argv, client, host.routingKeyExists));
+      if (refused !== null) return refused;
+    }
+    if (writes) this.#wroteData = true;
+    client.protocol = this.protocol;
+    this.#writer.protocol = this.protocol;
+    let context = client.dispatchContext;
+    if (context === undefined) {
+      context = client.dispatchContext = new Context(client, host);
+      context.mayBlock = false;
+    }
+    call(host, client, command, argv, false);
+    return this.#writer.take();
+  }
+}
+
+const scriptSlots = new WeakMap<DispatchHost, ScriptClientSlot>();

@@ -28,6 +28,7 @@ import { MemoryTracker } from './memory-tracker.js';
 import { Evictor, type EvictionResult } from './eviction/evictor.js';
 import { formatMonitorLine } from './monitor-format.js';
 import { Session, type SessionHost } from './session.js';
+import { BusyScriptRunner } from './busy-script.js';
 import { Slowlog } from './slowlog.js';
 import { AppendOnlyFile } from '../persistence/aof/append-only-file.js';
 import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
@@ -448,7 +449,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   tick(): void {
     const nowMs = this.clock.nowMs();
     this.keyspace.nowMs = nowMs;
-    if (this.#activeExpireEnabled) {
+    // A suspended script must see the data as it left it: no expiry or eviction meanwhile.
+    const scriptBusy = this.busyScripts.current !== undefined;
+    if (this.#activeExpireEnabled && !scriptBusy) {
       const hz = Math.max(1, Number(this.config.value('hz')));
       const budgetMs = ((1000 / hz) * ACTIVE_EXPIRE_TIME_PERCENT) / 100;
       const started = performance.now();
@@ -460,7 +463,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     }
     this.persistence.tick(nowMs);
     // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
-    if (this.evictor.pending) this.evictor.performEvictions();
+    if (this.evictor.pending && !scriptBusy) this.evictor.performEvictions();
     this.aof.tick();
     // 10% slack: an interval timer firing a little early must not skip every other sample.
     if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
@@ -491,6 +494,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.evictor.gauge.watchGc(false);
     // Replies still held for the AOF go out after their write, then the file is closed.
     this.#endTurn();
+    this.busyScripts.abandon();
     for (const session of [...this.clients.sessions()]) session.close();
     this.aof.close();
     this.#updatePropagationSink();
@@ -591,12 +595,17 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   #deferredWakeups: Array<[number | null, readonly string[] | null]> | undefined;
+  /** EXEC and scripts nest (a script inside EXEC): wakeups wait for the outermost end. */
+  #deferDepth = 0;
 
   deferWakeups(defer: boolean): void {
     if (defer) {
+      this.#deferDepth++;
       this.#deferredWakeups ??= [];
       return;
     }
+    this.#deferDepth = Math.max(0, this.#deferDepth - 1);
+    if (this.#deferDepth > 0) return;
     const pending = this.#deferredWakeups;
     this.#deferredWakeups = undefined;
     for (const [dbIndex, keys] of pending ?? []) this.blocking.keysWritten(dbIndex, keys);
@@ -639,9 +648,28 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   readonly pubsub: PubSubFacade = pubSubFacade(this.pubsubHub);
 
+  /** Scripts past busy-reply-threshold run on from here (docs/lua-vm.md). */
+  readonly busyScripts = new BusyScriptRunner({
+    beginBatch: () => this.beginBatch(),
+    countError: (message) => this.stats.countError(message),
+  });
+
+  get busyScript(): { readonly isEval: boolean } | undefined {
+    return this.busyScripts.current?.script;
+  }
+
+  continueAfterScript(client: DispatchClient, continuation: () => void): boolean {
+    return this.busyScripts.continueAfter(client as Session, continuation);
+  }
+
   readonly scripting: ScriptingFacade = {
     openCaller: (client) => openScriptClient(this, client as Session),
     log: (level, message) => this.logger.log(level, message),
+    suspend: (client, script, argv) => this.busyScripts.suspend(client as Session, script, argv),
+    busy: () => this.busyScripts.current,
+    busyThresholdMs: () => this.config.number('busy-reply-threshold'),
+    outOfMemory: () => this.evictor.maxmemoryBytes > 0 && this.evictor.performEvictions(this.lastCommandEndMs) === 'fail',
+    clusterEnabled: () => this.config.value('cluster-enabled') === 'yes',
   };
 
   // ---- transactions (MULTI/EXEC run in dispatch; this is their state) --------------------

@@ -1,0 +1,60 @@
+import { Errors, ReplyError } from '../lib/errors.js';
+import type { RunOptions, ScriptTask } from '../scripting/engine.js';
+import type { ScriptFlags } from '../scripting/script-flags.js';
+import type { CommandContext } from './context.js';
+import { parseInt64 } from './parse.js';
+
+/**
+ * What EVAL and FCALL share: the numkeys split, Redis's checks before a run (processCommand's
+ * flags from the script, scriptPrepareForRun), and the hand-over of a script that went past
+ * busy-reply-threshold to the node (docs/lua-vm.md).
+ */
+
+export function splitKeys(argv: readonly string[], badNumber?: string): { keys: string[]; args: string[] } {
+  const numKeys = parseInt64(argv[2] as string, badNumber);
+  if (numKeys > BigInt(argv.length - 3)) throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  if (numKeys < 0n) throw new ReplyError("ERR Number of keys can't be negative");
+  const keysEnd = 3 + Number(numKeys);
+  return { keys: argv.slice(3, keysEnd), args: argv.slice(keysEnd) };
+}
+
+/**
+ * Redis 7.0's rules. `flags` null: an EVAL script without shebang (compatibility mode: only
+ * the _RO command makes it read-only, and only its write commands meet the OOM check).
+ */
+export function prepareRun(ctx: CommandContext, flags: ScriptFlags | null, readOnlyCommand: boolean): RunOptions {
+  const scripting = ctx.server.scripting;
+  if (flags !== null) {
+    if (flags.has('no-cluster') && scripting.clusterEnabled()) throw new ReplyError("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+    const noWrites = flags.has('no-writes');
+    // processCommand: a script with flags is denyoom unless no-writes or allow-oom.
+    if (!noWrites && !flags.has('allow-oom') && scripting.outOfMemory()) throw new ReplyError(Errors.oom);
+    if (!noWrites && readOnlyCommand) throw new ReplyError('ERR Can not execute a script with write flag using *_ro command.');
+  }
+  return {
+    readOnly: readOnlyCommand || (flags?.has('no-writes') ?? false),
+    allowOom: flags?.has('allow-oom') ?? false,
+    suspendable: true,
+    busyThresholdMs: scripting.busyThresholdMs(),
+  };
+}
+
+/** A script that yielded past busy-reply-threshold: the node runs it on and replies later. */
+export function handOver(ctx: CommandContext, task: ScriptTask | undefined, argv: readonly string[]): void {
+  if (task !== undefined) ctx.server.scripting.suspend(ctx.client, task, argv);
+}
+
+/** SCRIPT KILL / FUNCTION KILL (Redis's scriptKill). */
+export function killScript(ctx: CommandContext, isEval: boolean): void {
+  const busy = ctx.server.scripting.busy();
+  if (busy === undefined) throw new ReplyError('NOTBUSY No scripts in execution right now.');
+  if (busy.script.wroteData) {
+    throw new ReplyError(
+      'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+    );
+  }
+  if (isEval && !busy.script.isEval) throw new ReplyError(Errors.busyFunction);
+  if (!isEval && busy.script.isEval) throw new ReplyError(Errors.busyEval);
+  busy.script.kill();
+  ctx.reply.ok();
+}
