@@ -21,6 +21,26 @@ export interface RdbPersistenceHost {
   log(level: 'verbose' | 'notice' | 'warning', message: string): void;
   /** The Redis version written into the file's header. */
   readonly redisVersion: string;
+  /** The node's function libraries: saved in the file, loaded from it. */
+  readonly functions?: FunctionLibraryStore;
+}
+
+/** What persistence needs of the function registry (src/scripting/function-registry.ts). */
+export interface FunctionLibraryStore {
+  libraryCodes(): string[];
+  /** Creates a library from its code; throws with Redis's error text when the code is refused. */
+  loadLibrary(code: string, options: { replace?: boolean }): string;
+}
+
+/** Loads one library read from an RDB file; a refused library makes the load fail, as in Redis. */
+export function loadFunctionFromRdb(functions: FunctionLibraryStore | undefined, code: string): void {
+  if (functions === undefined) return;
+  try {
+    // A reload replaces what the node holds (Redis empties functions with the data first).
+    functions.loadLibrary(code, { replace: true });
+  } catch (error) {
+    throw new Error(`Failed loading library from the RDB: ${(error as Error).message}`);
+  }
 }
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long. */
@@ -119,6 +139,7 @@ export class RdbPersistence {
       checksum: this.#host.configValue('rdbchecksum') === 'yes',
       accessData: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
       listMaxListpackSize: Number(this.#host.configValue('list-max-listpack-size')),
+      functionLibraries: this.#host.functions?.libraryCodes() ?? [],
       aux: standardAuxFields({ redisVersion: this.#host.redisVersion, nowMs: this.#host.nowMs(), usedMemoryBytes: this.#host.usedMemoryBytes(), aofBase: false }),
       sliceMs: this.sliceMs,
       keyDelay: this.#keyDelay('rdb-key-save-delay'),
@@ -337,7 +358,7 @@ export class RdbPersistence {
         else if (name === 'ctime') this.#host.log('notice', `RDB age ${Math.floor(this.#host.nowMs() / 1000) - Number(value)} seconds`);
         else if (name === 'used-mem') this.#host.log('notice', `RDB memory usage when created ${(Number(value) / (1024 * 1024)).toFixed(2)} Mb`);
       },
-      onFunction: () => this.#host.log('warning', 'The RDB file holds a function library; Tessera has no FUNCTION support yet: skipped.'),
+      onFunction: (code) => loadFunctionFromRdb(this.#host.functions, code),
     });
     this.#load = load;
     return load;

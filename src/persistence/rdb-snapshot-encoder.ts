@@ -16,6 +16,8 @@ export interface RdbImageSettings {
   readonly accessData: 'none' | 'lru' | 'lfu';
   /** list-max-listpack-size: where quicklist nodes split, as Redis would have them. */
   readonly listMaxListpackSize: number;
+  /** Function libraries' code, written after the header as Redis does (RDB_OPCODE_FUNCTION2). */
+  readonly functionLibraries?: readonly string[];
 }
 
 /** A snapshot encoder writing a whole RDB file: begin() (header), the keys, end() (EOF + CRC). */
@@ -34,7 +36,10 @@ export function createRdbSnapshotEncoder(keyspace: Keyspace, settings: RdbImageS
   const lruPolicy = settings.accessData === 'lru';
   const lfuPolicy = settings.accessData === 'lfu';
   return {
-    begin: () => writer.header(settings.aux),
+    begin: () => {
+      writer.header(settings.aux);
+      for (const code of settings.functionLibraries ?? []) writer.functionLibrary(code);
+    },
     end: () => writer.end(),
     selectDb: (dbIndex, keyCount, expiresCount) => writer.selectDb(dbIndex, keyCount, expiresCount),
     entry(key: string, value: StoredValue, expireAtMs: number | undefined, accessClock: number): void {

@@ -33,6 +33,8 @@ import { Slowlog } from './slowlog.js';
 import { AppendOnlyFile } from '../persistence/aof/append-only-file.js';
 import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
 import { PropagationQueue } from './propagation.js';
+import type { FunctionLibraryStore } from '../persistence/rdb-persistence.js';
+import { functionRegistryOf } from '../scripting/function-registry.js';
 import { openLoadingClient } from './loading-client.js';
 import { rdbBaseFormat } from '../persistence/aof/rdb-base-format.js';
 import { redirectBlocked, type RoutingView } from '../cluster/routing.js';
@@ -170,6 +172,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         redisVersion: REDIS_VERSION,
         nowMs: () => this.clock.nowMs(),
         usedMemoryBytes: () => this.memoryTracker.snapshot().usedBytes,
+        functions: this.#functionStore(),
       }),
       requestFlush: () => this.#scheduleTurnEnd(),
       bgsaveInProgress: () => this.persistence.bgsaveInProgress,
@@ -272,6 +275,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
       usedMemoryBytes: () => this.memoryTracker.snapshot().usedBytes,
       log: (level, message) => this.logger.log(level, message),
       redisVersion: REDIS_VERSION,
+      functions: this.#functionStore(),
     });
   }
 
@@ -501,6 +505,14 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     await this.cluster?.stop();
     await Promise.all(this.#listeners.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
     this.#listeners = [];
+  }
+
+  /** The function registry as persistence sees it (looked up when used: it is created lazily). */
+  #functionStore(): FunctionLibraryStore {
+    return {
+      libraryCodes: () => functionRegistryOf(this).libraryCodes(),
+      loadLibrary: (code, options) => functionRegistryOf(this).loadLibrary(code, options),
+    };
   }
 
   // ---- SessionHost -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { Keyspace } from '../../keyspace/keyspace.js';
 import { standardAuxFields } from '../rdb/rdb-file-writer.js';
 import { RdbLoad } from '../rdb-load.js';
+import { loadFunctionFromRdb, type FunctionLibraryStore } from '../rdb-persistence.js';
 import { createRdbSnapshotEncoder } from '../rdb-snapshot-encoder.js';
 import type { AofConfig, RdbBaseFormat } from './append-only-file.js';
 
@@ -10,6 +11,8 @@ export interface RdbBaseOptions {
   readonly redisVersion: string;
   nowMs(): number;
   usedMemoryBytes(): number;
+  /** The node's function libraries: written into the base, loaded from it. */
+  readonly functions?: FunctionLibraryStore;
 }
 
 /**
@@ -26,6 +29,7 @@ export function rdbBaseFormat(options: RdbBaseOptions): RdbBaseFormat {
         aux: standardAuxFields({ redisVersion: options.redisVersion, nowMs: options.nowMs(), usedMemoryBytes: options.usedMemoryBytes(), aofBase: true }),
         accessData: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
         listMaxListpackSize: Number(options.config.value('list-max-listpack-size')),
+        functionLibraries: options.functions?.libraryCodes() ?? [],
       });
       return Object.assign(encoder, {
         header(): Buffer {
@@ -39,7 +43,7 @@ export function rdbBaseFormat(options: RdbBaseOptions): RdbBaseFormat {
       });
     },
     async load(data: Buffer): Promise<number> {
-      const load = new RdbLoad(options.keyspace, data, { nowMs: options.nowMs() });
+      const load = new RdbLoad(options.keyspace, data, { nowMs: options.nowMs(), onFunction: (code) => loadFunctionFromRdb(options.functions, code) });
       await load.run();
       return load.bytesRead;
     },
