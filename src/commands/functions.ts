@@ -1,5 +1,5 @@
 import { globMatch } from '../keyspace/glob.js';
-import { Errors, ReplyError } from '../lib/errors.js';
+import { cStringArg, Errors, ReplyError } from '../lib/errors.js';
 import { decodeFunctionPayload, encodeFunctionPayload } from '../scripting/function-payload.js';
 import { functionRegistryOf, type RestorePolicy } from '../scripting/function-registry.js';
 import { SCRIPT_FLAG_NAMES } from '../scripting/script-flags.js';
@@ -23,7 +23,7 @@ function functionLoad(ctx: CommandContext, argv: string[]): void {
   let at = 2;
   for (; at < argv.length - 1; at++) {
     if (isOption(argv[at], 'replace')) replace = true;
-    else throw new ReplyError(`ERR Unknown option given: ${argv[at] as string}`);
+    else throw new ReplyError(`ERR Unknown option given: ${cStringArg(argv[at] as string)}`);
   }
   if (at >= argv.length) throw new ReplyError('ERR Function code is missing');
   const name = registry(ctx).loadFromClient(argv[at] as string, replace);
@@ -45,7 +45,7 @@ function functionList(ctx: CommandContext, argv: string[]): void {
       pattern = argv[++i] as string;
       continue;
     }
-    throw new ReplyError(`ERR Unknown argument ${arg}`);
+    throw new ReplyError(`ERR Unknown argument ${cStringArg(arg)}`);
   }
   // LIBRARYNAME matches case-insensitively (stringmatchlen nocase).
   const libraries = [...registry(ctx).libraries()].filter((library) => pattern === undefined || globMatch(pattern, library.name, true));

@@ -704,7 +704,13 @@ function asLua51RuntimeError(message: string): string {
 function asLua51SyntaxError(message: string): string {
   return message
     .replace(/(?<!')<(eof|name|string|number|integer)>(?!')/g, (_, token: string) => `'<${token === 'integer' ? 'number' : token}>'`)
-    .replace(/: syntax error near /, ": '=' expected near ");
+    .replace(/: syntax error near /, ": '=' expected near ")
+    // 5.3 prints a byte it cannot print as '<\N>'; 5.1 prints control bytes as 'char(N)' and
+    // any other byte as itself (luaX_token2str).
+    .replace(/'<\\(\d+)>'/g, (_, code: string) => {
+      const byte = Number(code);
+      return byte < 32 || byte === 127 ? `'char(${byte})'` : `'${String.fromCharCode(byte)}'`;
+    });
 }
 
 /** Redis formats number arguments with fpconv_dtoa: the shortest round-trip text. */

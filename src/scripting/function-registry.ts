@@ -1,4 +1,4 @@
-import { ReplyError } from '../lib/errors.js';
+import { cStringArg, ReplyError } from '../lib/errors.js';
 import { type CompiledFunction, type LogLevel, LOAD_TIMEOUT_MS, ScriptEngine } from './engine.js';
 import { INVALID_NAME_MESSAGE, isValidFunctionName, parseLibraryMetadata } from './script-flags.js';
 
@@ -151,7 +151,7 @@ export class FunctionRegistry {
   #create(code: string, replace: boolean, context: LibraryContext, timeoutMs: number): string {
     const metadata = parseLibraryMetadata(code);
     if (!isValidFunctionName(metadata.name)) throw new ReplyError(`ERR ${INVALID_NAME_MESSAGE}`);
-    if (metadata.engine.toLowerCase() !== 'lua') throw new ReplyError(`ERR Engine '${metadata.engine}' not found`);
+    if (metadata.engine.toLowerCase() !== 'lua') throw new ReplyError(`ERR Engine '${cStringArg(metadata.engine)}' not found`);
     const old = context.libraries.get(metadata.name);
     if (old !== undefined && !replace) throw new ReplyError(`ERR Library '${metadata.name}' already exists`);
     if (old !== undefined) context.unlink(old);
