@@ -58,13 +58,21 @@ test('a script past busy-reply-threshold yields a task; it runs on in slices and
   const engine = new ScriptEngine(() => {});
   const writer = new ReplyWriter();
   const options: RunOptions = { readOnly: false, allowOom: false, suspendable: true, busyThresholdMs: 20 };
-  const body = 'local t = os.clock() while os.clock() - t < 0.1 do end return 7';
-  const task = engine.runScript(engine.load(body), [], [], okCaller, options, writer);
+  // The script spins until the test lets it stop (after three slices): how long a slice takes in
+  // CPU time does not matter (os.clock counts every thread's CPU, which made this flaky).
+  let stop = false;
+  const stopCaller = fakeCaller(() => Buffer.from(stop ? ':1\r\n' : '$-1\r\n', 'latin1'));
+  const body = "while not redis.call('get', 'stop') do end return 7";
+  const task = engine.runScript(engine.load(body), [], [], stopCaller, options, writer);
   assert.ok(task !== undefined && task !== false, 'the script yielded');
   assert.equal(writer.pendingBytes, 0);
   let slices = 0;
-  while (!task.step()) slices++;
-  assert.ok(slices >= 1 && slices < 1000);
+  while (!task.step()) {
+    slices++;
+    assert.ok(slices < 1000, 'the script ends within 1000 slices once told to stop');
+    if (slices === 3) stop = true;
+  }
+  assert.equal(slices, 3, 'the script ran on in slices until it was told to stop, then ended');
   assert.equal(writer.take().toString('latin1'), ':7\r\n');
   // The engine is free again: the next script runs to its end at once.
   assert.equal(runScript(engine, 'return 1', okCaller), ':1\r\n');
