@@ -21,6 +21,11 @@ function run(command: string, args: string[], input?: string, timeoutMs = 20_000
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A program that exits without reading its input (redis-cli given a command) makes the write
+    // fail with EPIPE: that says nothing about the program, its exit code and output do.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error);
+    });
     child.stdin.end(input ?? '');
   });
 }
