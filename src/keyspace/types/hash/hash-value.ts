@@ -44,6 +44,17 @@ export class HashValue implements ContainerValue {
    */
   #packedState = 0;
 
+  /**
+   * A listpack-encoded hash from packed pairs (packed-pairs.ts's format) with distinct fields,
+   * `pairCount` within hash-max-listpack-entries (an RDB listpack decoded straight into it).
+   */
+  static fromPacked(packed: string, pairCount: number): HashValue {
+    const hash = new HashValue();
+    hash.#data = packed;
+    hash.#packedState = pairCount * 2;
+    return hash;
+  }
+
   /** On the prototype, not in each object. */
   get type(): 'hash' {
     return 'hash';

@@ -52,6 +52,13 @@ export class SortedSet implements ContainerValue {
     return zset;
   }
 
+  /** A listpack-encoded set from PackedList's packed text (see PackedList.fromPackedText). */
+  static fromPackedListpack(text: string, size: number): SortedSet {
+    const zset = new SortedSet();
+    zset.#order = PackedList.fromPackedText(text, size);
+    return zset;
+  }
+
   get type(): 'zset' {
     return 'zset';
   }
