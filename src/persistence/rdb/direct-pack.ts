@@ -1,7 +1,10 @@
 import { HashValue } from '../../keyspace/types/hash/hash-value.js';
+import { CHUNK_MAX_BYTES, CHUNK_MAX_ITEMS } from '../../keyspace/types/list/chunk.js';
+import { ListValue } from '../../keyspace/types/list/list-value.js';
 import { SetValue, SMALL_SET_MAX_MEMBER_BYTES, SMALL_SET_MAX_MEMBERS } from '../../keyspace/types/set/set-value.js';
 import { SortedSet } from '../../keyspace/types/zset/sorted-set.js';
 import { strtod } from '../../keyspace/types/zset/strtod.js';
+import { QUICKLIST_NODE_PACKED } from './constants.js';
 import type { RdbInput, ByteView } from './rdb-input.js';
 
 /**
@@ -302,4 +305,50 @@ export function smallSetFromInput(input: RdbInput, count: number): SetValue | un
   }
   input.pos = p;
   return SetValue.fromSmallPacked(out.latin1Slice(0, at), count);
+}
+
+/**
+ * A QUICKLIST_2 body (the type byte already read) of one listpack node with at most
+ * CHUNK_MAX_ITEMS elements of fewer than CHUNK_MAX_BYTES bytes in all, as a list of one packed
+ * chunk (chunk.ts's form: 2-byte offsets, then the bytes), what pushes and settle() make of it.
+ * On undefined the input is back where it was.
+ */
+export function smallListFromQuicklist2(input: RdbInput): ListValue | undefined {
+  const from = input.pos;
+  const buf0 = input.buf;
+  // Node count 1 and container PACKED, both one-byte lengths.
+  if (buf0[from] !== 1 || buf0[from + 1] !== QUICKLIST_NODE_PACKED) return undefined;
+  input.pos = from + 2;
+  const view = input.stringView('a quicklist node');
+  const list = listFromListpack(view);
+  if (list === undefined) input.pos = from;
+  return list;
+}
+
+function listFromListpack(view: ByteView): ListValue | undefined {
+  const count = listpackHeader(view);
+  if (count < 1 || count > CHUNK_MAX_ITEMS) return undefined;
+  const { buf, start, end } = view;
+  const base = 2 * (count + 1);
+  ensureOut(base + CHUNK_MAX_BYTES + 32);
+  const last = end - 1;
+  let p = start + 6;
+  let at = base;
+  for (let i = 0; i < count; i++) {
+    const offset = at - base;
+    out[2 * i] = offset & 0xff;
+    out[2 * i + 1] = offset >> 8;
+    if (p >= last) return undefined;
+    p = lpElement(buf, p, last);
+    if (p < 0) return undefined;
+    // Fewer than CHUNK_MAX_BYTES in all: pushes would keep it one chunk (an integer's text fits the slack).
+    if (!elIsInt && at - base + elLength >= CHUNK_MAX_BYTES) return undefined;
+    at = elIsInt ? writeDecimal(at, elInt) : copyBytes(buf, elStart, elLength, at);
+    if (at - base >= CHUNK_MAX_BYTES) return undefined;
+  }
+  if (p !== last) return undefined;
+  const bytes = at - base;
+  out[2 * count] = bytes & 0xff;
+  out[2 * count + 1] = bytes >> 8;
+  return ListValue.fromPackedChunk(out.latin1Slice(0, at), count, bytes);
 }

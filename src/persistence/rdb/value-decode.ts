@@ -5,7 +5,7 @@ import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { SortedSet, type ZsetLimits } from '../../keyspace/types/zset/sorted-set.js';
 import { strtod } from '../../keyspace/types/zset/strtod.js';
 import { QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbType } from './constants.js';
-import { hashFromListpack, smallSetFromInput, zsetFromListpack } from './direct-pack.js';
+import { hashFromListpack, smallListFromQuicklist2, smallSetFromInput, zsetFromListpack } from './direct-pack.js';
 import { readListpack } from './listpack.js';
 import { RdbInput } from './rdb-input.js';
 import { readStreamBody } from './stream-decode.js';
@@ -65,8 +65,9 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
     case RdbType.listZiplist:
       return listOf(readZiplist(input.stringView('a ziplist'), fileAt));
     case RdbType.listQuicklist:
-    case RdbType.listQuicklist2:
       return readQuicklist(typeByte, input);
+    case RdbType.listQuicklist2:
+      return smallListFromQuicklist2(input) ?? readQuicklist(typeByte, input);
     case RdbType.set: {
       const n = input.count('the set size');
       const direct = smallSetFromInput(input, n);

@@ -43,6 +43,14 @@ export class ListValue implements ContainerValue {
     return list;
   }
 
+  /** A list of one packed chunk (see Chunk.fromPacked): what settle() makes of a small list. */
+  static fromPackedChunk(packed: string, count: number, bytes: number): ListValue {
+    const list = new ListValue();
+    list.#chunks.pushBack(Chunk.fromPacked(packed, count, bytes));
+    list.#size = count;
+    return list;
+  }
+
   get size(): number {
     return this.#size;
   }
