@@ -9,6 +9,8 @@ import { decodeDumpPayload, encodeDumpPayload } from './dump-payload.js';
 import { hashOf, listOf, setOf, zsetOf } from './test-values.js';
 import { decodeValue, RdbInput } from './value-decode.js';
 import { modelOfValue } from './value-model.js';
+import { readListpack } from './listpack.js';
+import { formatDouble17g } from '../../resp/format-double.js';
 
 const HASH_LIMITS = { maxListpackEntries: 128, maxListpackValueBytes: 64 };
 const ZSET_LIMITS = { maxListpackEntries: 128, maxListpackValueBytes: 64 };
@@ -90,4 +92,18 @@ test('a duplicate hash field or set member still fails the load', () => {
   assert.ok(b > 0);
   setPayload[b + 1] = 0x61;
   assert.throws(() => decodeBody(setPayload), /duplicate set members/);
+});
+
+test('packed hashes and sorted sets are encoded in place as addString would encode them', () => {
+  const scores = [0, -0, 1, -1, 0.1, 1e17, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 123456789012345, 1.5e-300, Infinity, -Infinity];
+  const zset = zsetOf(scores.map((score, i) => [`m${i}`, score] as [string, number]));
+  const zsetBlob = encodeDumpPayload(zset, { compress: false });
+  const elements = readListpack(new RdbInput(zsetBlob, 1, zsetBlob.length - 10).stringView(), 0);
+  const expected: string[] = [];
+  for (const [member, score] of zset.entries()) expected.push(member, formatDouble17g(score));
+  assert.deepEqual(elements, expected);
+
+  const pairs: Array<[string, string]> = [['1', '-0'], ['007', '18446744073709551616'], ['-9223372036854775808', 'x'.repeat(64)], ['', 'é']];
+  const hashBlob = encodeDumpPayload(hashOf(pairs), { compress: false });
+  assert.deepEqual(readListpack(new RdbInput(hashBlob, 1, hashBlob.length - 10).stringView(), 0), pairs.flat());
 });

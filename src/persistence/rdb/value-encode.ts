@@ -58,12 +58,10 @@ export function encodeValueBody(value: StoredValue, out: RdbOutput, options: Enc
   } else if (value instanceof SortedSet) {
     writeZset(value, out, compress);
   } else if (value instanceof HashValue) {
-    if (value.encoding() === 'listpack') {
+    const packed = value.packedListpack;
+    if (packed !== undefined) {
       builder.reset();
-      value.forEach((field, v) => {
-        builder.addString(field);
-        builder.addString(v);
-      });
+      addPackedEntries(packed, value.size * 2);
       const blob = builder.finish();
       out.blob(blob.buf, blob.start, blob.end, compress);
     } else {
@@ -156,12 +154,10 @@ function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, conf
 
 /** ZSET_LISTPACK (member, score as d2string text) or ZSET_2 (greatest first, binary doubles). */
 function writeZset(zset: SortedSet, out: RdbOutput, compress: boolean): void {
-  if (zset.isListpack) {
+  const packed = zset.packedText;
+  if (packed !== undefined) {
     builder.reset();
-    for (const [member, score] of zset.entries()) {
-      builder.addString(member);
-      builder.addString(formatDouble17g(score));
-    }
+    addPackedZset(packed);
     const blob = builder.finish();
     out.blob(blob.buf, blob.start, blob.end, compress);
     return;
@@ -171,4 +167,48 @@ function writeZset(zset: SortedSet, out: RdbOutput, compress: boolean): void {
     out.string(member, compress);
     out.doubleLE(score);
   });
+}
+
+/**
+ * The entries of a packed hash (packed-pairs.ts: a 7-bit length prefix, low bits first, then the
+ * bytes) added to the builder in place: no string per field and value (a BGSAVE walks millions).
+ */
+function addPackedEntries(packed: string, count: number): void {
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    let c = packed.charCodeAt(pos++);
+    let length = c & 0x7f;
+    for (let shift = 7; c >= 0x80; shift += 7) {
+      c = packed.charCodeAt(pos++);
+      length += (c & 0x7f) * 2 ** shift;
+    }
+    builder.addLatin1Range(packed, pos, pos + length);
+    pos += length;
+  }
+}
+
+const scoreView = new Float64Array(1);
+const scoreBytes = new Uint8Array(scoreView.buffer);
+
+/**
+ * A listpack sorted set's packed text (packed-list.ts: member length in one char below 255, else
+ * 255 and four big-endian chars; the member; the score's eight bytes) added in place. A score
+ * that is a safe integer goes in as the integer its %.17g text would be parsed back to.
+ */
+function addPackedZset(packed: string): void {
+  let pos = 0;
+  while (pos < packed.length) {
+    let length = packed.charCodeAt(pos++);
+    if (length === 255) {
+      length = packed.charCodeAt(pos) * 0x1000000 + ((packed.charCodeAt(pos + 1) << 16) | (packed.charCodeAt(pos + 2) << 8) | packed.charCodeAt(pos + 3));
+      pos += 4;
+    }
+    builder.addLatin1Range(packed, pos, pos + length);
+    pos += length;
+    for (let i = 0; i < 8; i++) scoreBytes[i] = packed.charCodeAt(pos + i);
+    pos += 8;
+    const score = scoreView[0] as number;
+    if (Number.isSafeInteger(score) && !Object.is(score, -0)) builder.addInt(score);
+    else builder.addString(formatDouble17g(score));
+  }
 }

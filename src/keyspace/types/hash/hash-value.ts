@@ -55,6 +55,14 @@ export class HashValue implements ContainerValue {
     return hash;
   }
 
+  /**
+   * The packed pairs when listpack-encoded (packed-pairs.ts's format, `size` pairs), else
+   * undefined: the RDB encoder reads them in place instead of one string per field and value.
+   */
+  get packedListpack(): string | undefined {
+    return typeof this.#data === 'string' && !this.#packedTable ? this.#data : undefined;
+  }
+
   /** On the prototype, not in each object. */
   get type(): 'hash' {
     return 'hash';

@@ -91,6 +91,11 @@ export class PackedList {
     return this.#size;
   }
 
+  /** The packed text (the RDB encoder reads it in place). */
+  get text(): string {
+    return this.#text;
+  }
+
   /** The packed bytes (memory accounting). */
   get byteLength(): number {
     return this.#text.length;

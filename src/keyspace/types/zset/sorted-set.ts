@@ -67,6 +67,12 @@ export class SortedSet implements ContainerValue {
     return this.#order.size;
   }
 
+  /** The listpack encoding's packed text (packed-list.ts's format), else undefined. */
+  get packedText(): string | undefined {
+    const order = this.#order;
+    return order instanceof PackedList ? order.text : undefined;
+  }
+
   get isListpack(): boolean {
     return this.#scores === null;
   }
