@@ -10,6 +10,8 @@ import { hashOf, listOf, setOf, zsetOf } from './test-values.js';
 import { decodeValue, RdbInput } from './value-decode.js';
 import { modelOfValue } from './value-model.js';
 import { readListpack } from './listpack.js';
+import { RdbOutput } from './rdb-output.js';
+import { encodeValueBody } from './value-encode.js';
 import { formatDouble17g } from '../../resp/format-double.js';
 
 const HASH_LIMITS = { maxListpackEntries: 128, maxListpackValueBytes: 64 };
@@ -106,4 +108,18 @@ test('packed hashes and sorted sets are encoded in place as addString would enco
   const pairs: Array<[string, string]> = [['1', '-0'], ['007', '18446744073709551616'], ['-9223372036854775808', 'x'.repeat(64)], ['', 'é']];
   const hashBlob = encodeDumpPayload(hashOf(pairs), { compress: false });
   assert.deepEqual(readListpack(new RdbInput(hashBlob, 1, hashBlob.length - 10).stringView(), 0), pairs.flat());
+});
+
+test('small packed sets are encoded in place as string() would encode each member', () => {
+  const members = ['a', '12', '-7', '007', '2147483648', 'y'.repeat(30), 'z'.repeat(64), '', 'é'];
+  const set = setOf(members);
+  assert.equal(set.smallPacked !== undefined, true);
+  for (const compress of [true, false]) {
+    const expected = new RdbOutput();
+    expected.len(members.length);
+    for (const member of set.members) expected.string(member, compress);
+    const actual = new RdbOutput();
+    encodeValueBody(set, actual, { compress });
+    assert.deepEqual(actual.take(), expected.take(), `compress ${compress}`);
+  }
 });

@@ -47,6 +47,12 @@ export function encodeValueBody(value: StoredValue, out: RdbOutput, options: Enc
   } else if (value instanceof ListValue) {
     writeQuicklist(value, out, compress, options.listMaxListpackSize ?? -2);
   } else if (value instanceof SetValue) {
+    const packed = value.smallPacked;
+    if (packed !== undefined) {
+      out.len(value.size);
+      writePackedMembers(packed, value.size, out, compress);
+      return;
+    }
     const members = value.members;
     if (value.encoding() === 'intset') {
       const blob = writeIntset(members);
@@ -210,5 +216,20 @@ function addPackedZset(packed: string): void {
     const score = scoreView[0] as number;
     if (Number.isSafeInteger(score) && !Object.is(score, -0)) builder.addInt(score);
     else builder.addString(formatDouble17g(score));
+  }
+}
+
+/** The members of a small packed set (after its marker char: packed-pairs.ts entries) as RDB strings, in place. */
+function writePackedMembers(packed: string, count: number, out: RdbOutput, compress: boolean): void {
+  let pos = 1;
+  for (let i = 0; i < count; i++) {
+    let c = packed.charCodeAt(pos++);
+    let length = c & 0x7f;
+    for (let shift = 7; c >= 0x80; shift += 7) {
+      c = packed.charCodeAt(pos++);
+      length += (c & 0x7f) * 2 ** shift;
+    }
+    out.stringRange(packed, pos, pos + length, compress);
+    pos += length;
   }
 }

@@ -65,6 +65,15 @@ export class SetValue implements ContainerValue {
     return set;
   }
 
+  /**
+   * A small packed set's string (marker char, then `size` packed-pairs.ts entries), else
+   * undefined: the RDB encoder reads it in place instead of one string per member.
+   */
+  get smallPacked(): string | undefined {
+    const data = this.#data;
+    return typeof data === 'string' && data.charCodeAt(0) === 0 ? data : undefined;
+  }
+
   /** On the prototype, not in each object. */
   get type(): 'set' {
     return 'set';
