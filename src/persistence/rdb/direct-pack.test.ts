@@ -123,3 +123,27 @@ test('small packed sets are encoded in place as string() would encode each membe
     assert.deepEqual(actual.take(), expected.take(), `compress ${compress}`);
   }
 });
+
+test('a list of one packed chunk is encoded in place with the node splits of the general path', () => {
+  const elements = [...Array.from({ length: 30 }, (_, i) => `${i}`.padEnd(200, 'q')), '12', '-4096', '9223372036854775807', '', 'x'.repeat(70), '0', '01'];
+  for (const fill of [-1, -2, -5, 1, 7, 128]) {
+    const packed = ListValue.from(elements);
+    packed.settle();
+    assert.ok(packed.solePackedChunk !== undefined);
+    const unpacked = ListValue.from(elements);
+    assert.equal(unpacked.solePackedChunk, undefined);
+    for (const compress of [true, false]) {
+      const expected = new RdbOutput();
+      encodeValueBody(unpacked, expected, { compress, listMaxListpackSize: fill });
+      const actual = new RdbOutput();
+      encodeValueBody(packed, actual, { compress, listMaxListpackSize: fill });
+      assert.deepEqual(actual.take(), expected.take(), `fill ${fill} compress ${compress}`);
+    }
+  }
+  // After pops the chunk's head moves: still read from the right place.
+  const popped = ListValue.from(['a', 'b', 'c', 'd']);
+  popped.settle();
+  popped.popFront();
+  assert.ok(popped.solePackedChunk !== undefined);
+  assert.deepEqual(modelOfValue(decodeDumpPayload(encodeDumpPayload(popped, { compress: false }))), modelOfValue(listOf(['b', 'c', 'd'])));
+});

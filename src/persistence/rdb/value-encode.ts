@@ -1,4 +1,5 @@
 import { HashValue } from '../../keyspace/types/hash/hash-value.js';
+import type { Chunk } from '../../keyspace/types/list/chunk.js';
 import { ListValue } from '../../keyspace/types/list/list-value.js';
 import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { listpackStringBytes } from '../../keyspace/types/stream/listpack-size.js';
@@ -120,6 +121,11 @@ function nodeAllowsInsert(nodeBytes: number, nodeCount: number, elementBytes: nu
 function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, configuredFill: number): void {
   // quicklistSetFill: the directive is clamped to -5..32767.
   const fill = Math.min(Math.max(configuredFill, -5), FILL_MAX);
+  const chunk = list.solePackedChunk;
+  if (chunk !== undefined) {
+    writePackedChunkQuicklist(chunk, out, compress, fill);
+    return;
+  }
   const elements = list.toArray();
   // First pass: node boundaries (the count is written before the nodes).
   const nodeEnds: number[] = [];
@@ -231,5 +237,57 @@ function writePackedMembers(packed: string, count: number, out: RdbOutput, compr
     }
     out.stringRange(packed, pos, pos + length, compress);
     pos += length;
+  }
+}
+
+/** listpackStringBytes of text[start, end) without the substring, unless it may be an integer. */
+function rangeListpackBytes(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length > 0 && length <= 20) {
+    const last = text.charCodeAt(end - 1);
+    if (last >= 48 && last <= 57) return listpackStringBytes(text.slice(start, end));
+  }
+  const header = length < 64 ? 1 : length < 4096 ? 2 : 5;
+  const encoded = header + length;
+  return encoded + (encoded <= 127 ? 1 : encoded < 16383 ? 2 : encoded < 2097151 ? 3 : 4);
+}
+
+/**
+ * writeQuicklist for a list of one packed chunk (chunk.ts: 2-byte offsets, then the bytes; every
+ * small list after a load or settle()): the same node boundaries, elements read in place.
+ */
+function writePackedChunkQuicklist(chunk: Chunk, out: RdbOutput, compress: boolean, fill: number): void {
+  const packed = chunk.packed;
+  const base = chunk.base;
+  const count = chunk.tail - chunk.head;
+  const startOf = (i: number): number => {
+    const k = chunk.head + i;
+    return base + (packed.charCodeAt(2 * k) | (packed.charCodeAt(2 * k + 1) << 8));
+  };
+  const nodeEnds: number[] = [];
+  let nodeBytes = 0;
+  let nodeCount = 0;
+  for (let i = 0; i < count; i++) {
+    const start = startOf(i);
+    const end = startOf(i + 1);
+    if (nodeCount > 0 && nodeAllowsInsert(nodeBytes, nodeCount, end - start, fill)) {
+      nodeBytes += rangeListpackBytes(packed, start, end);
+      nodeCount++;
+      continue;
+    }
+    if (nodeCount > 0) nodeEnds.push(i);
+    nodeBytes = EMPTY_LISTPACK_BYTES + rangeListpackBytes(packed, start, end);
+    nodeCount = 1;
+  }
+  if (nodeCount > 0) nodeEnds.push(count);
+  out.len(nodeEnds.length);
+  let first = 0;
+  for (const nodeEnd of nodeEnds) {
+    out.len(QUICKLIST_NODE_PACKED);
+    builder.reset();
+    for (let i = first; i < nodeEnd; i++) builder.addLatin1Range(packed, startOf(i), startOf(i + 1));
+    const blob = builder.finish();
+    out.blob(blob.buf, blob.start, blob.end, compress);
+    first = nodeEnd;
   }
 }

@@ -51,6 +51,16 @@ export class ListValue implements ContainerValue {
     return list;
   }
 
+  /**
+   * The list's only chunk when it is one packed chunk (a small list after settle()), else
+   * undefined: the RDB encoder reads its elements in place.
+   */
+  get solePackedChunk(): Chunk | undefined {
+    if (this.#chunks.length !== 1) return undefined;
+    const chunk = this.#chunks.get(0);
+    return chunk.isPacked ? chunk : undefined;
+  }
+
   get size(): number {
     return this.#size;
   }
