@@ -134,6 +134,29 @@ export class ListpackBuilder {
         }
       }
     }
+    this.#addStringBytes(text, 0, n);
+  }
+
+  /**
+   * The element text[start, end) (a range of a packed in-memory string): like
+   * addString(text.slice(start, end)) without the temporary string, except for the rare range
+   * that may be a canonical integer.
+   */
+  addLatin1Range(text: string, start: number, end: number): void {
+    const n = end - start;
+    if (n > 0 && n <= 20) {
+      const last = text.charCodeAt(end - 1);
+      const first = text.charCodeAt(start);
+      if (last >= 48 && last <= 57 && ((first >= 48 && first <= 57) || first === 45)) {
+        this.addString(text.slice(start, end));
+        return;
+      }
+    }
+    this.#addStringBytes(text, start, n);
+  }
+
+  /** A string element of n chars from text at start (no integer check). */
+  #addStringBytes(text: string, start: number, n: number): void {
     this.#reserve(n + 10);
     const buf = this.#buf;
     let header: number;
@@ -150,7 +173,16 @@ export class ListpackBuilder {
       header = 5;
     }
     this.#pos += header;
-    this.#pos += buf.latin1Write(text, this.#pos);
+    if (start === 0 && n === text.length) {
+      this.#pos += buf.latin1Write(text, this.#pos);
+    } else if (n < 64) {
+      // A JS loop beats a native call (and a substring) for short ranges.
+      const at = this.#pos;
+      for (let i = 0; i < n; i++) buf[at + i] = text.charCodeAt(start + i);
+      this.#pos += n;
+    } else {
+      this.#pos += buf.latin1Write(text.slice(start, start + n), this.#pos);
+    }
     this.#backlen(header + n);
     this.#count++;
   }

@@ -195,6 +195,35 @@ export class RdbOutput {
     this.latin1(text);
   }
 
+  /**
+   * string(text.slice(start, end), compress) without the temporary string (ranges of packed
+   * in-memory encodings), except for a short range that may be an integer.
+   */
+  stringRange(text: string, start: number, end: number, compress: boolean): void {
+    const n = end - start;
+    if (n > 0 && n <= INT_ENCODING_MAX_BYTES) {
+      const first = text.charCodeAt(start);
+      if ((first >= 48 && first <= 57) || first === 45) {
+        this.string(text.slice(start, end), compress);
+        return;
+      }
+    }
+    if (compress && n >= LZF_MIN_BYTES) {
+      textScratch = scratch(textScratch, n);
+      for (let i = 0; i < n; i++) textScratch[i] = text.charCodeAt(start + i);
+      if (this.#tryLzf(textScratch, 0, n)) return;
+      this.len(n);
+      this.bytes(textScratch, 0, n);
+      return;
+    }
+    this.len(n);
+    this.#reserve(n);
+    const buf = this.#buf;
+    const at = this.#pos;
+    for (let i = 0; i < n; i++) buf[at + i] = text.charCodeAt(start + i);
+    this.#pos = at + n;
+  }
+
   /** rdbSaveRawString for bytes that are never integers (listpacks, intsets, ziplists). */
   blob(data: Uint8Array, start: number, end: number, compress: boolean): void {
     if (compress && end - start >= LZF_MIN_BYTES && this.#tryLzf(data, start, end)) return;

@@ -5,6 +5,7 @@ import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { SortedSet, type ZsetLimits } from '../../keyspace/types/zset/sorted-set.js';
 import { strtod } from '../../keyspace/types/zset/strtod.js';
 import { QUICKLIST_NODE_PACKED, QUICKLIST_NODE_PLAIN, RdbType } from './constants.js';
+import { hashFromListpack, smallListFromQuicklist2, smallSetFromInput, zsetFromListpack } from './direct-pack.js';
 import { readListpack } from './listpack.js';
 import { RdbInput } from './rdb-input.js';
 import { readStreamBody } from './stream-decode.js';
@@ -64,10 +65,13 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
     case RdbType.listZiplist:
       return listOf(readZiplist(input.stringView('a ziplist'), fileAt));
     case RdbType.listQuicklist:
-    case RdbType.listQuicklist2:
       return readQuicklist(typeByte, input);
+    case RdbType.listQuicklist2:
+      return smallListFromQuicklist2(input) ?? readQuicklist(typeByte, input);
     case RdbType.set: {
       const n = input.count('the set size');
+      const direct = smallSetFromInput(input, n);
+      if (direct !== undefined) return direct;
       const members = new Array<string>(n);
       for (let i = 0; i < n; i++) members[i] = input.string('a set member');
       return setOf(members, limits, input, at);
@@ -91,6 +95,10 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
     case RdbType.zsetZiplist:
     case RdbType.zsetListpack: {
       const view = input.stringView('a sorted set listpack');
+      if (typeByte === RdbType.zsetListpack) {
+        const direct = zsetFromListpack(view, limits.zsetMaxListpackEntries);
+        if (direct !== undefined) return direct;
+      }
       const flat = typeByte === RdbType.zsetListpack ? readListpack(view, fileAt) : readZiplist(view, fileAt);
       if (flat.length % 2 !== 0) throw input.error('sorted set listpack with an odd element count', at);
       const members = new Array<string>(flat.length / 2);
@@ -112,6 +120,10 @@ export function decodeValue(typeByte: number, input: RdbInput, limits: DecodeLim
     case RdbType.hashZiplist:
     case RdbType.hashListpack: {
       const view = input.stringView('a hash listpack');
+      if (typeByte === RdbType.hashListpack) {
+        const direct = hashFromListpack(view, limits.hashMaxListpackEntries);
+        if (direct !== undefined) return direct;
+      }
       const flat = typeByte === RdbType.hashListpack ? readListpack(view, fileAt) : readZiplist(view, fileAt);
       if (flat.length % 2 !== 0) throw input.error('hash listpack with an odd element count', at);
       return hashOf(flat, limits, input, at, false);

@@ -1,4 +1,5 @@
 import { HashValue } from '../../keyspace/types/hash/hash-value.js';
+import type { Chunk } from '../../keyspace/types/list/chunk.js';
 import { ListValue } from '../../keyspace/types/list/list-value.js';
 import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { listpackStringBytes } from '../../keyspace/types/stream/listpack-size.js';
@@ -47,6 +48,12 @@ export function encodeValueBody(value: StoredValue, out: RdbOutput, options: Enc
   } else if (value instanceof ListValue) {
     writeQuicklist(value, out, compress, options.listMaxListpackSize ?? -2);
   } else if (value instanceof SetValue) {
+    const packed = value.smallPacked;
+    if (packed !== undefined) {
+      out.len(value.size);
+      writePackedMembers(packed, value.size, out, compress);
+      return;
+    }
     const members = value.members;
     if (value.encoding() === 'intset') {
       const blob = writeIntset(members);
@@ -58,12 +65,10 @@ export function encodeValueBody(value: StoredValue, out: RdbOutput, options: Enc
   } else if (value instanceof SortedSet) {
     writeZset(value, out, compress);
   } else if (value instanceof HashValue) {
-    if (value.encoding() === 'listpack') {
+    const packed = value.packedListpack;
+    if (packed !== undefined) {
       builder.reset();
-      value.forEach((field, v) => {
-        builder.addString(field);
-        builder.addString(v);
-      });
+      addPackedEntries(packed, value.size * 2);
       const blob = builder.finish();
       out.blob(blob.buf, blob.start, blob.end, compress);
     } else {
@@ -116,6 +121,11 @@ function nodeAllowsInsert(nodeBytes: number, nodeCount: number, elementBytes: nu
 function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, configuredFill: number): void {
   // quicklistSetFill: the directive is clamped to -5..32767.
   const fill = Math.min(Math.max(configuredFill, -5), FILL_MAX);
+  const chunk = list.solePackedChunk;
+  if (chunk !== undefined) {
+    writePackedChunkQuicklist(chunk, out, compress, fill);
+    return;
+  }
   const elements = list.toArray();
   // First pass: node boundaries (the count is written before the nodes).
   const nodeEnds: number[] = [];
@@ -156,12 +166,10 @@ function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, conf
 
 /** ZSET_LISTPACK (member, score as d2string text) or ZSET_2 (greatest first, binary doubles). */
 function writeZset(zset: SortedSet, out: RdbOutput, compress: boolean): void {
-  if (zset.isListpack) {
+  const packed = zset.packedText;
+  if (packed !== undefined) {
     builder.reset();
-    for (const [member, score] of zset.entries()) {
-      builder.addString(member);
-      builder.addString(formatDouble17g(score));
-    }
+    addPackedZset(packed);
     const blob = builder.finish();
     out.blob(blob.buf, blob.start, blob.end, compress);
     return;
@@ -171,4 +179,115 @@ function writeZset(zset: SortedSet, out: RdbOutput, compress: boolean): void {
     out.string(member, compress);
     out.doubleLE(score);
   });
+}
+
+/**
+ * The entries of a packed hash (packed-pairs.ts: a 7-bit length prefix, low bits first, then the
+ * bytes) added to the builder in place: no string per field and value (a BGSAVE walks millions).
+ */
+function addPackedEntries(packed: string, count: number): void {
+  let pos = 0;
+  for (let i = 0; i < count; i++) {
+    let c = packed.charCodeAt(pos++);
+    let length = c & 0x7f;
+    for (let shift = 7; c >= 0x80; shift += 7) {
+      c = packed.charCodeAt(pos++);
+      length += (c & 0x7f) * 2 ** shift;
+    }
+    builder.addLatin1Range(packed, pos, pos + length);
+    pos += length;
+  }
+}
+
+const scoreView = new Float64Array(1);
+const scoreBytes = new Uint8Array(scoreView.buffer);
+
+/**
+ * A listpack sorted set's packed text (packed-list.ts: member length in one char below 255, else
+ * 255 and four big-endian chars; the member; the score's eight bytes) added in place. A score
+ * that is a safe integer goes in as the integer its %.17g text would be parsed back to.
+ */
+function addPackedZset(packed: string): void {
+  let pos = 0;
+  while (pos < packed.length) {
+    let length = packed.charCodeAt(pos++);
+    if (length === 255) {
+      length = packed.charCodeAt(pos) * 0x1000000 + ((packed.charCodeAt(pos + 1) << 16) | (packed.charCodeAt(pos + 2) << 8) | packed.charCodeAt(pos + 3));
+      pos += 4;
+    }
+    builder.addLatin1Range(packed, pos, pos + length);
+    pos += length;
+    for (let i = 0; i < 8; i++) scoreBytes[i] = packed.charCodeAt(pos + i);
+    pos += 8;
+    const score = scoreView[0] as number;
+    if (Number.isSafeInteger(score) && !Object.is(score, -0)) builder.addInt(score);
+    else builder.addString(formatDouble17g(score));
+  }
+}
+
+/** The members of a small packed set (after its marker char: packed-pairs.ts entries) as RDB strings, in place. */
+function writePackedMembers(packed: string, count: number, out: RdbOutput, compress: boolean): void {
+  let pos = 1;
+  for (let i = 0; i < count; i++) {
+    let c = packed.charCodeAt(pos++);
+    let length = c & 0x7f;
+    for (let shift = 7; c >= 0x80; shift += 7) {
+      c = packed.charCodeAt(pos++);
+      length += (c & 0x7f) * 2 ** shift;
+    }
+    out.stringRange(packed, pos, pos + length, compress);
+    pos += length;
+  }
+}
+
+/** listpackStringBytes of text[start, end) without the substring, unless it may be an integer. */
+function rangeListpackBytes(text: string, start: number, end: number): number {
+  const length = end - start;
+  if (length > 0 && length <= 20) {
+    const last = text.charCodeAt(end - 1);
+    if (last >= 48 && last <= 57) return listpackStringBytes(text.slice(start, end));
+  }
+  const header = length < 64 ? 1 : length < 4096 ? 2 : 5;
+  const encoded = header + length;
+  return encoded + (encoded <= 127 ? 1 : encoded < 16383 ? 2 : encoded < 2097151 ? 3 : 4);
+}
+
+/**
+ * writeQuicklist for a list of one packed chunk (chunk.ts: 2-byte offsets, then the bytes; every
+ * small list after a load or settle()): the same node boundaries, elements read in place.
+ */
+function writePackedChunkQuicklist(chunk: Chunk, out: RdbOutput, compress: boolean, fill: number): void {
+  const packed = chunk.packed;
+  const base = chunk.base;
+  const count = chunk.tail - chunk.head;
+  const startOf = (i: number): number => {
+    const k = chunk.head + i;
+    return base + (packed.charCodeAt(2 * k) | (packed.charCodeAt(2 * k + 1) << 8));
+  };
+  const nodeEnds: number[] = [];
+  let nodeBytes = 0;
+  let nodeCount = 0;
+  for (let i = 0; i < count; i++) {
+    const start = startOf(i);
+    const end = startOf(i + 1);
+    if (nodeCount > 0 && nodeAllowsInsert(nodeBytes, nodeCount, end - start, fill)) {
+      nodeBytes += rangeListpackBytes(packed, start, end);
+      nodeCount++;
+      continue;
+    }
+    if (nodeCount > 0) nodeEnds.push(i);
+    nodeBytes = EMPTY_LISTPACK_BYTES + rangeListpackBytes(packed, start, end);
+    nodeCount = 1;
+  }
+  if (nodeCount > 0) nodeEnds.push(count);
+  out.len(nodeEnds.length);
+  let first = 0;
+  for (const nodeEnd of nodeEnds) {
+    out.len(QUICKLIST_NODE_PACKED);
+    builder.reset();
+    for (let i = first; i < nodeEnd; i++) builder.addLatin1Range(packed, startOf(i), startOf(i + 1));
+    const blob = builder.finish();
+    out.blob(blob.buf, blob.start, blob.end, compress);
+    first = nodeEnd;
+  }
 }

@@ -44,6 +44,25 @@ export class HashValue implements ContainerValue {
    */
   #packedState = 0;
 
+  /**
+   * A listpack-encoded hash from packed pairs (packed-pairs.ts's format) with distinct fields,
+   * `pairCount` within hash-max-listpack-entries (an RDB listpack decoded straight into it).
+   */
+  static fromPacked(packed: string, pairCount: number): HashValue {
+    const hash = new HashValue();
+    hash.#data = packed;
+    hash.#packedState = pairCount * 2;
+    return hash;
+  }
+
+  /**
+   * The packed pairs when listpack-encoded (packed-pairs.ts's format, `size` pairs), else
+   * undefined: the RDB encoder reads them in place instead of one string per field and value.
+   */
+  get packedListpack(): string | undefined {
+    return typeof this.#data === 'string' && !this.#packedTable ? this.#data : undefined;
+  }
+
   /** On the prototype, not in each object. */
   get type(): 'hash' {
     return 'hash';

@@ -51,6 +51,17 @@ export class Chunk {
     return new Chunk(values, 0, values.length, bytes);
   }
 
+  /**
+   * A packed chunk from text already in the packed form (2-byte offsets of `count` + 1 entries,
+   * then the bytes), `bytes` the elements' total length (an RDB listpack decoded straight into it).
+   */
+  static fromPacked(packed: string, count: number, bytes: number): Chunk {
+    const chunk = new Chunk(null, 0, count, bytes);
+    chunk.packed = packed;
+    chunk.base = 2 * (count + 1);
+    return chunk;
+  }
+
   /** An empty mutable chunk, to be filled from the front (true) or the back. */
   static empty(fillFromFront: boolean): Chunk {
     if (!fillFromFront) return new Chunk([], 0, 0, 0);

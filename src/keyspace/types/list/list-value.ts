@@ -43,6 +43,24 @@ export class ListValue implements ContainerValue {
     return list;
   }
 
+  /** A list of one packed chunk (see Chunk.fromPacked): what settle() makes of a small list. */
+  static fromPackedChunk(packed: string, count: number, bytes: number): ListValue {
+    const list = new ListValue();
+    list.#chunks.pushBack(Chunk.fromPacked(packed, count, bytes));
+    list.#size = count;
+    return list;
+  }
+
+  /**
+   * The list's only chunk when it is one packed chunk (a small list after settle()), else
+   * undefined: the RDB encoder reads its elements in place.
+   */
+  get solePackedChunk(): Chunk | undefined {
+    if (this.#chunks.length !== 1) return undefined;
+    const chunk = this.#chunks.get(0);
+    return chunk.isPacked ? chunk : undefined;
+  }
+
   get size(): number {
     return this.#size;
   }

@@ -27,8 +27,8 @@ export function isIntsetMember(member: string): boolean {
  * then costs ~200 bytes instead of ~1,000 for a Map and an array. Redis 7.0 reports such sets
  * as hashtable, and so do we (OBJECT ENCODING is the only place the encoding shows).
  */
-const SMALL_SET_MAX_MEMBERS = 128;
-const SMALL_SET_MAX_MEMBER_BYTES = 64;
+export const SMALL_SET_MAX_MEMBERS = 128;
+export const SMALL_SET_MAX_MEMBER_BYTES = 64;
 /** A small packed set's string starts with this char (an intset's starts with its width). */
 const SMALL_SET_MARKER = '\0';
 const EMPTY_SMALL_SET = SMALL_SET_MARKER;
@@ -51,6 +51,27 @@ export class SetValue implements ContainerValue {
   /** Redis's setTypeCreate: an intset when the first member is an integer. */
   constructor(firstMember?: string) {
     this.#data = firstMember === undefined || isIntsetMember(firstMember) ? EMPTY_INTSET : EMPTY_SMALL_SET;
+  }
+
+  /**
+   * A small packed set from its packed string (marker char, then packed-pairs.ts entries) of
+   * `count` distinct members, none an intset member, each at most SMALL_SET_MAX_MEMBER_BYTES,
+   * count at most SMALL_SET_MAX_MEMBERS (an RDB set decoded straight into it).
+   */
+  static fromSmallPacked(packed: string, count: number): SetValue {
+    const set = new SetValue('');
+    set.#data = packed;
+    set.#smallCount = count;
+    return set;
+  }
+
+  /**
+   * A small packed set's string (marker char, then `size` packed-pairs.ts entries), else
+   * undefined: the RDB encoder reads it in place instead of one string per member.
+   */
+  get smallPacked(): string | undefined {
+    const data = this.#data;
+    return typeof data === 'string' && data.charCodeAt(0) === 0 ? data : undefined;
   }
 
   /** On the prototype, not in each object. */

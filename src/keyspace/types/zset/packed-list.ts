@@ -76,8 +76,24 @@ export class PackedList {
     return list;
   }
 
+  /**
+   * A list from text already in this file's packed format, pairs in (score, member) order with
+   * distinct members and no -0 score (an RDB listpack decoded straight into it: rdb/direct-pack.ts).
+   */
+  static fromPackedText(text: string, size: number): PackedList {
+    const list = new PackedList();
+    list.#text = text;
+    list.#size = size;
+    return list;
+  }
+
   get size(): number {
     return this.#size;
+  }
+
+  /** The packed text (the RDB encoder reads it in place). */
+  get text(): string {
+    return this.#text;
   }
 
   /** The packed bytes (memory accounting). */

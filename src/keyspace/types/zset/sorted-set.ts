@@ -52,12 +52,25 @@ export class SortedSet implements ContainerValue {
     return zset;
   }
 
+  /** A listpack-encoded set from PackedList's packed text (see PackedList.fromPackedText). */
+  static fromPackedListpack(text: string, size: number): SortedSet {
+    const zset = new SortedSet();
+    zset.#order = PackedList.fromPackedText(text, size);
+    return zset;
+  }
+
   get type(): 'zset' {
     return 'zset';
   }
 
   get size(): number {
     return this.#order.size;
+  }
+
+  /** The listpack encoding's packed text (packed-list.ts's format), else undefined. */
+  get packedText(): string | undefined {
+    const order = this.#order;
+    return order instanceof PackedList ? order.text : undefined;
   }
 
   get isListpack(): boolean {
