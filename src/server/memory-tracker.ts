@@ -1,4 +1,5 @@
 import type { MemorySnapshot } from '../commands/server-facade.js';
+import { readRetainedBytes } from './eviction/used-memory.js';
 
 /**
  * V8's heap in use plus memory held outside the heap by Buffers and other native objects:
@@ -22,7 +23,8 @@ export class MemoryTracker {
   liveBytes: () => number = measureUsedBytes;
 
   constructor() {
-    this.startupBytes = measureUsedBytes();
+    // On the gauge's scale (young generation excluded, as after a GC): the empty node's live bytes.
+    this.startupBytes = readRetainedBytes();
     this.#peakBytes = this.startupBytes;
   }
 
