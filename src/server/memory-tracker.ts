@@ -1,9 +1,9 @@
 import type { MemorySnapshot } from '../commands/server-facade.js';
+import { readRetainedBytes } from './eviction/used-memory.js';
 
 /**
- * The node's memory figures. Redis's used_memory is what its allocator handed out; the closest
- * honest figure in Node is V8's heap in use plus memory held outside the heap by Buffers and
- * other native objects: heapUsed + external (process.memoryUsage()). `arrayBuffers` is already
+ * V8's heap in use plus memory held outside the heap by Buffers and other native objects:
+ * heapUsed + external (process.memoryUsage()), garbage included. `arrayBuffers` is already
  * part of `external` (Node docs), so it is not added again. docs/memory-accounting.md.
  */
 export function measureUsedBytes(): number {
@@ -11,26 +11,33 @@ export function measureUsedBytes(): number {
   return usage.heapUsed + usage.external;
 }
 
+/**
+ * The node's memory figures. Redis's used_memory is what its allocator handed out and still
+ * live; ours is the live-bytes gauge (src/server/eviction/used-memory.ts: the retained heap
+ * measured after each major GC, moved by the key count in between), set by the server as
+ * `liveBytes`. Without it (unit tests) the raw heap figure is used.
+ */
 export class MemoryTracker {
   readonly startupBytes: number;
   #peakBytes: number;
+  liveBytes: () => number = measureUsedBytes;
 
   constructor() {
-    this.startupBytes = measureUsedBytes();
+    // On the gauge's scale (young generation excluded, as after a GC): the empty node's live bytes.
+    this.startupBytes = readRetainedBytes();
     this.#peakBytes = this.startupBytes;
   }
 
   /** Reads the figures now and raises the peak (INFO, MEMORY STATS, and the tick call this). */
   snapshot(): MemorySnapshot {
-    const usage = process.memoryUsage();
-    const usedBytes = usage.heapUsed + usage.external;
+    const usedBytes = this.liveBytes();
     if (usedBytes > this.#peakBytes) this.#peakBytes = usedBytes;
-    return { usedBytes, peakBytes: this.#peakBytes, startupBytes: this.startupBytes, rssBytes: usage.rss };
+    return { usedBytes, peakBytes: this.#peakBytes, startupBytes: this.startupBytes, rssBytes: process.memoryUsage.rss() };
   }
 
-  /** Cheaper than snapshot(): only the peak (heap statistics without the RSS read). */
+  /** Cheaper than snapshot(): only the peak (no RSS read). */
   samplePeak(): void {
-    const usedBytes = measureUsedBytes();
+    const usedBytes = this.liveBytes();
     if (usedBytes > this.#peakBytes) this.#peakBytes = usedBytes;
   }
 }

@@ -134,6 +134,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         this.#propagateDeletion(db.id, key, 'lazyfree-lazy-eviction');
       },
     });
+    // INFO used_memory and eviction share the live-bytes gauge (docs/memory-accounting.md).
+    this.evictor.gauge.watchGc(true);
+    this.memoryTracker.liveBytes = () => this.evictor.gauge.estimate(performance.now());
     this.#applyEviction();
     for (const name of ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'maxmemory-eviction-tenacity']) this.config.onChange(name, () => this.#applyEviction());
     this.commands = new CommandTable(allCommands);
@@ -473,6 +476,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
       this.#lastMetricSampleMs = nowMs;
       this.stats.sampleRates(nowMs);
+      this.evictor.gauge.refreshKeyEstimate();
       this.memoryTracker.samplePeak();
     }
     if (this.clients.pausing && this.clients.activePause(nowMs) === undefined) this.clients.resumePaused();

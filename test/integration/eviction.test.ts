@@ -131,8 +131,9 @@ test('allkeys-lru cache workload: memory stays bounded, keys are evicted, the no
   // ~1.1 KB per key: 16 MB hold ~15,000 keys. Keys still in V8's young generation are not
   // counted until promoted (docs/eviction.md), so the count overshoots by up to about as many.
   assert.ok(size < 36_000, `dbsize ${size}`);
-  // used_memory includes garbage until V8 collects it: only a loose sanity bound here.
-  assert.ok(used < maxmemory + 256 * 1024 * 1024, `used ${used}`);
+  // used_memory is the live-bytes gauge eviction works against (docs/memory-accounting.md);
+  // 5% of slack for a last command whose eviction budget ran out (the tick finishes the job).
+  assert.ok(used <= maxmemory * 1.05, `used ${used}`);
   assert.ok(worstPingMs < 1000, `worst PING ${worstPingMs} ms`);
 });
 

@@ -2,16 +2,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyspace } from '../../keyspace/keyspace.js';
 import { SeededRandom } from '../../lib/random.js';
-import { Evictor } from './evictor.js';
+import { Evictor, keyspaceGaugeSources } from './evictor.js';
 import { UsedMemoryGauge } from './used-memory.js';
 
-/** A node whose "heap" reads a fixed figure: only eviction credit lowers the estimate. */
+/**
+ * A node whose "heap" reads a fixed figure: between major GCs (majorGcHappened) only the key
+ * count moves the estimate, by the sampled per-key estimate.
+ */
 function setup(policy: string, usedBytes = 1_000_000) {
   const keyspace = new Keyspace({ databaseCount: 2, random: new SeededRandom(7) });
   keyspace.nowMs = 10_000_000;
   keyspace.accessMode = policy.endsWith('-lfu') ? 'lfu' : 'lru';
   let used = usedBytes;
-  const gauge = new UsedMemoryGauge(() => used);
+  const sources = keyspaceGaugeSources(keyspace, new SeededRandom(5));
+  const gauge = new UsedMemoryGauge({ ...sources, readTotal: () => used, readRetained: () => used });
   const evicted: string[] = [];
   let clockMs = 0;
   let clockStepMs = 0;
@@ -50,13 +54,15 @@ test('noeviction fails when over the limit and evicts nothing', () => {
 test('eviction stops once the freed-bytes estimate brings used memory under the limit', () => {
   const { db, evictor, evicted, gauge } = setup('allkeys-random');
   for (let i = 0; i < 1000; i++) db.set(`key:${i}`, 'v'.repeat(100));
-  // Each key is estimated at 78 + 24 + 120 = 222 bytes: 10 keys free 2,220 bytes.
+  // A major GC measures 1,000,000 bytes with 1,000 keys; each key is estimated at
+  // 78 + 24 + 120 = 222 bytes: 10 keys free 2,220 bytes.
+  gauge.majorGcHappened();
   evictor.maxmemoryBytes = 1_000_000 - 2000;
   assert.equal(evictor.performEvictions(0), 'ok');
   assert.equal(evicted.length, 10);
   assert.equal(db.size, 990);
   assert.equal(evictor.evictedKeys, 10);
-  // Until a major GC the credit stays, so the next command does not evict again.
+  // Until a major GC the heap is not read again, so the next command does not evict again.
   assert.equal(evictor.performEvictions(5), 'ok');
   assert.equal(evicted.length, 10);
   // After a major GC the heap is read afresh (here: it did not drop): eviction resumes.
@@ -104,6 +110,7 @@ test('volatile-ttl evicts the soonest-expiring key; volatile-* never touch keys 
   db.setExpireAtMs('late', keyspace.nowMs + 100_000);
   db.set('soon', 'x');
   db.setExpireAtMs('soon', keyspace.nowMs + 1000);
+  evictor.gauge.majorGcHappened();
   evictor.maxmemoryBytes = 1_000_000 - 1;
   evictor.performEvictions(0);
   assert.deepEqual(evicted, ['soon']);

@@ -5,7 +5,7 @@ import type { Keyspace } from '../../keyspace/keyspace.js';
 import type { Random } from '../../lib/random.js';
 import { EvictionPool } from './eviction-pool.js';
 import { evictionTimeLimitUs, parsePolicy, type EvictionPolicy } from './policy.js';
-import { UsedMemoryGauge } from './used-memory.js';
+import { readRetainedBytes, readTotalBytes, UsedMemoryGauge, type GaugeSources } from './used-memory.js';
 
 /** Redis's performEvictions results: under the limit, still working (tick goes on), or stuck. */
 export type EvictionResult = 'ok' | 'running' | 'fail';
@@ -14,6 +14,43 @@ export type EvictionResult = 'ok' | 'running' | 'fail';
 const KEYS_PER_TIME_CHECK = 16;
 /** LFU scores: Redis's 255 - counter, so the least frequently used key scores highest. */
 const LFU_MAX = 255;
+/** Keys whose MEMORY USAGE estimate the gauge averages per refresh. */
+const KEY_ESTIMATE_SAMPLES = 16;
+
+/** MEMORY USAGE's estimate of one key (docs/memory-accounting.md). */
+export function keyBytes(db: Database, key: string): number | undefined {
+  const value = db.peek(key);
+  if (value === undefined) return undefined;
+  return PER_KEY_OVERHEAD_BYTES + stringBytes(key.length) + valueBytes(value) + (db.expireAtMs(key) === undefined ? 0 : EXPIRE_ENTRY_BYTES);
+}
+
+/** The gauge's sources for a keyspace: V8's heap figures, the key count, sampled key sizes. */
+export function keyspaceGaugeSources(keyspace: Keyspace, random: Random): GaugeSources {
+  const keys: string[] = [];
+  const clocks: number[] = [];
+  return {
+    readTotal: readTotalBytes,
+    readRetained: readRetainedBytes,
+    keyCount: () => keyspace.totalKeys(),
+    sampleKeyBytes: () => {
+      let total = 0;
+      let counted = 0;
+      for (const db of keyspace.databases) {
+        if (db.size === 0) continue;
+        keys.length = clocks.length = 0;
+        db.sampleKeys(random, KEY_ESTIMATE_SAMPLES, keys, clocks);
+        for (const key of keys) {
+          const bytes = keyBytes(db, key);
+          if (bytes === undefined) continue;
+          total += bytes;
+          counted++;
+        }
+        if (counted >= KEY_ESTIMATE_SAMPLES) break;
+      }
+      return counted === 0 ? undefined : total / counted;
+    },
+  };
+}
 
 export interface EvictorOptions {
   keyspace: Keyspace;
@@ -53,14 +90,13 @@ export class Evictor {
   constructor(options: EvictorOptions) {
     this.#keyspace = options.keyspace;
     this.#random = options.random;
-    this.gauge = options.gauge ?? new UsedMemoryGauge();
+    this.gauge = options.gauge ?? new UsedMemoryGauge(keyspaceGaugeSources(options.keyspace, options.random));
     this.#onEvicted = options.onEvicted;
     this.#clockMs = options.clockMs ?? (() => performance.now());
   }
 
   setMaxmemory(bytes: number): void {
     this.maxmemoryBytes = bytes;
-    this.gauge.watchGc(bytes > 0);
   }
 
   setPolicy(value: string): void {
@@ -107,11 +143,8 @@ export class Evictor {
   }
 
   #evict(db: Database, key: string): void {
-    const atMs = db.expireAtMs(key);
-    const value = db.delete(key);
-    if (value === undefined) return;
-    const bytes = PER_KEY_OVERHEAD_BYTES + stringBytes(key.length) + valueBytes(value) + (atMs === undefined ? 0 : EXPIRE_ENTRY_BYTES);
-    this.gauge.freed(bytes);
+    // The gauge sees the key count drop: no size bookkeeping here.
+    if (db.delete(key) === undefined) return;
     this.evictedKeys++;
     this.#onEvicted?.(db, key);
   }
