@@ -63,23 +63,27 @@ test('used_memory follows deletions at once, without waiting for a GC: FLUSHALL,
   for (let i = 0; i < 50_000; i++) pipeline.set(`key:${i}`, 'v'.repeat(100));
   await pipeline.exec();
   const full = infoField(await client.info('memory'), 'used_memory');
-  // Half the keys' worth below: the next command evicts about half of them and reports under it.
+  // Most of the keys' worth below: the next command evicts most of them and reports under it.
   await client.config('SET', 'maxmemory-policy', 'allkeys-random');
   // Unbounded eviction time per command: the next command evicts all that is needed itself
   // (with the default budget of 500 µs, the tick would finish the job a little later).
   await client.config('SET', 'maxmemory-eviction-tenacity', '100');
-  const limit = Math.floor(full - (full - infoField(await client.info('memory'), 'used_memory_startup')) / 2);
+  // The limit sits at 30% of the data's worth above startup: low enough that eviction is needed
+  // even when a GC in between re-measures the live heap lower than `full` (the estimate may
+  // overstate by up to ~45%, docs/memory-accounting.md), which made a halfway limit flaky.
+  const startup = infoField(await client.info('memory'), 'used_memory_startup');
+  const limit = Math.floor(startup + (full - startup) * 0.3);
   await client.config('SET', 'maxmemory', String(limit));
   const afterLimit = infoField(await client.info('memory'), 'used_memory');
   assert.ok(afterLimit <= limit, `used ${afterLimit} > limit ${limit}`);
   const keys = await client.dbsize();
-  assert.ok(keys > 5_000 && keys < 45_000, `keys ${keys}`);
+  assert.ok(keys > 1_000 && keys < 45_000, `keys ${keys}`);
   assert.ok(infoField(await client.info('stats'), 'evicted_keys') > 5_000);
   await client.config('SET', 'maxmemory', '0');
   await client.flushall();
   const afterFlush = infoField(await client.info('memory'), 'used_memory');
   t.diagnostic(`full ${full} limit ${limit} after limit ${afterLimit} (${keys} keys) after FLUSHALL ${afterFlush}`);
-  assert.ok(afterFlush < limit - (full - limit) / 2, `after FLUSHALL ${afterFlush}`);
+  assert.ok(afterFlush < startup + (full - startup) / 4, `after FLUSHALL ${afterFlush} (startup ${startup}, full ${full})`);
 });
 
 test('used_memory bounds the live heap: after a forced full GC the retained heap is at most used_memory + 10% (in-process node)', async (t) => {
