@@ -87,6 +87,15 @@ export class Database {
     return this.#table.get(key);
   }
 
+  /**
+   * The stored value as it is, even past its TTL, with no lazy expiry, access stamp or snapshot
+   * hook: for estimates (the memory gauge's key sampling) that must not change the dataset and
+   * never hand the value to a command.
+   */
+  storedValueForEstimate(key: string): StoredValue | undefined {
+    return this.#table.get(key);
+  }
+
   exists(key: string): boolean {
     return this.peek(key) !== undefined;
   }

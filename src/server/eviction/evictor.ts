@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { EXPIRE_ENTRY_BYTES, PER_KEY_OVERHEAD_BYTES, stringBytes, valueBytes } from '../../commands/server/value-size.js';
 import type { Database } from '../../keyspace/database.js';
 import type { Keyspace } from '../../keyspace/keyspace.js';
+import type { StoredValue } from '../../keyspace/stored-value.js';
 import type { Random } from '../../lib/random.js';
 import { EvictionPool } from './eviction-pool.js';
 import { evictionTimeLimitUs, parsePolicy, type EvictionPolicy } from './policy.js';
@@ -19,7 +20,10 @@ const KEY_ESTIMATE_SAMPLES = 16;
 
 /** MEMORY USAGE's estimate of one key (docs/memory-accounting.md). */
 export function keyBytes(db: Database, key: string): number | undefined {
-  const value = db.peek(key);
+  return estimateKeyBytes(db, key, db.peek(key));
+}
+
+function estimateKeyBytes(db: Database, key: string, value: StoredValue | undefined): number | undefined {
   if (value === undefined) return undefined;
   return PER_KEY_OVERHEAD_BYTES + stringBytes(key.length) + valueBytes(value) + (db.expireAtMs(key) === undefined ? 0 : EXPIRE_ENTRY_BYTES);
 }
@@ -40,7 +44,8 @@ export function keyspaceGaugeSources(keyspace: Keyspace, random: Random): GaugeS
         keys.length = clocks.length = 0;
         db.sampleKeys(random, KEY_ESTIMATE_SAMPLES, keys, clocks);
         for (const key of keys) {
-          const bytes = keyBytes(db, key);
+          // Sampling must not expire keys (DEBUG SET-ACTIVE-EXPIRE 0 means none go) nor touch them.
+          const bytes = estimateKeyBytes(db, key, db.storedValueForEstimate(key));
           if (bytes === undefined) continue;
           total += bytes;
           counted++;
