@@ -11,6 +11,7 @@ import type { Keyspace } from '../keyspace/keyspace.js';
 import { Errors, ReplyError, sanitizeErrorText } from '../lib/errors.js';
 import type { Random } from '../lib/random.js';
 import { MAX_PENDING_REPLY_BYTES, ReplyTooLargeError, ReplyWriter } from '../resp/reply-writer.js';
+import { createInternalClient, type MutableDispatchClient } from './internal-client.js';
 
 /** What dispatch needs from the node; src/server/server.ts provides it. */
 export interface DispatchHost {
@@ -524,7 +525,7 @@ export function openScriptClient(host: DispatchHost, caller: DispatchClient): Sc
 class ScriptClientSlot implements ScriptCaller {
   readonly #host: DispatchHost;
   readonly #writer = new ReplyWriter();
-  readonly #client: { -readonly [K in keyof DispatchClient]: DispatchClient[K] };
+  readonly #client: MutableDispatchClient;
   protocol: 2 | 3 = 2;
   readOnly = false;
   allowOom = false;
@@ -534,34 +535,8 @@ class ScriptClientSlot implements ScriptCaller {
 
   constructor(host: DispatchHost) {
     this.#host = host;
-    this.#client = {
-      id: 0,
-      name: '',
-      dbIndex: 0,
-      protocol: 2,
-      authenticated: true,
-      user: 'default',
-      replyMode: 'on',
-      noEvict: false,
-      closeAfterReply: false,
-      remoteAddress: 'lua',
-      localAddress: '',
-      createdAtMs: 0,
-      lastInteractionMs: 0,
-      lastCommand: '',
-      startMonitor(): void {
-        // MONITOR is flagged noscript: never reached.
-      },
-      writer: this.#writer,
-      skipCurrentReply: false,
-      isLocal: true,
-      dispatchContext: undefined,
-      blocked: false,
-      transaction: undefined,
-      watchDirty: false,
-      clusterAsking: false,
-      clusterReadonly: false,
-    };
+    // The local address is the caller's, copied in open().
+    this.#client = createInternalClient(this.#writer, 'lua', false);
   }
 
   open(caller: DispatchClient): ScriptCaller {

@@ -1,6 +1,7 @@
 import type { Command } from '../commands/table.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
-import { call, Context, type DispatchClient, type DispatchHost } from './dispatch.js';
+import { call, Context, type DispatchHost } from './dispatch.js';
+import { createInternalClient } from './internal-client.js';
 
 /**
  * The client that replays an AOF (Redis's createAOFClient): it runs each command straight
@@ -10,35 +11,8 @@ import { call, Context, type DispatchClient, type DispatchHost } from './dispatc
  */
 export function openLoadingClient(host: DispatchHost): (argv: string[]) => boolean {
   const writer = new ReplyWriter();
-  const client: DispatchClient = {
-    id: 0,
-    name: '',
-    dbIndex: 0,
-    protocol: 2,
-    authenticated: true,
-    user: 'default',
-    replyMode: 'on',
-    noEvict: true,
-    closeAfterReply: false,
-    remoteAddress: 'aof',
-    localAddress: 'aof',
-    createdAtMs: 0,
-    lastInteractionMs: 0,
-    lastCommand: '',
-    startMonitor(): void {
-      // never sent by an AOF
-    },
-    writer,
-    skipCurrentReply: false,
-    isLocal: true,
-    dispatchContext: undefined,
-    blocked: false,
-    transaction: undefined,
-    watchDirty: false,
-    // Replayed commands are not routed (Redis's mustObeyClient): these flags are never read.
-    clusterAsking: false,
-    clusterReadonly: false,
-  };
+  // Replayed commands are not routed (Redis's mustObeyClient): the cluster flags are never read.
+  const client = createInternalClient(writer, 'aof', true);
   const context = new Context(client, host);
   context.mayBlock = false;
   client.dispatchContext = context;
