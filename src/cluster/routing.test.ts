@@ -8,7 +8,7 @@ import type { SpecTree } from '../commands/spec-tree.js';
 import { keyHashSlot } from '../lib/hash-slot.js';
 import { preferredEndpoint, redirectBlocked, routeCommand, routeTransaction, RoutingErrors, type RoutingClient } from './routing.js';
 import { routingKeys } from './routing-keys.js';
-import { StaticRoutingView } from './static-routing-view.js';
+import { StaticRoutingView, threeMasterView } from './static-routing-view.js';
 
 const table = new CommandTable(allCommands);
 const generatedCommands = (generated as unknown as { commands: Record<string, { info: SpecTree; docs: SpecTree }> }).commands;
@@ -30,13 +30,7 @@ const OTHER = 'b'.repeat(40);
 const THIRD = 'c'.repeat(40);
 // The layout of a 3-master redis-cli --cluster create: 0-5460, 5461-10922, 10923-16383.
 function layout(): StaticRoutingView {
-  return new StaticRoutingView(ME)
-    .addNode(ME, '127.0.0.1:7000')
-    .addNode(OTHER, '127.0.0.1:7001')
-    .addNode(THIRD, '127.0.0.1:7002')
-    .assign(0, 5460, ME)
-    .assign(5461, 10922, OTHER)
-    .assign(10923, 16383, THIRD);
+  return threeMasterView([ME, OTHER, THIRD]);
 }
 const plain: RoutingClient = { clusterAsking: false, clusterReadonly: false };
 const asking: RoutingClient = { clusterAsking: true, clusterReadonly: false };

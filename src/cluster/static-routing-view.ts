@@ -61,3 +61,18 @@ export class StaticRoutingView implements RoutingView {
     return this.#endpoints.get(nodeId) ?? '?:0';
   }
 }
+
+/**
+ * The layout `redis-cli --cluster create` gives three masters (0-5460, 5461-10922, 10923-16383)
+ * on 127.0.0.1:7000-7002, seen from the first of `ids` (tests of routing build on it).
+ */
+export function threeMasterView(ids: readonly [string, string, string]): StaticRoutingView {
+  const [first, second, third] = ids;
+  return new StaticRoutingView(first)
+    .addNode(first, '127.0.0.1:7000')
+    .addNode(second, '127.0.0.1:7001')
+    .addNode(third, '127.0.0.1:7002')
+    .assign(0, 5460, first)
+    .assign(5461, 10922, second)
+    .assign(10923, 16383, third);
+}

@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { StaticRoutingView } from '../../src/cluster/static-routing-view.js';
+import { StaticRoutingView, threeMasterView } from '../../src/cluster/static-routing-view.js';
 import { connectIoredis, rawClient } from '../support/clients.js';
 import type { RawClient } from '../support/raw-client.js';
 import { startTessera, type InProcessNode } from '../support/tessera.js';
@@ -11,13 +11,7 @@ const THIRD = 'c'.repeat(40);
 
 // bar: slot 5061 (here), foo: 12182 (THIRD), hello: 866 (here); {bar}x shares bar's slot.
 function layout(): StaticRoutingView {
-  return new StaticRoutingView(ME)
-    .addNode(ME, '127.0.0.1:7000')
-    .addNode(OTHER, '127.0.0.1:7001')
-    .addNode(THIRD, '127.0.0.1:7002')
-    .assign(0, 5460, ME)
-    .assign(5461, 10922, OTHER)
-    .assign(10923, 16383, THIRD);
+  return threeMasterView([ME, OTHER, THIRD]);
 }
 
 /** A cluster-enabled node with an injected routing view (no bus: the view is set by hand). */
