@@ -1,7 +1,7 @@
 import { ReplyError } from '../lib/errors.js';
 import { SLOT_COUNT, keyHashSlot } from '../lib/hash-slot.js';
 import type { Random } from '../lib/random.js';
-import { KeyTable, type TableWatch } from './key-table.js';
+import { type KeyCursor, KeyTable, type TableWatch } from './key-table.js';
 import { SlotKeyIndex } from './slot-key-index.js';
 import type { StoredValue } from './stored-value.js';
 
@@ -45,8 +45,8 @@ export class Database {
   #slotCounts: Uint32Array | undefined;
   /** The keys of each slot (GETKEYSINSLOT), built on first use: src/keyspace/slot-key-index.ts. */
   #slotIndex: SlotKeyIndex | undefined;
-  /** Open SCAN cursors: cursor → live key iterator and keys left to offer, oldest first. */
-  #scans = new Map<number, { iterator: Iterator<string>; remaining: number }>();
+  /** Open SCAN cursors: cursor number → a live walk over the table (KeyCursor), oldest first. */
+  #scans = new Map<number, { table: KeyTable; cursor: KeyCursor }>();
   #nextScanCursor = 1;
   #expiresAtMs = new Map<string, number>();
   /**
@@ -257,7 +257,7 @@ export class Database {
     this.#hugeExpiresAtMs = new Map();
     this.#expireCursor = undefined;
     this.#sampleCursor = undefined;
-    this.#scans.clear();
+    this.#dropScans();
     return removed;
   }
 
@@ -272,8 +272,8 @@ export class Database {
     this.#expireCursor = undefined;
     other.#expireCursor = undefined;
     this.#sampleCursor = other.#sampleCursor = undefined;
-    this.#scans.clear();
-    other.#scans.clear();
+    this.#dropScans();
+    other.#dropScans();
   }
 
   countKeysInSlot(slot: number): number {
@@ -306,35 +306,46 @@ export class Database {
 
   /**
    * One SCAN step: offers up to `count` keys and returns the next cursor (0 = done). A cursor
-   * names a live iterator over the key table kept between calls. Keys present when the scan
-   * started come first in its order (a Map iterates in insertion order; later inserts go to the
-   * end), so offering as many keys as the table held at the start returns every key present for
-   * the whole scan, and the scan ends however fast keys are added (as Redis's does).
+   * names a live walk over the key table (KeyCursor) kept between calls: it visits, in insertion
+   * order, the cells that existed when the scan started, so every key present for the whole scan
+   * is offered once, and the scan ends however fast keys are added (as Redis's does).
    * Cursor 0 starts a scan. An unknown cursor (one of more than MAX_OPEN_SCANS concurrent scans,
    * or from before a restart) starts over: the guarantee still holds, with repeats.
    */
   scan(cursor: number, count: number, visit: (key: string, value: StoredValue) => void): number {
     let state = cursor === 0 ? undefined : this.#scans.get(cursor);
     if (state !== undefined) this.#scans.delete(cursor);
-    state ??= { iterator: this.#table.keyIterator(), remaining: this.#table.size };
+    if (state === undefined || state.table !== this.#table) state = { table: this.#table, cursor: this.#table.openCursor() };
+    const table = state.table;
     let offered = 0;
     while (offered < count) {
-      if (state.remaining === 0) return 0;
-      const next = state.iterator.next();
-      if (next.done) return 0;
-      state.remaining--;
-      const value = this.#table.get(next.value);
+      const key = table.nextKey(state.cursor);
+      if (key === undefined) return 0;
+      const value = table.get(key);
       if (value === undefined) continue;
-      visit(next.value, value);
+      visit(key, value);
       offered++;
     }
-    if (state.remaining === 0) return 0;
+    if (state.cursor.position >= state.cursor.end) {
+      table.closeCursor(state.cursor);
+      return 0;
+    }
     const nextCursor = this.#nextScanCursor;
     // Cursors stay below 2^53 and are never 0; wrapping reuses ids long since dropped.
     this.#nextScanCursor = nextCursor >= Number.MAX_SAFE_INTEGER ? 1 : nextCursor + 1;
     this.#scans.set(nextCursor, state);
-    if (this.#scans.size > MAX_OPEN_SCANS) this.#scans.delete(this.#scans.keys().next().value as number);
+    if (this.#scans.size > MAX_OPEN_SCANS) {
+      const [oldest, dropped] = this.#scans.entries().next().value as [number, { table: KeyTable; cursor: KeyCursor }];
+      dropped.table.closeCursor(dropped.cursor);
+      this.#scans.delete(oldest);
+    }
     return nextCursor;
+  }
+
+  /** Drops every open SCAN cursor (the table changed under them). */
+  #dropScans(): void {
+    for (const state of this.#scans.values()) state.table.closeCursor(state.cursor);
+    this.#scans.clear();
   }
 
   /**

@@ -58,21 +58,57 @@ test('randomKey returns only live keys and reaches all of them', () => {
   assert.equal(new KeyTable().randomKey(random), undefined);
 });
 
-test('a live key iterator visits every key present for its whole life once', () => {
+test('a cursor visits every key present for its whole life once, through compactions', () => {
   const table = new KeyTable();
   for (let i = 0; i < 1000; i++) table.set(`k${i}`, 'v', 0);
-  const iterator = table.keyIterator();
+  const cursor = table.openCursor();
   const visited = new Map<string, number>();
   let step = 0;
-  for (let next = iterator.next(); !next.done; next = iterator.next()) {
-    visited.set(next.value, (visited.get(next.value) ?? 0) + 1);
-    // Churn while iterating: delete and add other keys (forcing compactions).
-    // (bounded: a live iterator also visits keys added during the walk).
-    if (step < 2000) {
+  for (let key = table.nextKey(cursor); key !== undefined; key = table.nextKey(cursor)) {
+    visited.set(key, (visited.get(key) ?? 0) + 1);
+    // Churn while walking: delete half the keys (forcing compactions) and add new ones.
+    if (step < 500) {
       table.delete(`k${500 + ((step * 7) % 500)}`);
+      table.delete(`k${500 + step}`);
       table.set(`new${step}`, 'v', 0);
     }
     step++;
   }
   for (let i = 0; i < 500; i++) assert.equal(visited.get(`k${i}`), 1, `k${i} visited once`);
+  // It ends where the table ended when it was opened: keys added during the walk are not visited.
+  assert.equal(visited.get('new0'), undefined);
+  assert.ok(step <= 1000, `walk bounded by the cells present at the start (${step} steps)`);
+});
+
+test('insertion order survives deletes and compactions (keys(), GETKEYSINSLOT order)', () => {
+  const table = new KeyTable();
+  const model: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    table.set(`k${i}`, 'v', 0);
+    model.push(`k${i}`);
+    if (i % 3 !== 0) {
+      const victim = `k${i - 1}`;
+      if (table.delete(victim) !== undefined) model.splice(model.indexOf(victim), 1);
+    }
+  }
+  // Re-adding a key puts it last, like a Map.
+  table.delete('k5');
+  table.set('k5', 'again', 0);
+  assert.ok(model.includes('k5'));
+  model.splice(model.indexOf('k5'), 1);
+  model.push('k5');
+  assert.deepEqual([...table.keys()], model);
+});
+
+test('the index stays correct through growth, mass deletes and shrinking', () => {
+  const table = new KeyTable();
+  for (let i = 0; i < 20_000; i++) table.set(`key:${i}`, `v${i}`, i);
+  for (let i = 0; i < 20_000; i += 1) if (i % 97 !== 0) table.delete(`key:${i}`);
+  for (let i = 0; i < 20_000; i++) assert.equal(table.get(`key:${i}`), i % 97 === 0 ? `v${i}` : undefined);
+  assert.equal(table.size, Math.ceil(20_000 / 97));
+  for (let i = 0; i < 20_000; i++) table.delete(`key:${i}`);
+  assert.equal(table.size, 0);
+  assert.equal(table.cellCount, 0);
+  table.set('again', 'x', 0);
+  assert.equal(table.get('again'), 'x');
 });

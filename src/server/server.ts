@@ -10,6 +10,7 @@ import { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock } from '../lib/clock.js';
 import { ReplyError } from '../lib/errors.js';
 import { SeededRandom, type Random } from '../lib/random.js';
+import { seedKeyTables } from '../keyspace/key-hash.js';
 import { systemClock } from '../lib/system-clock.js';
 import { RequestParser } from '../resp/request-parser.js';
 import { ClientRegistry } from './clients.js';
@@ -111,6 +112,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.clients.unblockHook = (session, how) => this.blocking.unblock(session, how);
     this.#pubsubLimit = outputLimitFor(this.config.value('client-output-buffer-limit'), 'pubsub');
     this.config.onChange('client-output-buffer-limit', (value) => (this.#pubsubLimit = outputLimitFor(value, 'pubsub')));
+    // Tables created from here on hash with seeds no client can know (src/keyspace/key-hash.ts).
+    seedKeyTables(randomBytes(4).readInt32LE(0));
     this.keyspace = new Keyspace({
       databaseCount: Number(this.config.value('databases')),
       random: this.random,
@@ -253,6 +256,28 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     const held = [...this.#heldSessions];
     this.#heldSessions.clear();
     for (const session of held) session.flush();
+  }
+
+  /** Sessions whose replies are written at the end of this turn (deferFlush). */
+  #deferredFlushes: Session[] = [];
+
+  deferFlush(session: Session): void {
+    this.#deferredFlushes.push(session);
+    if (this.#deferredFlushes.length === 1) setImmediate(() => this.#flushDeferred());
+  }
+
+  /**
+   * Writes the replies of every session read this turn, one write each, back to back: clients
+   * are woken in one burst rather than one by one between our reads (on a loaded 2-core VM a
+   * wake-up per write cost ~15% of the node's CPU), as Redis's beforeSleep does.
+   */
+  #flushDeferred(): void {
+    const sessions = this.#deferredFlushes;
+    this.#deferredFlushes = [];
+    for (const session of sessions) {
+      session.flushDeferred = false;
+      session.flush();
+    }
   }
 
   holdReply(session: Session): boolean {

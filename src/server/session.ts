@@ -22,6 +22,11 @@ export interface SessionHost {
    * the host flushes the session again once the AOF is written.
    */
   holdReply(session: Session): boolean;
+  /**
+   * Flushes the session later in this event-loop turn, after every socket that was ready has
+   * been read (Redis's beforeSleep writes pending replies the same way).
+   */
+  deferFlush(session: Session): void;
 }
 
 /**
@@ -130,8 +135,15 @@ export class Session implements DispatchClient {
       this.#host.execute(this, argv);
       this.parser.authenticated = this.authenticated;
     }
-    this.flush();
+    if (this.closeAfterReply) this.flush();
+    else if (this.writer.pendingBytes > 0 && !this.flushDeferred) {
+      this.flushDeferred = true;
+      this.#host.deferFlush(this);
+    }
   }
+
+  /** Set while the host holds this session in its end-of-turn flush list. */
+  flushDeferred = false;
 
   /** Sends what the writer holds; closes afterwards when QUIT or a protocol error asked to. */
   flush(): void {
