@@ -11,6 +11,7 @@ import type { Clock } from '../lib/clock.js';
 import { ReplyError } from '../lib/errors.js';
 import { SeededRandom, type Random } from '../lib/random.js';
 import { seedKeyTables } from '../keyspace/key-hash.js';
+import { IdleCollector } from './idle-gc.js';
 import { systemClock } from '../lib/system-clock.js';
 import { RequestParser } from '../resp/request-parser.js';
 import { ClientRegistry } from './clients.js';
@@ -258,6 +259,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     for (const session of held) session.flush();
   }
 
+  /** A full GC when the node goes idle after its heap grew (src/server/idle-gc.ts). */
+  readonly idleCollector = new IdleCollector();
+
   /** Sessions whose replies are written at the end of this turn (deferFlush). */
   #deferredFlushes: Session[] = [];
 
@@ -497,6 +501,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
     if (this.evictor.pending && !scriptBusy) this.evictor.performEvictions();
     this.aof.tick();
+    this.idleCollector.tick(nowMs, this.stats.totalCommandsProcessed);
     // 10% slack: an interval timer firing a little early must not skip every other sample.
     if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
       this.#lastMetricSampleMs = nowMs;

@@ -11,8 +11,8 @@ export interface HashLimits {
 /** V8 object header and two fields; a string's header (docs/memory-accounting.md). */
 const OBJECT_BYTES = 40;
 const STRING_HEADER_BYTES = 16;
-/** A Map entry (key, value, chain) with the table's spare room, plus two array cells. */
-const TABLE_ENTRY_BYTES = 56;
+/** An index slot with the index's spare room (~16), plus two array cells (field, value). */
+const TABLE_ENTRY_BYTES = 32;
 
 function stringBytes(length: number): number {
   return STRING_HEADER_BYTES + Math.ceil(length / 8) * 8;

@@ -1,5 +1,7 @@
+import { OpenIndex } from '../../open-index.js';
+
 /**
- * The hashtable encoding's storage: a Map from member to its slot in a dense array, so that a
+ * The hashtable encoding's storage: an index (OpenIndex) from member to its slot in a dense array, so that a
  * random member is O(1) (SPOP, SRANDMEMBER, HRANDFIELD), removal is O(1) (the last member moves
  * into the hole), and SCAN can walk the array with a cursor.
  *
@@ -10,7 +12,7 @@
  * `values` is the parallel array of hash values (unused by sets).
  */
 export class MemberTable {
-  readonly #slotOf = new Map<string, number>();
+  readonly #index = new OpenIndex();
   readonly members: string[] = [];
   readonly values: string[] = [];
 
@@ -19,39 +21,46 @@ export class MemberTable {
   }
 
   has(member: string): boolean {
-    return this.#slotOf.has(member);
+    return this.#index.find(member, this.#index.hash(member), this.members, 1) >= 0;
   }
 
   slotOf(member: string): number | undefined {
-    return this.#slotOf.get(member);
+    const slot = this.#index.find(member, this.#index.hash(member), this.members, 1);
+    return slot < 0 ? undefined : slot;
   }
 
   /** Adds a member (with a value for hashes); false when it was already there (value replaced). */
   add(member: string, value?: string): boolean {
-    const slot = this.#slotOf.get(member);
-    if (slot !== undefined) {
+    const hash = this.#index.hash(member);
+    const slot = this.#index.find(member, hash, this.members, 1);
+    if (slot >= 0) {
       if (value !== undefined) this.values[slot] = value;
       return false;
     }
-    this.#slotOf.set(member, this.members.length);
+    this.#index.insert(hash, this.members.length);
     this.members.push(member);
     if (value !== undefined) this.values.push(value);
     return true;
   }
 
   delete(member: string): boolean {
-    const slot = this.#slotOf.get(member);
-    if (slot === undefined) return false;
-    this.#slotOf.delete(member);
+    const slot = this.#index.find(member, this.#index.hash(member), this.members, 1);
+    if (slot < 0) return false;
+    this.#index.removeFound();
     const last = this.members.length - 1;
     const lastMember = this.members.pop() as string;
     const lastValue = this.values.length > 0 ? (this.values.pop() as string) : undefined;
     if (slot !== last) {
       this.members[slot] = lastMember;
       if (lastValue !== undefined) this.values[slot] = lastValue;
-      this.#slotOf.set(lastMember, slot);
+      this.#index.move(this.#index.hash(lastMember), last, slot);
     }
     return true;
+  }
+
+  /** Bytes of the index (MEMORY USAGE estimates). */
+  get indexBytes(): number {
+    return this.#index.bytes;
   }
 
   /**

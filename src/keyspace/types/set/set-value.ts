@@ -6,8 +6,8 @@ import { EMPTY_INTSET, intsetAdd, intsetAt, intsetDelete, intsetHas, intsetMembe
 /** V8 object header and one field (plus the small set's count); a string's header (docs/memory-accounting.md). */
 const OBJECT_BYTES = 32;
 const STRING_HEADER_BYTES = 16;
-/** A Map entry with the table's spare room, plus the dense array's cell. */
-const TABLE_ENTRY_BYTES = 48;
+/** An index slot with the index's spare room (~16), plus the dense array's cell (8). */
+const TABLE_ENTRY_BYTES = 24;
 
 function stringBytes(length: number): number {
   return STRING_HEADER_BYTES + Math.ceil(length / 8) * 8;

@@ -23,5 +23,6 @@ test('ScoreTable agrees with a Map under random adds, updates and deletes (slots
   }
   assert.equal(table.size, model.size);
   for (const [member, score] of model) assert.ok(Object.is(table.get(member), score));
-  assert.ok(table.arrayBytes <= 1024 * 8);
+  // Freed slots are reused: at most ~1024 live members, so scores, slots and index stay small.
+  assert.ok(table.arrayBytes <= 1024 * (8 + 8 + 16), `${table.arrayBytes} bytes`);
 });

@@ -214,7 +214,7 @@ export class SortedSet implements ContainerValue {
     if (order instanceof PackedList) return 64 + Math.ceil(order.byteLength / 8) * 8;
     // Leaf slots (member pointer + unboxed score, with the leaves' spare room) and the member
     // strings, measured on the first members and extrapolated (MEMORY USAGE samples, like
-    // Redis); the table adds a Map entry per member and its score array.
+    // Redis); the table adds its index, slot and score arrays (arrayBytes).
     const size = order.size;
     let sampled = 0;
     let stringBytes = 0;
@@ -222,7 +222,7 @@ export class SortedSet implements ContainerValue {
       stringBytes += 16 + Math.ceil(member.length / 8) * 8;
       if (++sampled === MEMORY_SAMPLE_MEMBERS) break;
     }
-    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24 + 40;
+    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24;
     return 96 + Math.round(perMember * size) + (this.#scores?.arrayBytes ?? 0);
   }
 }
