@@ -244,20 +244,13 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
   // No eviction while a script is suspended: it would change the data under the script.
   if (busy === undefined && host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
     command.stats.rejectedCalls++;
-    if (spec.fullName === 'exec' && client.transaction !== undefined) {
-      // Redis's execCommandAbort: the transaction is discarded, the error says why.
-      client.transaction = undefined;
-      host.endWatch(client);
-      reject(host, client, `EXECABORT Transaction discarded because of: ${Errors.oom}`);
-    } else {
-      reject(host, client, Errors.oom);
-    }
+    rejectOrAbortExec(host, client, spec.fullName, Errors.oom);
     return;
   }
   const diskError = host.writesRefusedOnDiskError;
   if (diskError !== undefined && (isWriteCommand(client, spec.fullName, spec.flags) || spec.fullName === 'ping')) {
     command.stats.rejectedCalls++;
-    reject(host, client, diskError);
+    rejectOrAbortExec(host, client, spec.fullName, diskError);
     return;
   }
   // Cheapest test first: isSubscribed is false at once while nobody subscribes.
@@ -403,6 +396,17 @@ function reject(host: DispatchHost, client: DispatchClient, message: string): vo
   client.writer.error(message);
   host.countError(message);
   if (client.transaction !== undefined) client.transaction.aborted = true;
+}
+
+/** Redis's rejectCommand for EXEC is execCommandAbort: the transaction is discarded, the error says why. */
+function rejectOrAbortExec(host: DispatchHost, client: DispatchClient, fullName: string, message: string): void {
+  if (fullName === 'exec' && client.transaction !== undefined) {
+    client.transaction = undefined;
+    host.endWatch(client);
+    reject(host, client, `EXECABORT Transaction discarded because of: ${message}`);
+  } else {
+    reject(host, client, message);
+  }
 }
 
 /** What MULTI may still run when out of memory (Redis's processCommand: queuing costs memory). */

@@ -71,7 +71,15 @@ async function everysecTranscript(t: TestContext, server: Server): Promise<{ rep
   const replies: unknown[] = [];
   const infos: unknown[] = [];
   const run = async (...argv: string[]) => replies.push([argv.join(' ').slice(0, 40), await plain(client, ...argv)]);
+  // A transaction queued before the error and executed after it.
+  const queuing = await RawClient.connect(running.port);
+  t.after(() => queuing.close());
+  const runQueuing = async (...argv: string[]) => replies.push([`queuing: ${argv.join(' ')}`, await plain(queuing, ...argv)]);
+  await runQueuing('MULTI');
+  await runQueuing('SET', 'queued', '1');
   for (let i = 1; i <= 4; i++) await run('SET', `k${i}`, VALUE);
+  await runQueuing('EXEC');
+  await runQueuing('GET', 'queued');
   infos.push(pick(await persistenceInfo(client)));
   await run('SET', 'k5', 'x');
   await run('PING');

@@ -41,14 +41,20 @@ async function pollUntil(check: () => Promise<boolean>, timeoutMs: number, what:
 }
 
 test('a failed AOF write refuses writes and PING with -MISCONF until a retry goes through (everysec)', async (t) => {
-  const { ops, client, aofDir } = await startNode(t, { appendfsync: 'everysec' });
+  const { node, ops, client, aofDir } = await startNode(t, { appendfsync: 'everysec' });
   assert.equal(await call(client, 'SET', 'before', '1'), 'OK');
+  const queuing = await rawClient(t, node.port);
+  assert.equal(await call(queuing, 'MULTI'), 'OK');
+  assert.equal(await call(queuing, 'SET', 'queued', '1'), 'QUEUED');
   ops.writeFailure = 'ENOSPC';
   // The write whose AOF write fails is acknowledged (Redis too: its reply is already queued).
   assert.equal(await call(client, 'SET', 'lost-for-now', '2'), 'OK');
   assert.equal(await infoField(client, 'aof_last_write_status'), 'err');
   assert.notEqual(await infoField(client, 'aof_buffer_length'), '0');
   const refused = { error: ENOSPC_REFUSAL };
+  // EXEC of writes queued before the error: Redis's execCommandAbort.
+  assert.deepEqual(await call(queuing, 'EXEC'), { error: `EXECABORT Transaction discarded because of: ${ENOSPC_REFUSAL}` });
+  assert.equal(await call(queuing, 'GET', 'queued'), null, 'the transaction is gone');
   assert.deepEqual(await call(client, 'SET', 'refused', '3'), refused);
   assert.deepEqual(await call(client, 'PING'), refused);
   assert.deepEqual(await call(client, 'EVAL', "return redis.call('set', 'x', '1')", '0'), {
