@@ -1,8 +1,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeCommand } from '../../src/resp/reply-parser.js';
 import { RawClient } from '../support/raw-client.js';
-import { startRedisServer } from '../support/redis-server-process.js';
+import { freePort, startRedisServer, stopProcess } from '../support/redis-server-process.js';
 import { startTesseraLoaded, tempDir } from '../support/aof-files.js';
+import { startTessera } from '../support/tessera.js';
 
 /** INFO persistence as [name, value] pairs in the server's order. */
 async function persistenceFields(port: number): Promise<Array<[string, string]>> {
@@ -87,4 +92,58 @@ test('INFO persistence during a BGREWRITEAOF: the fields of redis-server 7.0, in
 
 test('INFO persistence with appendonly no: the fields of redis-server 7.0, in its order', async (t) => {
   await compare(await startPair(t, 'no', []), VARYING);
+});
+
+/** Polls INFO persistence until it shows loading:1 (the server may not listen yet). */
+async function fieldsWhileLoading(port: number): Promise<Array<[string, string]>> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      const fields = await persistenceFields(port);
+      if (fields.some(([name, value]) => name === 'loading' && value === '1')) return fields;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail('no INFO with loading:1 within 10 s');
+}
+
+const LOADED_COMMANDS = 4000;
+/** key-load-delay (µs per command replayed): loading takes about 4 s. */
+const KEY_LOAD_DELAY_US = '1000';
+
+test('INFO persistence while the AOF loads: the loading_* fields of redis-server 7.0, in its order', async (t) => {
+  // An appendonlydir of each server, the writes in its incr file.
+  const redis = await startRedisServer(['--appendonly', 'yes']);
+  t.after(() => redis.stop());
+  const tesseraDir = tempDir(t, 'info-loading');
+  const writer = await startTesseraLoaded({ dir: tesseraDir, appendonly: 'yes' });
+  for (const port of [redis.port, writer.server.boundPort]) {
+    const client = await RawClient.connect(port);
+    // Pipelined: both servers yield to clients once per 1024 commands replayed.
+    for (let i = 0; i < LOADED_COMMANDS; i++) client.writeRaw(encodeCommand(['SET', `key:${i}`, 'v']));
+    for (let i = 0; i < LOADED_COMMANDS; i++) assert.equal((await client.read()).type, 'simple');
+    client.close();
+  }
+  await writer.stop();
+  const redisDir = tempDir(t, 'info-loading-redis');
+  cpSync(join(redis.dir, 'appendonlydir'), join(redisDir, 'appendonlydir'), { recursive: true });
+
+  const port = await freePort();
+  const loadingRedis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', redisDir, '--appendonly', 'yes', '--key-load-delay', KEY_LOAD_DELAY_US], { stdio: 'ignore' });
+  t.after(() => stopProcess(loadingRedis));
+  const loadingTessera = await startTessera({ dir: tesseraDir, appendonly: 'yes', 'key-load-delay': KEY_LOAD_DELAY_US });
+  t.after(() => loadingTessera.stop());
+  const loaded = loadingTessera.server.loadDataFromDisk();
+  const [expected, actual] = await Promise.all([fieldsWhileLoading(port), fieldsWhileLoading(loadingTessera.server.boundPort)]);
+  assert.deepEqual(
+    actual.map(([name]) => name),
+    expected.map(([name]) => name),
+    'the same fields in the same order',
+  );
+  const same = ['loading', 'async_loading', 'aof_enabled', 'aof_rewrite_in_progress', 'aof_last_write_status', 'aof_buffer_length'];
+  const values = (fields: Array<[string, string]>) => fields.filter(([name]) => same.includes(name));
+  assert.deepEqual(values(actual), values(expected));
+  await loaded;
 });
