@@ -74,3 +74,22 @@ test('DUMP of a compressed list from redis-server 7.0 RESTOREs into Tessera, and
     assert.deepEqual(await client.lrange(`${key}:back`, 0, -1), await client.lrange(key, 0, -1), `${key} back`);
   }
 });
+
+test('with list-compress-depth, Tessera DUMPs lists byte for byte as redis-server 7.0 (inner nodes LZF-compressed)', async (t) => {
+  for (const depth of ['1', '3']) {
+    for (const rdbcompression of ['yes', 'no']) {
+      const redis = await startRedisServer(['--list-compress-depth', depth, '--rdbcompression', rdbcompression]);
+      t.after(() => redis.stop());
+      const node = await startTessera({ 'list-compress-depth': depth, rdbcompression });
+      t.after(() => node.stop());
+      const [redisClient, tesseraClient] = [await connectIoredis(t, redis.port), await connectIoredis(t, node.port)];
+      await fillLists(redisClient);
+      await fillLists(tesseraClient);
+      for (const key of ['list:long', 'list:ints', 'list:plain', 'list:short']) {
+        const expected = await redisClient.dumpBuffer(key);
+        assert.ok(expected !== null);
+        assert.deepEqual(await tesseraClient.dumpBuffer(key), expected, `${key}, depth ${depth}, rdbcompression ${rdbcompression}`);
+      }
+    }
+  }
+});
