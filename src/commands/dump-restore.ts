@@ -31,6 +31,7 @@ function dump(ctx: CommandContext, argv: string[]): void {
   const payload = encodeDumpPayload(value, {
     compress: ctx.server.config.value('rdbcompression') === 'yes',
     listMaxListpackSize: ctx.server.config.number('list-max-listpack-size'),
+    listCompressDepth: ctx.server.config.number('list-compress-depth'),
   });
   ctx.reply.bulk(payload.latin1Slice(0, payload.length));
 }

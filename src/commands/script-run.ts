@@ -29,6 +29,9 @@ export function prepareRun(ctx: CommandContext, flags: ScriptFlags | null, readO
     const noWrites = flags.has('no-writes');
     // processCommand: a script with flags is denyoom unless no-writes or allow-oom.
     if (!noWrites && !flags.has('allow-oom') && scripting.outOfMemory()) throw new ReplyError(Errors.oom);
+    // processCommand: a script with flags is a write command unless no-writes (-MISCONF).
+    const diskError = noWrites ? undefined : scripting.diskWriteError();
+    if (diskError !== undefined) throw new ReplyError(diskError);
     if (!noWrites && readOnlyCommand) throw new ReplyError('ERR Can not execute a script with write flag using *_ro command.');
   }
   return {

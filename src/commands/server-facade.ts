@@ -255,5 +255,7 @@ export interface ScriptingFacade {
   busyThresholdMs(): number;
   /** Used memory is over maxmemory now (scripts without allow-oom refuse to start). */
   outOfMemory(): boolean;
+  /** The -MISCONF error while persisting fails (RDB or AOF): scripts with write flags refuse to start. */
+  diskWriteError(): string | undefined;
   clusterEnabled(): boolean;
 }

@@ -38,6 +38,9 @@ export const Errors = {
   unknownSubcommand: (sub: string, command: string) =>
     sanitizeErrorText(`ERR unknown subcommand '${truncate(sub, 128)}'. Try ${command.toUpperCase()} HELP.`),
   protocol: (detail: string) => `ERR Protocol error: ${detail}`,
+  /** stop-writes-on-bgsave-error after a failed BGSAVE (shared.bgsaveerr). */
+  misconfRdb:
+    "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
   stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
   bitOffset: 'ERR bit offset is not an integer or out of range',
   bitValue: 'ERR bit is not an integer or out of range',

@@ -139,6 +139,7 @@ export class RdbPersistence {
       checksum: this.#host.configValue('rdbchecksum') === 'yes',
       accessData: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
       listMaxListpackSize: Number(this.#host.configValue('list-max-listpack-size')),
+      listCompressDepth: Number(this.#host.configValue('list-compress-depth')),
       functionLibraries: this.#host.functions?.libraryCodes() ?? [],
       aux: standardAuxFields({ redisVersion: this.#host.redisVersion, nowMs: this.#host.nowMs(), usedMemoryBytes: this.#host.usedMemoryBytes(), aofBase: false }),
       sliceMs: this.sliceMs,

@@ -16,6 +16,8 @@ export interface RdbImageSettings {
   readonly accessData: 'none' | 'lru' | 'lfu';
   /** list-max-listpack-size: where quicklist nodes split, as Redis would have them. */
   readonly listMaxListpackSize: number;
+  /** list-compress-depth: inner quicklist nodes LZF-compressed, as Redis writes them (0: none). */
+  readonly listCompressDepth?: number;
   /** Function libraries' code, written after the header as Redis does (RDB_OPCODE_FUNCTION2). */
   readonly functionLibraries?: readonly string[];
 }
@@ -30,7 +32,12 @@ export interface RdbSnapshotEncoder extends SnapshotEncoder {
  * The RDB writer behind the snapshot's encoder interface.
  */
 export function createRdbSnapshotEncoder(keyspace: Keyspace, settings: RdbImageSettings): RdbSnapshotEncoder {
-  const writer = new RdbFileWriter({ compress: settings.compress, checksum: settings.checksum, listMaxListpackSize: settings.listMaxListpackSize });
+  const writer = new RdbFileWriter({
+    compress: settings.compress,
+    checksum: settings.checksum,
+    listMaxListpackSize: settings.listMaxListpackSize,
+    listCompressDepth: settings.listCompressDepth ?? 0,
+  });
   /** Bytes handed out so far: the writer counts all it produced. */
   let takenBytes = 0;
   const lruPolicy = settings.accessData === 'lru';

@@ -75,8 +75,12 @@ export interface DispatchHost {
   performEvictions(nowMs: number): 'ok' | 'running' | 'fail';
   /** The dataset is being loaded: commands without the `loading` flag get -LOADING. */
   readonly loading: boolean;
-  /** stop-writes-on-bgsave-error after a failed BGSAVE: writes (and PING) get -MISCONF. */
-  readonly writesRefusedOnDiskError: boolean;
+  /**
+   * The -MISCONF error writes (and PING) get while persisting fails (Redis's
+   * writeCommandsDeniedByDiskError): a failed BGSAVE with stop-writes-on-bgsave-error, or a
+   * failed AOF write; undefined when writes are accepted.
+   */
+  readonly writesRefusedOnDiskError: string | undefined;
   /** Cluster mode: the routing view (src/cluster/routing.ts); undefined on a standalone node. */
   readonly routing: RoutingView | undefined;
   /** Does a key exist in database 0 (open-slot checks of routing)? */
@@ -84,8 +88,6 @@ export interface DispatchHost {
 }
 
 const LOADING_ERROR = 'LOADING Redis is loading the dataset in memory';
-const MISCONF_ERROR =
-  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
 
 /** What a RESP2 client in subscriber mode may run (Redis's processCommand). */
 const SUBSCRIBER_MODE_COMMANDS = new Set(['ping', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -242,19 +244,13 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
   // No eviction while a script is suspended: it would change the data under the script.
   if (busy === undefined && host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail' && rejectedOnOom(client, spec.fullName, spec.flags)) {
     command.stats.rejectedCalls++;
-    if (spec.fullName === 'exec' && client.transaction !== undefined) {
-      // Redis's execCommandAbort: the transaction is discarded, the error says why.
-      client.transaction = undefined;
-      host.endWatch(client);
-      reject(host, client, `EXECABORT Transaction discarded because of: ${Errors.oom}`);
-    } else {
-      reject(host, client, Errors.oom);
-    }
+    rejectOrAbortExec(host, client, spec.fullName, Errors.oom);
     return;
   }
-  if (host.writesRefusedOnDiskError && (isWriteCommand(client, spec.fullName, spec.flags) || spec.fullName === 'ping')) {
+  const diskError = host.writesRefusedOnDiskError;
+  if (diskError !== undefined && (isWriteCommand(client, spec.fullName, spec.flags) || spec.fullName === 'ping')) {
     command.stats.rejectedCalls++;
-    reject(host, client, MISCONF_ERROR);
+    rejectOrAbortExec(host, client, spec.fullName, diskError);
     return;
   }
   // Cheapest test first: isSubscribed is false at once while nobody subscribes.
@@ -400,6 +396,17 @@ function reject(host: DispatchHost, client: DispatchClient, message: string): vo
   client.writer.error(message);
   host.countError(message);
   if (client.transaction !== undefined) client.transaction.aborted = true;
+}
+
+/** Redis's rejectCommand for EXEC is execCommandAbort: the transaction is discarded, the error says why. */
+function rejectOrAbortExec(host: DispatchHost, client: DispatchClient, fullName: string, message: string): void {
+  if (fullName === 'exec' && client.transaction !== undefined) {
+    client.transaction = undefined;
+    host.endWatch(client);
+    reject(host, client, `EXECABORT Transaction discarded because of: ${message}`);
+  } else {
+    reject(host, client, message);
+  }
 }
 
 /** What MULTI may still run when out of memory (Redis's processCommand: queuing costs memory). */
@@ -592,6 +599,11 @@ class ScriptClientSlot implements ScriptCaller {
     const writes = spec.flags.has('write');
     // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
     if (this.readOnly && (writes || SCRIPT_MAY_REPLICATE.has(spec.fullName))) return 'ERR Write commands are not allowed from read-only scripts.';
+    // Redis's scriptVerifyWriteCommandAllow (before its OOM check): a script that wrote already is not stopped halfway.
+    if (writes && !this.#wroteData) {
+      const diskError = host.writesRefusedOnDiskError;
+      if (diskError !== undefined) return diskError;
+    }
     if (!this.allowOom && this.#oomAtStart && !this.#wroteData && spec.flags.has('denyoom')) return Errors.oom;
     const client = this.#client;
     const routing = host.routing;

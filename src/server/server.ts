@@ -8,7 +8,7 @@ import type { MemorySnapshot, PubSubFacade, ScriptingFacade, ServerFacade, Shutd
 import { CommandTable } from '../commands/table.js';
 import { Keyspace } from '../keyspace/keyspace.js';
 import type { Clock } from '../lib/clock.js';
-import { ReplyError } from '../lib/errors.js';
+import { Errors, ReplyError } from '../lib/errors.js';
 import { SeededRandom, type Random } from '../lib/random.js';
 import { seedKeyTables } from '../keyspace/key-hash.js';
 import { IdleCollector } from './idle-gc.js';
@@ -256,7 +256,14 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (this.#heldSessions.size === 0) return;
     const held = [...this.#heldSessions];
     this.#heldSessions.clear();
-    for (const session of held) session.flush();
+    // The write was made, or failed and stays buffered for a retry: the replies go out either
+    // way (Redis's beforeSleep too), so they are not held again.
+    this.#releasingHeldReplies = true;
+    try {
+      for (const session of held) session.flush();
+    } finally {
+      this.#releasingHeldReplies = false;
+    }
   }
 
   /** A full GC when the node goes idle after its heap grew (src/server/idle-gc.ts). */
@@ -284,8 +291,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     }
   }
 
+  #releasingHeldReplies = false;
+
   holdReply(session: Session): boolean {
-    if (!this.aof.mustFlushBeforeReplies) return false;
+    if (this.#releasingHeldReplies || !this.aof.mustFlushBeforeReplies) return false;
     this.#heldSessions.add(session);
     this.#scheduleTurnEnd();
     return true;
@@ -327,8 +336,9 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     return this.persistence.loading || this.aof.loading;
   }
 
-  get writesRefusedOnDiskError(): boolean {
-    return this.persistence.writesRefused;
+  get writesRefusedOnDiskError(): string | undefined {
+    // Redis checks the RDB condition first (writeCommandsDeniedByDiskError).
+    return this.persistence.writesRefused ? Errors.misconfRdb : this.aof.writeRefusal;
   }
 
   /** maxmemory and its companions, read into the evictor (src/server/eviction). */
@@ -715,6 +725,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     busy: () => this.busyScripts.current,
     busyThresholdMs: () => this.config.number('busy-reply-threshold'),
     outOfMemory: () => this.evictor.maxmemoryBytes > 0 && this.evictor.performEvictions(this.lastCommandEndMs) === 'fail',
+    diskWriteError: () => this.writesRefusedOnDiskError,
     clusterEnabled: () => this.config.value('cluster-enabled') === 'yes',
   };
 

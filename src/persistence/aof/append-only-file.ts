@@ -6,6 +6,8 @@ import { keyDelay } from '../key-delay.js';
 import { loadAppendOnlyFiles } from './aof-loader.js';
 import type { AofLog } from './aof-log.js';
 import { AofSnapshotEncoder } from './aof-snapshot-encoder.js';
+import { nodeAofFileOps, type AofFileOps } from './aof-file-ops.js';
+import { AofWriteStatus } from './aof-write-status.js';
 import { AofWriter, type FsyncPolicy } from './aof-writer.js';
 import {
   EMPTY_MANIFEST,
@@ -90,6 +92,9 @@ export class AppendOnlyFile {
   #loading: { startUnixSeconds: number; totalBytes: number; loadedBytes: number } | undefined;
   /** Resolves when the running rewrite ends (tests, DEBUG). */
   #rewriteDone: Promise<void> = Promise.resolve();
+  /** Whether the last write / background fsync failed: outlives the writers (INFO, -MISCONF). */
+  readonly #writeStatus = new AofWriteStatus();
+  #fileOps: AofFileOps = nodeAofFileOps;
 
   constructor(host: AofHost) {
     this.#host = host;
@@ -131,6 +136,31 @@ export class AppendOnlyFile {
 
   get #rdbPreamble(): boolean {
     return this.#host.config.value('aof-use-rdb-preamble') === 'yes' && this.#host.rdb !== undefined;
+  }
+
+  /**
+   * no-appendfsync-on-rewrite yes: no fsync of the AOF while a rewrite or a BGSAVE runs (Redis:
+   * `aof_no_fsync_on_rewrite && hasActiveChildProcess()`; the child's disk I/O would stall it).
+   */
+  #fsyncSkippedForRewrite(): boolean {
+    return this.#host.config.value('no-appendfsync-on-rewrite') === 'yes' && (this.#rewrite !== undefined || this.#otherBackgroundWork());
+  }
+
+  /**
+   * Tests: the system calls the AOF makes on its incr files (aof-file-ops.ts), to make writes or
+   * fsyncs fail or count them; applies to the open file and to the files opened later.
+   */
+  useFileOps(ops: AofFileOps): void {
+    this.#fileOps = ops;
+    this.#writer?.useFileOps(ops);
+  }
+
+  /**
+   * Redis's writeCommandsDeniedByDiskError for the AOF: the -MISCONF error write commands get
+   * while the AOF is on and its last write (or background fsync) failed; undefined otherwise.
+   */
+  get writeRefusal(): string | undefined {
+    return this.#state === 'off' ? undefined : this.#writeStatus.refusal;
   }
 
   /** Redis's hasActiveChildProcess for a rewrite: another snapshot or a BGSAVE not yet committed. */
@@ -279,7 +309,14 @@ export class AppendOnlyFile {
   }
 
   #newWriter(fd: number, sizeBytes: number): AofWriter {
-    const writer = new AofWriter(fd, sizeBytes, { policy: this.#policy, log: this.#host.log, nowMs: () => this.#host.nowMs() });
+    const writer = new AofWriter(fd, sizeBytes, {
+      policy: this.#policy,
+      log: this.#host.log,
+      nowMs: () => this.#host.nowMs(),
+      fileOps: this.#fileOps,
+      status: this.#writeStatus,
+      skipFsync: () => this.#fsyncSkippedForRewrite(),
+    });
     writer.onWritten = (bytes) => (this.#currentSize += bytes);
     writer.timestamps = this.#host.config.value('aof-timestamp-enabled') === 'yes';
     return writer;
@@ -370,7 +407,7 @@ export class AppendOnlyFile {
   /** Replies must wait: there are bytes to write (or, with always, to fsync) first. */
   get mustFlushBeforeReplies(): boolean {
     const writer = this.#writer;
-    return writer !== undefined && (writer.bufferedBytes > 0 || (writer.policy === 'always' && writer.hasPending));
+    return writer !== undefined && writer.mustWriteBeforeReplies;
   }
 
   /** Once per event-loop turn, before the turn's replies (Redis's beforeSleep). */
@@ -378,9 +415,9 @@ export class AppendOnlyFile {
     this.#writer?.flush();
   }
 
-  /** From the node's tick: everysec fsync when idle, scheduled and automatic rewrites. */
+  /** From the node's tick: write retries, fsyncs when idle, scheduled and automatic rewrites. */
   tick(): void {
-    this.#writer?.maybeFsyncInBackground();
+    this.#writer?.tick();
     if (this.#rewrite !== undefined || this.#state === 'off') return;
     if (this.rewriteScheduled && !this.#otherBackgroundWork()) {
       this.#startRewrite();
@@ -417,6 +454,7 @@ export class AppendOnlyFile {
     if (this.#otherBackgroundWork()) {
       this.rewriteScheduled = true;
       this.#host.log.log('warning', 'AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
+      this.#forgetWriteErrors();
       return;
     }
     if (!this.#startRewrite()) {
@@ -424,6 +462,14 @@ export class AppendOnlyFile {
       this.#host.log.log('warning', "Redis needs to enable the AOF but can't trigger a background AOF rewrite operation. Check the above logs for more info about the error.");
       throw new Error('cannot start the AOF');
     }
+    this.#forgetWriteErrors();
+  }
+
+  /** Redis's startAppendOnly: errors of the AOF turned off before do not refuse writes now. */
+  #forgetWriteErrors(): void {
+    if (this.#writeStatus.fsyncErrorCode !== undefined) this.#host.log.log('warning', 'AOF reopen, just ignore the AOF fsync error in bio job');
+    if (this.#writeStatus.writeErrorCode !== undefined) this.#host.log.log('warning', 'AOF reopen, just ignore the last error.');
+    this.#writeStatus.reset();
   }
 
   /** appendonly no at runtime (Redis's stopAppendOnly). */
@@ -638,7 +684,6 @@ export class AppendOnlyFile {
   /** Redis 7.0's aof_* fields of INFO persistence, in its order (enabledExtra: only with AOF on). */
   infoFields(nowMs: number): { core: Array<[string, string | number]>; whenEnabled: Array<[string, string | number]> } {
     const writer = this.#writer;
-    const writeOk = writer === undefined || (!writer.writeFailed && !writer.fsyncFailed);
     const core: Array<[string, string | number]> = [
       ['aof_enabled', this.#state !== 'off' ? 1 : 0],
       ['aof_rewrite_in_progress', this.#rewrite !== undefined ? 1 : 0],
@@ -648,7 +693,7 @@ export class AppendOnlyFile {
       ['aof_last_bgrewrite_status', this.#lastRewriteOk ? 'ok' : 'err'],
       ['aof_rewrites', this.#rewrites],
       ['aof_rewrites_consecutive_failures', this.#consecutiveFailures],
-      ['aof_last_write_status', writeOk ? 'ok' : 'err'],
+      ['aof_last_write_status', this.#writeStatus.ok ? 'ok' : 'err'],
       ['aof_last_cow_size', 0],
     ];
     const whenEnabled: Array<[string, string | number]> =

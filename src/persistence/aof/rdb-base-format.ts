@@ -29,6 +29,7 @@ export function rdbBaseFormat(options: RdbBaseOptions): RdbBaseFormat {
         aux: standardAuxFields({ redisVersion: options.redisVersion, nowMs: options.nowMs(), usedMemoryBytes: options.usedMemoryBytes(), aofBase: true }),
         accessData: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : 'none',
         listMaxListpackSize: Number(options.config.value('list-max-listpack-size')),
+        listCompressDepth: Number(options.config.value('list-compress-depth')),
         functionLibraries: options.functions?.libraryCodes() ?? [],
       });
       return Object.assign(encoder, {

@@ -14,7 +14,7 @@ export const DUMP_PAYLOAD_WRONG = 'ERR DUMP payload version or checksum are wron
 export const DUMP_BAD_DATA_FORMAT = 'ERR Bad data format';
 
 /** DUMP: type byte, value, RDB version (u16 LE), CRC-64 of all that (u64 LE). */
-export function encodeDumpPayload(value: StoredValue, options: { compress: boolean; listMaxListpackSize?: number }): Buffer {
+export function encodeDumpPayload(value: StoredValue, options: { compress: boolean; listMaxListpackSize?: number; listCompressDepth?: number }): Buffer {
   const out = new RdbOutput(1024);
   encodeValue(value, out, options);
   out.u16LE(RDB_VERSION);

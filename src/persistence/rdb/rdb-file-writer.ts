@@ -11,6 +11,8 @@ export interface RdbFileWriterOptions {
   readonly checksum: boolean;
   /** list-max-listpack-size, for quicklist node boundaries. */
   readonly listMaxListpackSize?: number;
+  /** list-compress-depth: inner quicklist nodes LZF-compressed, as Redis keeps and writes them. */
+  readonly listCompressDepth?: number;
 }
 
 /** LRU/LFU hints saved with a key (maxmemory-policy *lru / *lfu). */
@@ -47,7 +49,7 @@ export class RdbFileWriter {
   #ended = false;
 
   constructor(options: RdbFileWriterOptions) {
-    this.#options = { compress: options.compress, listMaxListpackSize: options.listMaxListpackSize ?? -2 };
+    this.#options = { compress: options.compress, listMaxListpackSize: options.listMaxListpackSize ?? -2, listCompressDepth: options.listCompressDepth ?? 0 };
     this.#checksum = options.checksum;
   }
 

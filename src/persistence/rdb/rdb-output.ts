@@ -10,6 +10,10 @@ const EMPTY = Buffer.alloc(0);
 const LZF_MIN_BYTES = 21;
 /** Redis tries an integer encoding only for strings this short (rdbSaveRawString). */
 const INT_ENCODING_MAX_BYTES = 11;
+/** quicklist.c: smaller nodes are never compressed in memory (MIN_COMPRESS_BYTES)... */
+const QUICKLIST_MIN_COMPRESS_BYTES = 48;
+/** ...nor those LZF shrinks by 8 bytes or less (MIN_COMPRESS_IMPROVE). */
+const QUICKLIST_MIN_COMPRESS_IMPROVE_BYTES = 8;
 
 /** Scratch space for LZF output, grown on demand and reused (one allocation for a whole save). */
 let lzfScratch: Buffer = Buffer.allocUnsafe(64 * 1024);
@@ -237,11 +241,31 @@ export class RdbOutput {
     lzfScratch = scratch(lzfScratch, n + 16);
     const compressed = lzfCompressInto(data, start, end, lzfScratch, 0, n - 4);
     if (compressed === 0) return false;
+    this.#lzfBlob(compressed, n);
+    return true;
+  }
+
+  /**
+   * A quicklist node Redis keeps LZF-compressed in memory (list-compress-depth) is written as it
+   * is (rdbSaveLzfBlob), rdbcompression or not: true when __quicklistCompressNode would have
+   * compressed it (MIN_COMPRESS_BYTES, MIN_COMPRESS_IMPROVE), false when it stays raw.
+   */
+  compressedNode(data: Uint8Array, start: number, end: number): boolean {
+    const n = end - start;
+    if (n < QUICKLIST_MIN_COMPRESS_BYTES) return false;
+    lzfScratch = scratch(lzfScratch, n + 16);
+    const compressed = lzfCompressInto(data, start, end, lzfScratch, 0, n);
+    if (compressed === 0 || compressed + QUICKLIST_MIN_COMPRESS_IMPROVE_BYTES >= n) return false;
+    this.#lzfBlob(compressed, n);
+    return true;
+  }
+
+  /** RDB_ENC_LZF: compressed length, original length, the bytes in lzfScratch. */
+  #lzfBlob(compressed: number, n: number): void {
     this.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
     this.len(compressed);
     this.len(n);
     this.bytes(lzfScratch, 0, compressed);
-    return true;
   }
 }
 

@@ -95,3 +95,19 @@ test('a key holding an empty container is skipped by the reader, as Redis skips 
   assert.deepEqual(keys, ['full']);
   assert.equal(reader.emptyKeysSkipped, 1);
 });
+
+test('list-compress-depth: inner quicklist nodes go out LZF-compressed (even with rdbcompression no) and read back', () => {
+  const items = Array.from({ length: 3000 }, (_, i) => `item-${i}-${'abc'.repeat(i % 40)}`);
+  const list = listOf(items);
+  const raw = encodeDumpPayload(list, { compress: false });
+  for (const depth of [1, 2, 5]) {
+    const payload = encodeDumpPayload(list, { compress: false, listCompressDepth: depth });
+    assert.ok(payload.length < raw.length / 2, `depth ${depth}: ${payload.length} bytes, ${raw.length} uncompressed`);
+    assert.deepEqual(modelOfValue(decodeDumpPayload(payload)), modelOfValue(list), `depth ${depth}`);
+  }
+  // A list of no more than 2 * depth nodes keeps every node raw, as quicklist.c does.
+  assert.deepEqual(encodeDumpPayload(list, { compress: false, listCompressDepth: 10_000 }), raw);
+  // Nodes under 48 bytes are never compressed.
+  const small = listOf(['a', 'b', 'c']);
+  assert.deepEqual(encodeDumpPayload(small, { compress: false, listCompressDepth: 1 }), encodeDumpPayload(small, { compress: false }));
+});

@@ -20,6 +20,8 @@ export interface EncodeOptions {
   readonly compress: boolean;
   /** list-max-listpack-size (default -2: 8 KB nodes), to split quicklist nodes where Redis would. */
   readonly listMaxListpackSize?: number;
+  /** list-compress-depth (default 0): inner quicklist nodes go out LZF-compressed, as Redis keeps them. */
+  readonly listCompressDepth?: number;
 }
 
 /** One builder for every listpack written (a value's listpack is finished before the next starts). */
@@ -46,7 +48,7 @@ export function encodeValueBody(value: StoredValue, out: RdbOutput, options: Enc
     if (value.length <= 11) out.string(value.toString(), compress);
     else out.blob(value.bytes, 0, value.length, compress);
   } else if (value instanceof ListValue) {
-    writeQuicklist(value, out, compress, options.listMaxListpackSize ?? -2);
+    writeQuicklist(value, out, compress, options.listMaxListpackSize ?? -2, options.listCompressDepth ?? 0);
   } else if (value instanceof SetValue) {
     const packed = value.smallPacked;
     if (packed !== undefined) {
@@ -118,12 +120,12 @@ function nodeAllowsInsert(nodeBytes: number, nodeCount: number, elementBytes: nu
  * filled until _quicklistNodeAllowInsert refuses), each a listpack blob, so a list built with
  * RPUSH dumps byte for byte as Redis dumps it.
  */
-function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, configuredFill: number): void {
+function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, configuredFill: number, compressDepth: number): void {
   // quicklistSetFill: the directive is clamped to -5..32767.
   const fill = Math.min(Math.max(configuredFill, -5), FILL_MAX);
   const chunk = list.solePackedChunk;
   if (chunk !== undefined) {
-    writePackedChunkQuicklist(chunk, out, compress, fill);
+    writePackedChunkQuicklist(chunk, out, compress, fill, compressDepth);
     return;
   }
   const elements = list.toArray();
@@ -148,20 +150,36 @@ function writeQuicklist(list: ListValue, out: RdbOutput, compress: boolean, conf
   if (nodeCount > 0) nodeEnds.push(elements.length);
   out.len(nodeEnds.length);
   let start = 0;
-  for (const end of nodeEnds) {
+  for (let node = 0; node < nodeEnds.length; node++) {
+    const end = nodeEnds[node] as number;
     const first = elements[start] as string;
+    const inner = compressedInMemory(node, nodeEnds.length, compressDepth);
     if (end - start === 1 && first.length >= PACKED_THRESHOLD_BYTES) {
       out.len(QUICKLIST_NODE_PLAIN);
-      out.string(first, compress);
+      const bytes = inner ? Buffer.from(first, 'latin1') : undefined;
+      if (bytes === undefined || !out.compressedNode(bytes, 0, bytes.length)) out.string(first, compress);
     } else {
       out.len(QUICKLIST_NODE_PACKED);
       builder.reset();
       for (let i = start; i < end; i++) builder.addString(elements[i] as string);
       const blob = builder.finish();
-      out.blob(blob.buf, blob.start, blob.end, compress);
+      writeNodeBlob(out, blob, compress, inner);
     }
     start = end;
   }
+}
+
+/**
+ * quicklist.c's __quicklistCompress: with list-compress-depth d, every node but the d first and
+ * the d last is kept LZF-compressed (when that shrinks it), and rdbSaveObject writes it so.
+ */
+function compressedInMemory(node: number, nodeCount: number, depth: number): boolean {
+  return depth > 0 && node >= depth && node < nodeCount - depth;
+}
+
+function writeNodeBlob(out: RdbOutput, blob: { buf: Uint8Array; start: number; end: number }, compress: boolean, inner: boolean): void {
+  if (inner && out.compressedNode(blob.buf, blob.start, blob.end)) return;
+  out.blob(blob.buf, blob.start, blob.end, compress);
 }
 
 /** ZSET_LISTPACK (member, score as d2string text) or ZSET_2 (greatest first, binary doubles). */
@@ -256,7 +274,7 @@ function rangeListpackBytes(text: string, start: number, end: number): number {
  * writeQuicklist for a list of one packed chunk (chunk.ts: 2-byte offsets, then the bytes; every
  * small list after a load or settle()): the same node boundaries, elements read in place.
  */
-function writePackedChunkQuicklist(chunk: Chunk, out: RdbOutput, compress: boolean, fill: number): void {
+function writePackedChunkQuicklist(chunk: Chunk, out: RdbOutput, compress: boolean, fill: number, compressDepth: number): void {
   const packed = chunk.packed;
   const base = chunk.base;
   const count = chunk.tail - chunk.head;
@@ -282,12 +300,12 @@ function writePackedChunkQuicklist(chunk: Chunk, out: RdbOutput, compress: boole
   if (nodeCount > 0) nodeEnds.push(count);
   out.len(nodeEnds.length);
   let first = 0;
-  for (const nodeEnd of nodeEnds) {
+  for (let node = 0; node < nodeEnds.length; node++) {
+    const nodeEnd = nodeEnds[node] as number;
     out.len(QUICKLIST_NODE_PACKED);
     builder.reset();
     for (let i = first; i < nodeEnd; i++) builder.addLatin1Range(packed, startOf(i), startOf(i + 1));
-    const blob = builder.finish();
-    out.blob(blob.buf, blob.start, blob.end, compress);
+    writeNodeBlob(out, builder.finish(), compress, compressedInMemory(node, nodeEnds.length, compressDepth));
     first = nodeEnd;
   }
 }
