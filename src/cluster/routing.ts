@@ -188,6 +188,18 @@ class SlotQuery {
 const query = new SlotQuery();
 const addKey = (key: string): boolean => query.addKey(key);
 
+/** The slot of the last query served here (see routedSlot). */
+let lastSlot = -1;
+
+/**
+ * The hash slot of the keys of the last routeCommand/routeTransaction that returned null (served
+ * here), or -1 when it had no keys: Redis's getNodeByQuery `hashslot` out-parameter, which
+ * processCommand keeps in c->slot and scripts check their keys against.
+ */
+export function routedSlot(): number {
+  return lastSlot;
+}
+
 /**
  * Redis 7.0's getNodeByQuery + clusterRedirectClient for one command outside MULTI (or being
  * queued in MULTI: Redis checks each queued command on its own, then all of them at EXEC).
@@ -201,7 +213,10 @@ export function routeCommand(view: RoutingView, spec: CommandSpec, argv: readonl
     // The fast path (GET, SET...): one key, in a stable slot served here. Anything else takes
     // the general path below, which gives the same answer for these cases.
     const slot = keyHashSlot(argv[keyIndex] as string);
-    if (view.ownerOf(slot) === view.myselfId && view.migratingTo(slot) === null) return null;
+    if (view.ownerOf(slot) === view.myselfId && view.migratingTo(slot) === null) {
+      lastSlot = slot;
+      return null;
+    }
   }
   query.reset(view, keyExists, info.shardPubsub);
   routingKeys(spec, argv, addKey);
@@ -233,6 +248,12 @@ export function routeTransaction(
 
 /** The part of getNodeByQuery after the keys were gathered, then the redirect text. */
 function decide(view: RoutingView, spec: CommandSpec, client: RoutingClient, shardPubsub: boolean, isWrite: boolean): RouteOutcome {
+  const outcome = decideOutcome(view, spec, client, shardPubsub, isWrite);
+  if (outcome === null) lastSlot = query.firstKey === undefined ? -1 : query.slot;
+  return outcome;
+}
+
+function decideOutcome(view: RoutingView, spec: CommandSpec, client: RoutingClient, shardPubsub: boolean, isWrite: boolean): RouteOutcome {
   if (query.error !== null) return query.error;
   const owner = query.owner;
   // No key at all: served here whatever the cluster state.

@@ -22,6 +22,11 @@ export interface RunOptions {
   /** allow-oom (or no-writes): denyoom commands run even when used memory > maxmemory. */
   allowOom: boolean;
   /**
+   * Cluster mode: the script's commands may use keys of several slots served here (EVAL
+   * without shebang, or the allow-cross-slot-keys flag); else all keys share one slot.
+   */
+  allowCrossSlot: boolean;
+  /**
    * The script may be suspended once it runs longer than busy-reply-threshold: the node then
    * answers other clients (BUSY) between slices. False inside MULTI/EXEC: the transaction's
    * replies must stay in order, so the script runs to its end (or until killed).
@@ -297,6 +302,7 @@ export class ScriptEngine {
     }
     caller.readOnly = options.readOnly;
     caller.allowOom = options.allowOom;
+    caller.allowCrossSlot = options.allowCrossSlot;
     const co = this.#takeThread();
     lua.lua_settop(co, 0);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
