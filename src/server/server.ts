@@ -196,7 +196,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   #turnEndScheduled = false;
   #executeLoadedCommand: ((argv: string[]) => boolean) | undefined;
 
-  /** Expired or evicted keys reach the AOF and replicas as DEL (UNLINK with lazyfree), as in Redis 7.0. */
+  /**
+   * Expired or evicted keys (and keys of lost cluster slots) reach the AOF and replicas as DEL
+   * (UNLINK with lazyfree), as in Redis 7.0 (7.2 for lost slots).
+   */
   #propagateDeletion(dbIndex: number, key: string, lazyDirective: string): void {
     if (this.propagation.sink === undefined) return;
     this.propagation.push(dbIndex, [this.config.value(lazyDirective) === 'yes' ? 'UNLINK' : 'DEL', key]);
@@ -377,6 +380,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         },
         routingChanged: () => this.routingChanged(),
         keysRemoved: (dbIndex, keys) => this.keysWritten(dbIndex, keys),
+        propagateDeletion: (dbIndex, key) => {
+          this.dirty++;
+          this.#propagateDeletion(dbIndex, key, 'lazyfree-lazy-server-del');
+        },
       },
     });
     try {
