@@ -35,6 +35,7 @@ import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
 import { PropagationQueue } from './propagation.js';
 import type { FunctionLibraryStore } from '../persistence/rdb-persistence.js';
 import { functionRegistryOf } from '../scripting/function-registry.js';
+import { scriptingMemoryOf, type ScriptingMemory } from '../scripting/script-memory.js';
 import { openLoadingClient } from './loading-client.js';
 import { rdbBaseFormat } from '../persistence/aof/rdb-base-format.js';
 import { redirectBlocked, type RoutingView } from '../cluster/routing.js';
@@ -831,6 +832,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   // ---- ServerFacade ----------------------------------------------------------------------
+
+  scriptingMemory(): ScriptingMemory {
+    return scriptingMemoryOf(this);
+  }
 
   renderInfo(sections: readonly string[]): string {
     return renderInfo(this, sections);
