@@ -599,28 +599,13 @@ class ScriptClientSlot implements ScriptCaller {
       command = command.subcommands.get((argv[1] as string).toLowerCase());
     }
     if (command === undefined || command.handler === undefined) return 'ERR Unknown Redis command called from script';
-    const spec = command.spec;
-    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
-    if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
-    const writes = spec.flags.has('write');
-    // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
-    if (this.readOnly && (writes || SCRIPT_MAY_REPLICATE.has(spec.fullName))) return 'ERR Write commands are not allowed from read-only scripts.';
-    if (!this.allowOom && this.#oomAtStart && !this.#wroteData && spec.flags.has('denyoom')) return Errors.oom;
-    const client = this.#client;
-    // Redis marks the script as having written before its cluster checks (SCRIPT_WRITE_DIRTY).
-    if (writes) this.#wroteData = true;
-    const routing = host.routing;
-    if (routing !== undefined && isRouted(spec)) {
-      const refused = scriptRoutingError(routeCommand(routing, spec, argv, client, host.routingKeyExists));
-      if (refused !== null) return refused;
-      const slot = routedSlot();
-      const caller = this.#caller;
-      if (slot !== -1 && !this.allowCrossSlot && caller !== undefined) {
-        // The declared keys' slot (or the transaction's), else the first one the script uses.
-        if (caller.clusterSlot === -1) caller.clusterSlot = slot;
-        else if (caller.clusterSlot !== slot) return 'ERR Script attempted to access keys that do not hash to the same slot';
-      }
+    const refused = this.#refusal(command, argv);
+    if (refused !== null) {
+      // Redis's scriptCall error path: incrCommandStatsOnError(cmd, ERROR_COMMAND_REJECTED).
+      command.stats.rejectedCalls++;
+      return refused;
     }
+    const client = this.#client;
     client.protocol = this.protocol;
     this.#writer.protocol = this.protocol;
     let context = client.dispatchContext;
@@ -630,6 +615,32 @@ class ScriptClientSlot implements ScriptCaller {
     }
     call(host, client, command, argv, false);
     return this.#writer.take();
+  }
+
+  /** Redis's scriptCall checks, in its order: the error text, or null when the command may run. */
+  #refusal(command: Command, argv: string[]): string | null {
+    const host = this.#host;
+    const spec = command.spec;
+    if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
+    if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
+    const writes = spec.flags.has('write');
+    // May-replicate commands (PUBLISH, PFCOUNT) count as writes for read-only scripts.
+    if (this.readOnly && (writes || SCRIPT_MAY_REPLICATE.has(spec.fullName))) return 'ERR Write commands are not allowed from read-only scripts.';
+    if (!this.allowOom && this.#oomAtStart && !this.#wroteData && spec.flags.has('denyoom')) return Errors.oom;
+    // Redis marks the script as having written before its cluster checks (SCRIPT_WRITE_DIRTY).
+    if (writes) this.#wroteData = true;
+    const routing = host.routing;
+    if (routing === undefined || !isRouted(spec)) return null;
+    const refused = scriptRoutingError(routeCommand(routing, spec, argv, this.#client, host.routingKeyExists));
+    if (refused !== null) return refused;
+    const slot = routedSlot();
+    const caller = this.#caller;
+    if (slot !== -1 && !this.allowCrossSlot && caller !== undefined) {
+      // The declared keys' slot (or the transaction's), else the first one the script uses.
+      if (caller.clusterSlot === -1) caller.clusterSlot = slot;
+      else if (caller.clusterSlot !== slot) return 'ERR Script attempted to access keys that do not hash to the same slot';
+    }
+    return null;
   }
 }
 

@@ -70,6 +70,21 @@ async function compare(pair: Pair, lines: ReadonlyArray<readonly string[]>): Pro
   for (const argv of lines) await both(pair, argv);
 }
 
+/** INFO commandstats without the timings: "name calls rejected failed" lines, sorted. */
+async function commandCounts(client: RawClient): Promise<string[]> {
+  const info = await text(client, 'INFO', 'commandstats');
+  const lines: string[] = [];
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),.*,rejected_calls=(\d+),failed_calls=(\d+)$/gm)) {
+    lines.push(`${match[1]} calls=${match[2]} rejected=${match[3]} failed=${match[4]}`);
+  }
+  return lines.sort();
+}
+
+/** Commands refused inside a script count as rejected calls of that command (Redis's scriptCall). */
+async function compareCommandCounts(pair: Pair): Promise<void> {
+  assert.deepEqual(await commandCounts(pair.tessera), await commandCounts(pair.real));
+}
+
 const LIBRARY = [
   '#!lua name=clusterlib',
   "redis.register_function('strict', function(keys) redis.call('set', 'a', '1') return redis.call('set', 'b', '2') end)",
@@ -82,6 +97,7 @@ test('script flags and the one-slot rule match a real redis 7.0 cluster node', {
   const pair = await startPair(t);
   assert.notEqual(SLOT_A, SLOT_B);
   await compare(pair, [
+    ['CONFIG', 'RESETSTAT'],
     ['CLUSTER', 'KEYSLOT', 'a'],
     ['CLUSTER', 'KEYSLOT', 'b'],
     // No shebang (compatibility mode): keys of several local slots are fine.
@@ -127,6 +143,7 @@ test('script flags and the one-slot rule match a real redis 7.0 cluster node', {
     ['EXEC'],
     ['INFO', 'errorstats'],
   ]);
+  await compareCommandCounts(pair);
   // OOM is checked first (processCommand), then no-cluster (scriptPrepareForRun).
   await compare(pair, [
     ['CONFIG', 'SET', 'maxmemory', '1'],
@@ -139,6 +156,7 @@ test('script flags and the one-slot rule match a real redis 7.0 cluster node', {
 test('scripts meet unassigned slots and a down cluster with redis 7.0 texts', { timeout: 60_000 }, async (t) => {
   const pair = await startPair(t);
   await compare(pair, [
+    ['CONFIG', 'RESETSTAT'],
     ['CONFIG', 'SET', 'cluster-require-full-coverage', 'no'],
     ['SET', 'a', '1'],
     ['CLUSTER', 'DELSLOTS', String(SLOT_B)],
@@ -164,6 +182,8 @@ test('scripts meet unassigned slots and a down cluster with redis 7.0 texts', { 
     ['EVAL', "#!lua flags=no-writes\nreturn redis.call('get','a')", '0'],
     ['CONFIG', 'SET', 'cluster-allow-reads-when-down', 'no'],
   ]);
+  await compare(pair, [['INFO', 'errorstats']]);
+  await compareCommandCounts(pair);
 });
 
 test('CLUSTER DELSLOTS keeps the keys; FLUSHSLOTS needs an empty database (as redis 7.0)', { timeout: 60_000 }, async (t) => {
