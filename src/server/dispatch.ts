@@ -630,7 +630,9 @@ class ScriptClientSlot implements ScriptCaller {
     // Redis marks the script as having written before its cluster checks (SCRIPT_WRITE_DIRTY).
     if (writes) this.#wroteData = true;
     const routing = host.routing;
-    if (routing === undefined || !isRouted(spec)) return null;
+    // A script replayed from the AOF is obeyed (Redis's mustObeyClient): while loading, only
+    // the loading client runs scripts (others get -LOADING).
+    if (routing === undefined || !isRouted(spec) || host.loading) return null;
     const refused = scriptRoutingError(routeCommand(routing, spec, argv, this.#client, host.routingKeyExists));
     if (refused !== null) return refused;
     const slot = routedSlot();

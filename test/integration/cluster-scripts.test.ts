@@ -7,6 +7,10 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Redis } from 'ioredis';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeCommand } from '../../src/resp/reply-parser.js';
+import { startTesseraLoaded, tempDir } from '../support/aof-files.js';
 import { connectIoredis, connectNodeRedis } from '../support/clients.js';
 import { startTessera } from '../support/tessera.js';
 
@@ -59,4 +63,24 @@ test('FCALL: function flags decide the same way (node-redis)', async (t) => {
   assert.equal(await client.sendCommand(['FCALL', 'cross', '0']), 'OK');
   await assert.rejects(client.sendCommand(['FCALL', 'nocluster', '0']), { message: "ERR Can not run script on cluster, 'no-cluster' flag is set." });
   assert.equal(await client.sendCommand(['FCALL_RO', 'stale', '0']), 'ran');
+});
+
+test('scripts replayed from the AOF are obeyed: no cluster checks while loading (Redis mustObeyClient)', async (t) => {
+  // An AOF written by a Redis 6 era node (EVAL propagated as itself) or by a standalone node.
+  const dir = tempDir(t, 'cluster-aof-scripts');
+  const aofDir = join(dir, 'appendonlydir');
+  mkdirSync(aofDir);
+  writeFileSync(join(aofDir, 'appendonly.aof.manifest'), 'file appendonly.aof.1.incr.aof seq 1 type i\n');
+  const commands = [
+    ['SELECT', '0'],
+    ['EVAL', setBoth, '0'],
+    ['EVAL', "#!lua\nredis.call('set', 'c', '3') return redis.call('set', 'd', '4')", '0'],
+  ];
+  writeFileSync(join(aofDir, 'appendonly.aof.1.incr.aof'), Buffer.concat(commands.map((argv) => encodeCommand(argv))));
+  // A fresh cluster node: no slot is assigned, so a network client could reach none of these keys.
+  const node = await startTesseraLoaded({ 'cluster-enabled': 'yes', dir, appendonly: 'yes' });
+  t.after(() => node.stop());
+  const client = await connectIoredis(t, node.port);
+  assert.equal(await client.dbsize(), 4);
+  await assert.rejects(client.get('a'), { message: `CLUSTERDOWN Hash slot not served` });
 });
