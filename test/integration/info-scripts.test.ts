@@ -41,6 +41,11 @@ test('the byte estimates follow their definition: source bytes in the VMs, sha k
   assert.equal(now.get('used_memory_vm_total'), body.length + 'return 2'.length + LIB_A.length);
   assert.equal(now.get('number_of_functions'), 2);
   assert.equal(now.get('number_of_libraries'), 1);
+  // MEMORY STATS names the same two caches.
+  const stats = (await tessera.call('MEMORY', 'STATS')) as unknown[];
+  const stat = (name: string): unknown => stats[stats.indexOf(name) + 1];
+  assert.equal(stat('lua.caches'), now.get('used_memory_scripts_eval'));
+  assert.equal(stat('functions.caches'), now.get('used_memory_functions'));
 
   await tessera.script('FLUSH');
   await tessera.call('FUNCTION', 'FLUSH');
