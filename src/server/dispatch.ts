@@ -4,6 +4,7 @@ import type { BlockRequest, CommandContext } from '../commands/context.js';
 import type { ScriptCaller, ServerFacade } from '../commands/server-facade.js';
 import { keyPositions } from '../commands/key-extraction.js';
 import type { CommandSpec } from '../commands/spec.js';
+import { scriptCommandWrites } from '../scripting/script-command-writes.js';
 import { isRouted, routeCommand, routedSlot, routeTransaction, RoutingErrors, type KeyExists, type RouteOutcome, type RoutingView } from '../cluster/routing.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
@@ -310,7 +311,8 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
 }
 
 function routeRequest(host: DispatchHost, routing: RoutingView, client: DispatchClient, spec: CommandSpec, argv: readonly string[]): RouteOutcome {
-  if (spec.fullName !== 'exec') return routeCommand(routing, spec, argv, client, host.routingKeyExists);
+  // EVAL/FCALL of a script with flags write unless it says no-writes (Redis's getCommandFlags).
+  if (spec.fullName !== 'exec') return routeCommand(routing, spec, argv, client, host.routingKeyExists, scriptCommandWrites(host.facade, spec.fullName, argv));
   // EXEC without MULTI only errors: nothing to route.
   if (client.transaction === undefined) return null;
   return routeTransaction(routing, spec, client.transaction.queued, client, host.routingKeyExists);

@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { keyHashSlot } from '../../src/lib/hash-slot.js';
+import { sha1hex } from '../../src/scripting/engine.js';
 import { rawClient } from '../support/clients.js';
 import { replyToPlain, type RawClient } from '../support/raw-client.js';
 import { freePort, startRedisServer } from '../support/redis-server-process.js';
@@ -180,6 +181,20 @@ test('scripts meet unassigned slots and a down cluster with redis 7.0 texts', { 
     ['EVAL', "return redis.call('get','a')", '0'],
     ['EVAL', "return redis.call('set','a','2')", '0'],
     ['EVAL', "#!lua flags=no-writes\nreturn redis.call('get','a')", '0'],
+    // With keys declared, EVAL/FCALL write unless their flags say no-writes (getCommandFlags).
+    ['EVAL', 'return 1', '1', 'a'],
+    ['EVAL', '#!lua\nreturn 1', '1', 'a'],
+    ['EVAL_RO', '#!lua\nreturn 1', '1', 'a'],
+    ['EVAL', '#!lua flags=no-writes\nreturn 1', '1', 'a'],
+    ['EVAL', '#!lua flags=bogus\nreturn 1', '1', 'a'],
+    ['SCRIPT', 'LOAD', '#!lua\nreturn 5'],
+    ['EVALSHA', sha1hex('#!lua\nreturn 5'), '1', 'a'],
+    ['EVALSHA', sha1hex('#!lua\nreturn 6'), '1', 'a'],
+    ['FUNCTION', 'LOAD', LIBRARY],
+    ['FCALL', 'strict', '1', 'a'],
+    ['FCALL_RO', 'strict', '1', 'a'],
+    ['FCALL', 'stale', '1', 'a'],
+    ['FCALL', 'nosuch', '1', 'a'],
     ['CONFIG', 'SET', 'cluster-allow-reads-when-down', 'no'],
   ]);
   await compare(pair, [['INFO', 'errorstats']]);
