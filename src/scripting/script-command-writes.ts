@@ -3,8 +3,15 @@ import { existingEvalEngine } from './eval-engines.js';
 import { existingFunctionRegistry } from './function-registry.js';
 import { parseEvalShebang, type ScriptFlags } from './script-flags.js';
 
-const EVAL_COMMANDS: ReadonlySet<string> = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro']);
-const FCALL_COMMANDS: ReadonlySet<string> = new Set(['fcall', 'fcall_ro']);
+/** The commands that run a script, and how they name it (one lookup: routing calls this for every command). */
+const SCRIPT_COMMANDS: ReadonlyMap<string, 'body' | 'sha' | 'function'> = new Map([
+  ['eval', 'body'],
+  ['eval_ro', 'body'],
+  ['evalsha', 'sha'],
+  ['evalsha_ro', 'sha'],
+  ['fcall', 'function'],
+  ['fcall_ro', 'function'],
+]);
 
 /**
  * Whether an EVAL or FCALL command (or its _RO and SHA forms) writes, as Redis 7.0's
@@ -20,11 +27,11 @@ export function scriptCommandWrites(server: object, fullName: string, argv: read
 }
 
 function scriptFlagsOf(server: object, fullName: string, argv: readonly string[]): ScriptFlags | undefined {
+  const kind = SCRIPT_COMMANDS.get(fullName);
   const target = argv[1];
-  if (target === undefined) return undefined;
-  if (FCALL_COMMANDS.has(fullName)) return existingFunctionRegistry(server)?.lookup(target)?.fn.flags;
-  if (!EVAL_COMMANDS.has(fullName)) return undefined;
-  const bySha = fullName.startsWith('evalsha');
+  if (kind === undefined || target === undefined) return undefined;
+  if (kind === 'function') return existingFunctionRegistry(server)?.lookup(target)?.fn.flags;
+  const bySha = kind === 'sha';
   if (bySha && target.length !== 40) return undefined;
   const cached = existingEvalEngine(server)?.flagsOf(bySha ? target : sha1hex(target));
   if (cached !== undefined) return cached ?? undefined;
