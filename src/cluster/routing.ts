@@ -188,24 +188,49 @@ class SlotQuery {
 const query = new SlotQuery();
 const addKey = (key: string): boolean => query.addKey(key);
 
+/** The slot of the last query served here (see routedSlot). */
+let lastSlot = -1;
+
+/**
+ * The hash slot of the keys of the last routeCommand/routeTransaction that returned null (served
+ * here), or -1 when it had no keys: Redis's getNodeByQuery `hashslot` out-parameter, which
+ * processCommand keeps in c->slot and scripts check their keys against.
+ */
+export function routedSlot(): number {
+  return lastSlot;
+}
+
 /**
  * Redis 7.0's getNodeByQuery + clusterRedirectClient for one command outside MULTI (or being
  * queued in MULTI: Redis checks each queued command on its own, then all of them at EXEC).
  * Returns null when this node serves it, else the error to reply. The caller only calls it for
- * commands where isRouted(spec) holds.
+ * commands where isRouted(spec) holds. `writes`: whether the command writes when its spec's
+ * flags do not say it (EVAL/FCALL of a script with flags: Redis's getCommandFlags derives the
+ * write flag from the script's), for the cluster-down and READONLY checks.
  */
-export function routeCommand(view: RoutingView, spec: CommandSpec, argv: readonly string[], client: RoutingClient, keyExists: KeyExists): RouteOutcome {
+export function routeCommand(
+  view: RoutingView,
+  spec: CommandSpec,
+  argv: readonly string[],
+  client: RoutingClient,
+  keyExists: KeyExists,
+  writes?: boolean,
+): RouteOutcome {
   const info = routeInfoOf(spec);
   const keyIndex = info.singleKey;
   if (keyIndex > 0 && keyIndex < argv.length && view.stateOk) {
     // The fast path (GET, SET...): one key, in a stable slot served here. Anything else takes
     // the general path below, which gives the same answer for these cases.
     const slot = keyHashSlot(argv[keyIndex] as string);
-    if (view.ownerOf(slot) === view.myselfId && view.migratingTo(slot) === null) return null;
+    if (view.ownerOf(slot) === view.myselfId && view.migratingTo(slot) === null) {
+      lastSlot = slot;
+      return null;
+    }
   }
   query.reset(view, keyExists, info.shardPubsub);
   routingKeys(spec, argv, addKey);
-  return decide(view, spec, client, info.shardPubsub, info.write);
+  const write = writes ?? info.write;
+  return decide(view, spec, client, info.shardPubsub, write, write);
 }
 
 /**
@@ -228,11 +253,21 @@ export function routeTransaction(
     routingKeys(spec, argv, addKey);
     if (query.error !== null) break;
   }
-  return decide(view, exec, client, false, anyWrite);
+  return decide(view, exec, client, false, exec.flags.has('write'), anyWrite);
 }
 
-/** The part of getNodeByQuery after the keys were gathered, then the redirect text. */
-function decide(view: RoutingView, spec: CommandSpec, client: RoutingClient, shardPubsub: boolean, isWrite: boolean): RouteOutcome {
+/**
+ * The part of getNodeByQuery after the keys were gathered, then the redirect text.
+ * `commandWrites`: the command's own write flag (the cluster-down check); `isWrite`: Redis's
+ * is_write_command, which for EXEC also counts the queued commands (the READONLY check).
+ */
+function decide(view: RoutingView, spec: CommandSpec, client: RoutingClient, shardPubsub: boolean, commandWrites: boolean, isWrite: boolean): RouteOutcome {
+  const outcome = decideOutcome(view, spec, client, shardPubsub, commandWrites, isWrite);
+  if (outcome === null) lastSlot = query.firstKey === undefined ? -1 : query.slot;
+  return outcome;
+}
+
+function decideOutcome(view: RoutingView, spec: CommandSpec, client: RoutingClient, shardPubsub: boolean, commandWrites: boolean, isWrite: boolean): RouteOutcome {
   if (query.error !== null) return query.error;
   const owner = query.owner;
   // No key at all: served here whatever the cluster state.
@@ -243,7 +278,7 @@ function decide(view: RoutingView, spec: CommandSpec, client: RoutingClient, sha
       if (!view.allowPubsubshardWhenDown) return RoutingErrors.down;
     } else if (!view.allowReadsWhenDown) {
       return RoutingErrors.down;
-    } else if (flags.has('write')) {
+    } else if (commandWrites) {
       return RoutingErrors.downReadOnly;
     }
   }

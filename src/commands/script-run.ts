@@ -25,18 +25,22 @@ export function splitKeys(argv: readonly string[], badNumber?: string): { keys: 
 export function prepareRun(ctx: CommandContext, flags: ScriptFlags | null, readOnlyCommand: boolean): RunOptions {
   const scripting = ctx.server.scripting;
   if (flags !== null) {
-    if (flags.has('no-cluster') && scripting.clusterEnabled()) throw new ReplyError("ERR Can not run script on cluster, 'no-cluster' flag is set.");
     const noWrites = flags.has('no-writes');
-    // processCommand: a script with flags is denyoom unless no-writes or allow-oom.
+    // processCommand first: a script with flags is denyoom unless no-writes or allow-oom.
     if (!noWrites && !flags.has('allow-oom') && scripting.outOfMemory()) throw new ReplyError(Errors.oom);
     // processCommand: a script with flags is a write command unless no-writes (-MISCONF).
     const diskError = noWrites ? undefined : scripting.diskWriteError();
     if (diskError !== undefined) throw new ReplyError(diskError);
+    // Then scriptPrepareForRun. allow-stale only matters on a replica whose link to its master
+    // is down (replica-serve-stale-data no): no replication yet, so it is parsed and listed only.
+    if (flags.has('no-cluster') && scripting.clusterEnabled()) throw new ReplyError("ERR Can not run script on cluster, 'no-cluster' flag is set.");
     if (!noWrites && readOnlyCommand) throw new ReplyError('ERR Can not execute a script with write flag using *_ro command.');
   }
   return {
     readOnly: readOnlyCommand || (flags?.has('no-writes') ?? false),
     allowOom: flags?.has('allow-oom') ?? false,
+    // Scripts without shebang keep Redis 6's freedom; flagged ones must ask for it.
+    allowCrossSlot: flags === null || flags.has('allow-cross-slot-keys'),
     suspendable: true,
     busyThresholdMs: scripting.busyThresholdMs(),
   };

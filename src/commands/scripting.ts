@@ -1,10 +1,10 @@
 import { ReplyError } from '../lib/errors.js';
-import { ScriptEngine } from '../scripting/engine.js';
+import type { ScriptEngine } from '../scripting/engine.js';
+import { evalEngineOf } from '../scripting/eval-engines.js';
 import type { CommandContext, CommandDefinition } from './context.js';
 import { isOption } from './parse.js';
 import { handOver, killScript, prepareRun, splitKeys } from './script-run.js';
 import { writeHelp } from './server/spec-emitter.js';
-import type { ServerFacade } from './server-facade.js';
 
 /**
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (src/scripting: the Lua VM and conversions).
@@ -12,17 +12,9 @@ import type { ServerFacade } from './server-facade.js';
  * answers others BUSY; SCRIPT KILL ends it (docs/lua-vm.md).
  */
 
-const engines = new WeakMap<ServerFacade, ScriptEngine>();
-
-/** The node's Lua VM, created on first use (a fresh state costs a few ms). */
+/** The node's Lua VM, created on first use. */
 function engineOf(ctx: CommandContext): ScriptEngine {
-  let engine = engines.get(ctx.server);
-  if (engine === undefined) {
-    const server = ctx.server;
-    engine = new ScriptEngine((level, message) => server.scripting.log(level, message));
-    engines.set(server, engine);
-  }
-  return engine;
+  return evalEngineOf(ctx.server);
 }
 
 const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';

@@ -213,6 +213,12 @@ export interface ScriptCaller {
   readOnly: boolean;
   /** The allow-oom flag: denyoom commands run even when used memory > maxmemory. */
   allowOom: boolean;
+  /**
+   * Cluster mode: commands may use keys of several (local) slots. False for scripts with
+   * flags but not allow-cross-slot-keys: Redis's scriptVerifyClusterState then holds them to
+   * one slot, the first one declared or used.
+   */
+  allowCrossSlot: boolean;
   /** True once a write command ran (SCRIPT KILL then answers UNKILLABLE). */
   readonly wroteData: boolean;
   /** The reply bytes, or an error text when Redis's script checks refuse the command. */

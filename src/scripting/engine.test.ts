@@ -5,7 +5,7 @@ import { ReplyError } from '../lib/errors.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
 import { type RunOptions, ScriptEngine } from './engine.js';
 
-const SYNC: RunOptions = { readOnly: false, allowOom: false, suspendable: false, busyThresholdMs: 5000 };
+const SYNC: RunOptions = { readOnly: false, allowOom: false, allowCrossSlot: true, suspendable: false, busyThresholdMs: 5000 };
 
 function runScript(engine: ScriptEngine, body: string, caller: ScriptCaller, args: string[] = []): string {
   const writer = new ReplyWriter();
@@ -14,7 +14,7 @@ function runScript(engine: ScriptEngine, body: string, caller: ScriptCaller, arg
 }
 
 function fakeCaller(run: (argv: string[]) => Buffer | string): ScriptCaller {
-  return { protocol: 2, readOnly: false, allowOom: false, wroteData: false, run };
+  return { protocol: 2, readOnly: false, allowOom: false, allowCrossSlot: true, wroteData: false, run };
 }
 
 const okCaller = fakeCaller(() => Buffer.from('+OK\r\n'));
@@ -57,7 +57,7 @@ test('redis.log writes to the server log at the given level', () => {
 test('a script past busy-reply-threshold yields a task; it runs on in slices and ends with its reply', () => {
   const engine = new ScriptEngine(() => {});
   const writer = new ReplyWriter();
-  const options: RunOptions = { readOnly: false, allowOom: false, suspendable: true, busyThresholdMs: 20 };
+  const options: RunOptions = { readOnly: false, allowOom: false, allowCrossSlot: true, suspendable: true, busyThresholdMs: 20 };
   // The script spins until the test lets it stop (after three slices): how long a slice takes in
   // CPU time does not matter (os.clock counts every thread's CPU, which made this flaky).
   let stop = false;
@@ -80,7 +80,7 @@ test('a script past busy-reply-threshold yields a task; it runs on in slices and
 
 test('a killed script fails with Redis error at its next hook; one that swallows it in pcall still yields', () => {
   const engine = new ScriptEngine(() => {});
-  const options: RunOptions = { readOnly: false, allowOom: false, suspendable: true, busyThresholdMs: 10 };
+  const options: RunOptions = { readOnly: false, allowOom: false, allowCrossSlot: true, suspendable: true, busyThresholdMs: 10 };
   const task = engine.runScript(engine.load('local i = 0 while true do i = i + 1 end'), [], [], okCaller, options, new ReplyWriter());
   assert.ok(task !== undefined && task !== false);
   task.kill();

@@ -22,6 +22,11 @@ export interface RunOptions {
   /** allow-oom (or no-writes): denyoom commands run even when used memory > maxmemory. */
   allowOom: boolean;
   /**
+   * Cluster mode: the script's commands may use keys of several slots served here (EVAL
+   * without shebang, or the allow-cross-slot-keys flag); else all keys share one slot.
+   */
+  allowCrossSlot: boolean;
+  /**
    * The script may be suspended once it runs longer than busy-reply-threshold: the node then
    * answers other clients (BUSY) between slices. False inside MULTI/EXEC: the transaction's
    * replies must stay in order, so the script runs to its end (or until killed).
@@ -73,6 +78,8 @@ interface Running {
 interface CachedScript {
   ref: number;
   flags: ScriptFlags | null;
+  /** The body's length in bytes (INFO used_memory_vm_eval). */
+  sourceBytes: number;
 }
 
 /** A function registered by a library (FUNCTION LOAD): the callback's registry reference. */
@@ -108,6 +115,8 @@ export function sha1hex(body: string): string {
 export class ScriptEngine {
   readonly #L: LuaState;
   readonly #scripts = new Map<string, CachedScript>();
+  /** The bytes of Lua source compiled into this VM and still referenced (see sourceBytes). */
+  #sourceBytes = 0;
   /** The run in a slice now (redis.call and the hook read it). */
   #running: Running | undefined;
   /** The run started and not ended (it may be suspended between slices). */
@@ -149,6 +158,14 @@ export class ScriptEngine {
     return this.#scripts.size;
   }
 
+  /**
+   * Bytes of Lua source of the cached scripts: INFO's estimate of the VM's memory (fengari
+   * keeps no allocation count; docs/memory-accounting.md).
+   */
+  get sourceBytes(): number {
+    return this.#sourceBytes;
+  }
+
   has(sha: string): boolean {
     return this.#scripts.has(sha.toLowerCase());
   }
@@ -169,13 +186,15 @@ export class ScriptEngine {
       lua.lua_settop(L, 0);
       throw new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
-    this.#scripts.set(sha, { ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags });
+    this.#scripts.set(sha, { ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags, sourceBytes: body.length });
+    this.#sourceBytes += body.length;
     return sha;
   }
 
   flush(): void {
     for (const { ref } of this.#scripts.values()) lauxlib.luaL_unref(this.#L, lua.LUA_REGISTRYINDEX, ref);
     this.#scripts.clear();
+    this.#sourceBytes = 0;
   }
 
   /**
@@ -297,6 +316,7 @@ export class ScriptEngine {
     }
     caller.readOnly = options.readOnly;
     caller.allowOom = options.allowOom;
+    caller.allowCrossSlot = options.allowCrossSlot;
     const co = this.#takeThread();
     lua.lua_settop(co, 0);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);

@@ -69,6 +69,23 @@ export class FunctionRegistry {
     return this.#current.libraries.values();
   }
 
+  /**
+   * INFO's figures (docs/memory-accounting.md): `vmBytes` is the library code compiled into the
+   * function VM (an estimate: fengari keeps no allocation count); `cacheBytes` the strings the
+   * registry keeps: library names and code (FUNCTION LIST WITHCODE, DUMP and the RDB need it),
+   * function names and descriptions.
+   */
+  memory(): { vmBytes: number; cacheBytes: number } {
+    let vmBytes = 0;
+    let cacheBytes = 0;
+    for (const library of this.#current.libraries.values()) {
+      vmBytes += library.code.length;
+      cacheBytes += library.name.length + library.code.length;
+      for (const fn of library.functions.values()) cacheBytes += fn.name.length + (fn.description?.length ?? 0);
+    }
+    return { vmBytes, cacheBytes };
+  }
+
   libraryCodes(): string[] {
     return [...this.#current.libraries.values()].map((library) => library.code);
   }
@@ -177,6 +194,11 @@ export class FunctionRegistry {
 }
 
 const registries = new WeakMap<object, FunctionRegistry>();
+
+/** The node's registry if FUNCTION was ever used (or an RDB had libraries); INFO does not create one. */
+export function existingFunctionRegistry(server: object): FunctionRegistry | undefined {
+  return registries.get(server);
+}
 
 /** The function libraries of a node (keyed by its server object), created on first use. */
 export function functionRegistryOf(server: { readonly scripting: { log(level: LogLevel, message: string): void } }): FunctionRegistry {

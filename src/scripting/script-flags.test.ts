@@ -8,6 +8,9 @@ test('EVAL shebang: flags, the code offset keeps the newline, no shebang is comp
   assert.deepEqual([...(parsed.flags ?? [])], ['no-writes', 'allow-oom']);
   assert.equal(parsed.codeOffset, '#!lua flags=no-writes,allow-oom'.length);
   assert.deepEqual([...(parseEvalShebang('#!lua flags=\nx').flags ?? ['missing'])], []);
+  // Every flag of Redis 7.0 parses (allow-stale has an effect only once replication exists).
+  const all = parseEvalShebang('#!lua flags=no-writes,allow-oom,allow-stale,no-cluster,allow-cross-slot-keys\n').flags;
+  assert.deepEqual([...(all ?? [])], ['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
   assert.throws(() => parseEvalShebang('#!lua'), /^ReplyError: ERR Invalid script shebang$/);
   assert.throws(() => parseEvalShebang('#!lua flags=NO-WRITES\n'), /Unexpected flag in script shebang: NO-WRITES/);
   assert.throws(() => parseEvalShebang('#!lua flags=a,,b\n'), /Unexpected flag in script shebang: a$/);

@@ -4,7 +4,8 @@ import type { BlockRequest, CommandContext } from '../commands/context.js';
 import type { ScriptCaller, ServerFacade } from '../commands/server-facade.js';
 import { keyPositions } from '../commands/key-extraction.js';
 import type { CommandSpec } from '../commands/spec.js';
-import { isRouted, routeCommand, routeTransaction, RoutingErrors, type KeyExists, type RouteOutcome, type RoutingView } from '../cluster/routing.js';
+import { scriptCommandWrites } from '../scripting/script-command-writes.js';
+import { isRouted, routeCommand, routedSlot, routeTransaction, RoutingErrors, type KeyExists, type RouteOutcome, type RoutingView } from '../cluster/routing.js';
 import type { Command, CommandTable } from '../commands/table.js';
 import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -116,6 +117,12 @@ export interface DispatchClient extends ClientState {
   transaction: TransactionState | undefined;
   /** A WATCHed key was touched: EXEC will fail. */
   watchDirty: boolean;
+  /**
+   * Cluster mode: the slot of the keys of the last routed command (EXEC: of the whole
+   * transaction), -1 without keys (Redis's c->slot). A flagged script without
+   * allow-cross-slot-keys holds its commands to it (and sets it when -1).
+   */
+  clusterSlot: number;
 }
 
 /**
@@ -229,6 +236,7 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
   const routing = host.routing;
   if (routing !== undefined && isRouted(spec) && !(client.transaction !== undefined && spec.flags.has('no_multi'))) {
     const error = routeRequest(host, routing, client, spec, argv);
+    client.clusterSlot = error === null ? routedSlot() : -1;
     if (error !== null) {
       command.stats.rejectedCalls++;
       if (spec.fullName === 'exec') {
@@ -299,7 +307,8 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
 }
 
 function routeRequest(host: DispatchHost, routing: RoutingView, client: DispatchClient, spec: CommandSpec, argv: readonly string[]): RouteOutcome {
-  if (spec.fullName !== 'exec') return routeCommand(routing, spec, argv, client, host.routingKeyExists);
+  // EVAL/FCALL of a script with flags write unless it says no-writes (Redis's getCommandFlags).
+  if (spec.fullName !== 'exec') return routeCommand(routing, spec, argv, client, host.routingKeyExists, scriptCommandWrites(host.facade, spec.fullName, argv));
   // EXEC without MULTI only errors: nothing to route.
   if (client.transaction === undefined) return null;
   return routeTransaction(routing, spec, client.transaction.queued, client, host.routingKeyExists);
@@ -500,9 +509,9 @@ function execTransaction(host: DispatchHost, client: DispatchClient, exec: Comma
 }
 
 /**
- * Redis 7.0's scriptVerifyClusterState: a command of a script must use keys served here.
- * (Scripts run in EVAL compatibility mode, where keys of several slots are allowed; Tessera has
- * no `#!lua flags=` scripts yet, whose undeclared keys must also share one slot.)
+ * Redis 7.0's scriptVerifyClusterState, first half: a command of a script must use keys served
+ * here (a command whose own keys span slots is refused the same way). The one-slot rule for
+ * flagged scripts is in ScriptClientSlot.run.
  */
 function scriptRoutingError(outcome: RouteOutcome): string | null {
   if (outcome === null) return null;
@@ -536,7 +545,10 @@ class ScriptClientSlot implements ScriptCaller {
   protocol: 2 | 3 = 2;
   readOnly = false;
   allowOom = false;
+  allowCrossSlot = true;
   #wroteData = false;
+  /** The client the script runs for: its clusterSlot is the script's slot. */
+  #caller: DispatchClient | undefined;
   /** Redis's pre_command_oom_state, taken when the script starts: a script that wrote is never stopped halfway by OOM. */
   #oomAtStart = false;
 
@@ -563,7 +575,9 @@ class ScriptClientSlot implements ScriptCaller {
     this.protocol = 2;
     this.readOnly = false;
     this.allowOom = false;
+    this.allowCrossSlot = true;
     this.#wroteData = false;
+    this.#caller = caller;
     const host = this.#host;
     this.#oomAtStart = host.maxmemoryBytes > 0 && host.performEvictions(host.lastCommandEndMs) === 'fail';
     // Clients blocked on keys the script writes are served after it (Redis does so too), not
@@ -578,6 +592,7 @@ class ScriptClientSlot implements ScriptCaller {
   finish(): void {
     if (!this.#open) return;
     this.#open = false;
+    this.#caller = undefined;
     this.#host.deferWakeups(false);
   }
 
@@ -593,6 +608,27 @@ class ScriptClientSlot implements ScriptCaller {
       command = command.subcommands.get((argv[1] as string).toLowerCase());
     }
     if (command === undefined || command.handler === undefined) return 'ERR Unknown Redis command called from script';
+    const refused = this.#refusal(command, argv);
+    if (refused !== null) {
+      // Redis's scriptCall error path: incrCommandStatsOnError(cmd, ERROR_COMMAND_REJECTED).
+      command.stats.rejectedCalls++;
+      return refused;
+    }
+    const client = this.#client;
+    client.protocol = this.protocol;
+    this.#writer.protocol = this.protocol;
+    let context = client.dispatchContext;
+    if (context === undefined) {
+      context = client.dispatchContext = new Context(client, host);
+      context.mayBlock = false;
+    }
+    call(host, client, command, argv, false);
+    return this.#writer.take();
+  }
+
+  /** Redis's scriptCall checks, in its order: the error text, or null when the command may run. */
+  #refusal(command: Command, argv: string[]): string | null {
+    const host = this.#host;
     const spec = command.spec;
     if ((spec.arity > 0 && argv.length !== spec.arity) || argv.length < -spec.arity) return 'ERR Wrong number of args calling Redis command from script';
     if (spec.flags.has('noscript') || (command.parent?.spec.flags.has('noscript') ?? false)) return 'ERR This Redis command is not allowed from script';
@@ -605,22 +641,22 @@ class ScriptClientSlot implements ScriptCaller {
       if (diskError !== undefined) return diskError;
     }
     if (!this.allowOom && this.#oomAtStart && !this.#wroteData && spec.flags.has('denyoom')) return Errors.oom;
-    const client = this.#client;
-    const routing = host.routing;
-    if (routing !== undefined && isRouted(spec)) {
-      const refused = scriptRoutingError(routeCommand(routing, spec, argv, client, host.routingKeyExists));
-      if (refused !== null) return refused;
-    }
+    // Redis marks the script as having written before its cluster checks (SCRIPT_WRITE_DIRTY).
     if (writes) this.#wroteData = true;
-    client.protocol = this.protocol;
-    this.#writer.protocol = this.protocol;
-    let context = client.dispatchContext;
-    if (context === undefined) {
-      context = client.dispatchContext = new Context(client, host);
-      context.mayBlock = false;
+    const routing = host.routing;
+    // A script replayed from the AOF is obeyed (Redis's mustObeyClient): while loading, only
+    // the loading client runs scripts (others get -LOADING).
+    if (routing === undefined || !isRouted(spec) || host.loading) return null;
+    const refused = scriptRoutingError(routeCommand(routing, spec, argv, this.#client, host.routingKeyExists));
+    if (refused !== null) return refused;
+    const slot = routedSlot();
+    const caller = this.#caller;
+    if (slot !== -1 && !this.allowCrossSlot && caller !== undefined) {
+      // The declared keys' slot (or the transaction's), else the first one the script uses.
+      if (caller.clusterSlot === -1) caller.clusterSlot = slot;
+      else if (caller.clusterSlot !== slot) return 'ERR Script attempted to access keys that do not hash to the same slot';
     }
-    call(host, client, command, argv, false);
-    return this.#writer.take();
+    return null;
   }
 }
 

@@ -37,5 +37,6 @@ export function createInternalClient(writer: ReplyWriter, address: string, noEvi
     watchDirty: false,
     clusterAsking: false,
     clusterReadonly: false,
+    clusterSlot: -1,
   };
 }

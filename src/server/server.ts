@@ -37,6 +37,7 @@ import type { FsyncPolicy } from '../persistence/aof/aof-writer.js';
 import { PropagationQueue } from './propagation.js';
 import type { FunctionLibraryStore } from '../persistence/rdb-persistence.js';
 import { functionRegistryOf } from '../scripting/function-registry.js';
+import { scriptingMemoryOf, type ScriptingMemory } from '../scripting/script-memory.js';
 import { openLoadingClient } from './loading-client.js';
 import { rdbBaseFormat } from '../persistence/aof/rdb-base-format.js';
 import { redirectBlocked, type RoutingView } from '../cluster/routing.js';
@@ -200,7 +201,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   #turnEndScheduled = false;
   #executeLoadedCommand: ((argv: string[]) => boolean) | undefined;
 
-  /** Expired or evicted keys reach the AOF and replicas as DEL (UNLINK with lazyfree), as in Redis 7.0. */
+  /**
+   * Expired or evicted keys (and keys of lost cluster slots) reach the AOF and replicas as DEL
+   * (UNLINK with lazyfree), as in Redis 7.0 (7.2 for lost slots).
+   */
   #propagateDeletion(dbIndex: number, key: string, lazyDirective: string): void {
     if (this.propagation.sink === undefined) return;
     this.propagation.push(dbIndex, [this.config.value(lazyDirective) === 'yes' ? 'UNLINK' : 'DEL', key]);
@@ -417,6 +421,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         },
         routingChanged: () => this.routingChanged(),
         keysRemoved: (dbIndex, keys) => this.keysWritten(dbIndex, keys),
+        propagateDeletion: (dbIndex, key) => {
+          this.dirty++;
+          this.#propagateDeletion(dbIndex, key, 'lazyfree-lazy-server-del');
+        },
       },
     });
     try {
@@ -866,6 +874,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   }
 
   // ---- ServerFacade ----------------------------------------------------------------------
+
+  scriptingMemory(): ScriptingMemory {
+    return scriptingMemoryOf(this);
+  }
 
   renderInfo(sections: readonly string[]): string {
     return renderInfo(this, sections);

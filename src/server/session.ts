@@ -57,6 +57,7 @@ export class Session implements DispatchClient {
   transaction: TransactionState | undefined = undefined;
   clusterAsking = false;
   clusterReadonly = false;
+  clusterSlot = -1;
   watchDirty = false;
   dispatchContext: Context | undefined = undefined;
   readonly writer = new ReplyWriter();

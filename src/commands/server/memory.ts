@@ -1,4 +1,5 @@
 import { Errors, ReplyError } from '../../lib/errors.js';
+import { scriptingMemoryOf } from '../../scripting/script-memory.js';
 import type { CommandContext, CommandDefinition } from '../context.js';
 import { isOption, parseInt64 } from '../parse.js';
 import { memoryHelp } from './help-texts.js';
@@ -71,8 +72,10 @@ function memoryStats(ctx: CommandContext): void {
   integer('clients.normal', 0);
   integer('cluster.links', 0);
   integer('aof.buffer', 0);
-  integer('lua.caches', 0);
-  integer('functions.caches', 0);
+  // Redis's mh->lua_caches and functions_caches: INFO's used_memory_scripts_eval and used_memory_functions.
+  const scripts = scriptingMemoryOf(ctx.server);
+  integer('lua.caches', scripts.evalCacheBytes);
+  integer('functions.caches', scripts.functionsCacheBytes);
   for (const db of databases) {
     reply.bulk(`db.${db.id}`);
     reply.map(3);

@@ -22,6 +22,8 @@ interface Harness {
   delivered: string[];
   routingChanges: number;
   removed: string[];
+  /** Deletions propagated (to the AOF), as "db key". */
+  propagated: string[];
   keyspace: Keyspace;
   /** Effects the fake step returns for the next command input. */
   nextEffects: ClusterEffect[];
@@ -38,7 +40,7 @@ async function harness(t: TestContext): Promise<Harness> {
   const logger = new Logger();
   logger.level = 'warning';
   const keyspace = new Keyspace({ databaseCount: 16 });
-  const h: Harness = { node: undefined as unknown as ClusterNode, dir, inputs: [], delivered: [], routingChanges: 0, removed: [], keyspace, nextEffects: [] };
+  const h: Harness = { node: undefined as unknown as ClusterNode, dir, inputs: [], delivered: [], routingChanges: 0, removed: [], propagated: [], keyspace, nextEffects: [] };
   const step: StepFunction = (state: ClusterState, input, env) => {
     h.inputs.push(input);
     if (input.kind !== 'command') return realStep(state, input, env);
@@ -58,6 +60,7 @@ async function harness(t: TestContext): Promise<Harness> {
       deliverPublish: (channel, message, shard) => h.delivered.push(`${shard ? 'shard' : 'all'} ${channel} ${message}`),
       routingChanged: () => h.routingChanges++,
       keysRemoved: (dbIndex, keys) => h.removed.push(`${dbIndex} ${keys === null ? '*' : [...keys].sort().join(',')}`),
+      propagateDeletion: (dbIndex, key) => h.propagated.push(`${dbIndex} ${key}`),
     },
   });
   await h.node.start();
@@ -119,6 +122,7 @@ test('dropSlotKeys deletes the keys of those slots only; closing an unknown link
   await nextTurn();
   assert.deepEqual([...db.keys()].sort(), ['bar']);
   assert.deepEqual(h.removed, ['0 foo,{foo}2'], 'WATCH and blocked clients are told');
+  assert.deepEqual(h.propagated.sort(), ['0 foo', '0 {foo}2'], 'each deletion is propagated');
 });
 
 test('the routing view answers from the current state', async (t) => {

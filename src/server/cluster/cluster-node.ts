@@ -55,6 +55,11 @@ export interface ClusterNodeHost {
   routingChanged(): void;
   /** Keys removed behind the clients' backs (lost slots, RESET HARD): WATCH and blocked clients see it. */
   keysRemoved(dbIndex: number | null, keys: readonly string[] | null): void;
+  /**
+   * A key of a lost slot was deleted: it reaches the AOF (and replicas, later) as DEL, or
+   * UNLINK with lazyfree-lazy-server-del, and counts as a change for save points.
+   */
+  propagateDeletion(dbIndex: number, key: string): void;
 }
 
 export interface ClusterNodeOptions {
@@ -246,6 +251,12 @@ export class ClusterNode implements ClusterFacade, RoutingView {
     }
   }
 
+  /**
+   * Redis's delKeysInSlot for the slots an UPDATE (or a claim with a greater configEpoch) took
+   * away. Redis 7.0.15 deletes without propagating, so a restart from the AOF would bring the
+   * keys back; like Redis 7.2 (and its fix) each deletion propagates as DEL. No keyspace
+   * event: Redis 7.2 tells modules only (moduleNotifyKeyspaceEvent), 7.0 nobody.
+   */
   #dropSlotKeys(slots: readonly number[]): void {
     const db = this.#host.keyspace.db(0);
     const removed: string[] = [];
@@ -254,6 +265,7 @@ export class ClusterNode implements ClusterFacade, RoutingView {
       if (count === 0) continue;
       for (const key of db.keysInSlot(slot, count)) {
         db.delete(key);
+        this.#host.propagateDeletion(0, key);
         removed.push(key);
       }
     }

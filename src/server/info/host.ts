@@ -6,6 +6,7 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { Stats } from '../stats.js';
 import type { InfoFields } from './section.js';
 import type { RdbPersistenceInfo } from '../../persistence/rdb-persistence.js';
+import type { ScriptingMemory } from '../../scripting/script-memory.js';
 
 /** What the INFO sections read from the node (TesseraServer provides it). */
 export interface InfoHost {
@@ -23,6 +24,8 @@ export interface InfoHost {
   /** RDB persistence figures (INFO persistence). */
   readonly persistence: { info(): RdbPersistenceInfo };
   memory(): MemorySnapshot;
+  /** EVAL scripts and FUNCTION libraries: counts and byte estimates (INFO memory). */
+  scriptingMemory(): ScriptingMemory;
   nowUs(): number;
   /** Effective hz (INFO hz): the configured one, clamped like Redis's tick. */
   readonly effectiveHz: number;

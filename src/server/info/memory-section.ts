@@ -6,8 +6,9 @@ import { fixed2, type InfoFields } from './section.js';
 /**
  * INFO memory. used_memory = process.memoryUsage().heapUsed + external (external already
  * includes arrayBuffers, so adding arrayBuffers would count Buffers twice); used_memory_rss =
- * rss. Allocator, Lua and fragmentation internals have no Node counterpart: Redis's neutral
- * values (docs/info-fields.md, docs/memory-accounting.md).
+ * rss. Scripts and functions: exact counts, byte estimates from what the node holds
+ * (src/scripting/script-memory.ts). Allocator and fragmentation internals have no Node
+ * counterpart: Redis's neutral values (docs/info-fields.md, docs/memory-accounting.md).
  */
 export function memorySection(host: InfoHost): InfoFields {
   const memory = host.memory();
@@ -16,6 +17,9 @@ export function memorySection(host: InfoHost): InfoFields {
   const dataset = Math.max(0, used - overhead);
   const maxmemory = Number(configOr(host, 'maxmemory', '0'));
   const total = totalmem();
+  const scripts = host.scriptingMemory();
+  const vmTotal = scripts.evalVmBytes + scripts.functionsVmBytes;
+  const scriptsTotal = scripts.evalCacheBytes + scripts.functionsCacheBytes;
   return [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -33,19 +37,20 @@ export function memorySection(host: InfoHost): InfoFields {
     ['allocator_resident', memory.rssBytes],
     ['total_system_memory', total],
     ['total_system_memory_human', bytesToHuman(total)],
-    ['used_memory_lua', 0],
-    ['used_memory_vm_eval', 0],
-    ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
-    ['used_memory_vm_functions', 0],
-    ['used_memory_vm_total', 0],
-    ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    // used_memory_lua and its _human are Redis 7.0's deprecated names of used_memory_vm_eval.
+    ['used_memory_lua', scripts.evalVmBytes],
+    ['used_memory_vm_eval', scripts.evalVmBytes],
+    ['used_memory_lua_human', bytesToHuman(scripts.evalVmBytes)],
+    ['used_memory_scripts_eval', scripts.evalCacheBytes],
+    ['number_of_cached_scripts', scripts.cachedScripts],
+    ['number_of_functions', scripts.functions],
+    ['number_of_libraries', scripts.libraries],
+    ['used_memory_vm_functions', scripts.functionsVmBytes],
+    ['used_memory_vm_total', vmTotal],
+    ['used_memory_vm_total_human', bytesToHuman(vmTotal)],
+    ['used_memory_functions', scripts.functionsCacheBytes],
+    ['used_memory_scripts', scriptsTotal],
+    ['used_memory_scripts_human', bytesToHuman(scriptsTotal)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', configOr(host, 'maxmemory-policy', 'noeviction')],
