@@ -28,6 +28,9 @@ export interface PositionQuery {
  * when they can be, so a big list of small elements costs a few bytes per element.
  * Indexes given to methods are already normalized: 0 ≤ index < size unless said otherwise.
  */
+/** Chunks whose sizes MEMORY USAGE samples (then extrapolates). */
+const MEMORY_SAMPLE_CHUNKS = 16;
+
 export class ListValue implements ContainerValue {
   #chunks = new Ring<Chunk>();
   #size = 0;
@@ -89,9 +92,13 @@ export class ListValue implements ContainerValue {
   }
 
   memoryUsageBytes(): number {
-    let bytes = LIST_OVERHEAD_BYTES + 8 * this.#chunks.length;
-    for (let i = 0; i < this.#chunks.length; i++) bytes += this.#chunks.get(i).heapBytes();
-    return bytes;
+    // Sampled like Redis's MEMORY USAGE: the first chunks' sizes, times the chunk count (a full
+    // walk made the memory gauge's sampling every 100 ms O(list length)).
+    const chunkCount = this.#chunks.length;
+    const sampledCount = Math.min(chunkCount, MEMORY_SAMPLE_CHUNKS);
+    let sampled = 0;
+    for (let i = 0; i < sampledCount; i++) sampled += this.#chunks.get(i).heapBytes();
+    return LIST_OVERHEAD_BYTES + 8 * chunkCount + (sampledCount === 0 ? 0 : Math.round((sampled / sampledCount) * chunkCount));
   }
 
   pushFront(value: string): void {
