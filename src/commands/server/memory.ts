@@ -12,7 +12,8 @@ const DOCTOR_MIN_BYTES = 5 * 1024 * 1024;
 /**
  * MEMORY USAGE key [SAMPLES n]: an estimate of the key's V8 heap footprint (key string, value,
  * per-key bookkeeping, TTL entry), explained in docs/memory-accounting.md. SAMPLES is parsed
- * like Redis but our containers measure exactly or not at all, so it changes nothing.
+ * like Redis but changes nothing: containers sample a fixed number of their first entries
+ * (64 fields or members, 16 list chunks or stream nodes) and extrapolate.
  */
 function memoryUsage(ctx: CommandContext, argv: string[]): void {
   for (let i = 3; i < argv.length; i++) {
