@@ -26,3 +26,15 @@ test('a collection frees garbage and needs new growth before the next one', () =
   collector.tick(200, 0);
   assert.equal(collector.collections, 1, 'no growth since: no second collection');
 });
+
+test('loading or a snapshot counts as activity', () => {
+  const collector = new IdleCollector({ idleMs: 1000, minGrowthBytes: 0 });
+  collector.tick(0, 5);
+  collector.tick(1500, 5, true);
+  collector.tick(2000, 5, true);
+  assert.equal(collector.collections, 0, 'busy loading');
+  collector.tick(2900, 5);
+  assert.equal(collector.collections, 0, 'idle for only 900 ms since the work ended');
+  collector.tick(3000, 5);
+  assert.equal(collector.collections, 1);
+});

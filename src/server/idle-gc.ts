@@ -38,9 +38,12 @@ export class IdleCollector {
     this.#collect = runInNewContext('gc') as () => void;
   }
 
-  /** Called from the node's tick with its command counter. */
-  tick(nowMs: number, commandCount: number): void {
-    if (commandCount !== this.#lastCommandCount) {
+  /**
+   * Called from the node's tick with its command counter (a change is activity) and whether
+   * background work (loading, a snapshot) runs, which counts as activity too.
+   */
+  tick(nowMs: number, commandCount: number, backgroundWork = false): void {
+    if (backgroundWork || commandCount !== this.#lastCommandCount) {
       this.#lastCommandCount = commandCount;
       this.#idleSinceMs = nowMs;
       return;

@@ -12,6 +12,7 @@ import { Errors, ReplyError } from '../lib/errors.js';
 import { SeededRandom, type Random } from '../lib/random.js';
 import { seedKeyTables } from '../keyspace/key-hash.js';
 import { IdleCollector } from './idle-gc.js';
+import { snapshotRunning } from '../persistence/snapshot/snapshot.js';
 import { systemClock } from '../lib/system-clock.js';
 import { RequestParser } from '../resp/request-parser.js';
 import { ClientRegistry } from './clients.js';
@@ -520,7 +521,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     // A command ran out of eviction time with memory still high: go on (Redis's evictionTimeProc).
     if (this.evictor.pending && !scriptBusy) this.evictor.performEvictions();
     this.aof.tick();
-    this.idleCollector.tick(nowMs, this.stats.totalCommandsProcessed);
+    // Loading and snapshots are work too: a collection then would only slow them down.
+    this.idleCollector.tick(nowMs, this.stats.totalCommandsProcessed, this.loading || snapshotRunning(this.keyspace));
     // 10% slack: an interval timer firing a little early must not skip every other sample.
     if (nowMs - this.#lastMetricSampleMs >= METRIC_SAMPLE_PERIOD_MS * 0.9) {
       this.#lastMetricSampleMs = nowMs;
