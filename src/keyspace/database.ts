@@ -125,6 +125,15 @@ export class Database {
   }
 
   /**
+   * Sizes the key index for `keyCount` keys ahead of a load (RDB's RESIZEDB). Capped at 4M keys
+   * (a 64 MB index): a corrupt header must not make the node allocate for keys the file lacks;
+   * past that the index grows as keys arrive.
+   */
+  reserve(keyCount: number): void {
+    this.#table.reserve(Math.min(keyCount, 1 << 22));
+  }
+
+  /**
    * Loading (RDB, an AOF's RDB preamble): stores a key with its access clock and expiry in one
    * table write, without the command path's lazy expiry and notifications (Redis's
    * dbAddRDBLoad). Returns false when the key already existed; its value was replaced then.

@@ -112,3 +112,13 @@ test('the index stays correct through growth, mass deletes and shrinking', () =>
   table.set('again', 'x', 0);
   assert.equal(table.get('again'), 'x');
 });
+
+test('reserve sizes the index ahead of a load; lookups and deletes work as before', () => {
+  const table = new KeyTable();
+  table.set('before', 'b', 0);
+  table.reserve(5000);
+  for (let i = 0; i < 5000; i++) table.set(`k${i}`, `v${i}`, 0);
+  assert.equal(table.get('before'), 'b');
+  for (let i = 0; i < 5000; i += 7) assert.equal(table.delete(`k${i}`), `v${i}`);
+  for (let i = 0; i < 5000; i++) assert.equal(table.get(`k${i}`), i % 7 === 0 ? undefined : `v${i}`);
+});

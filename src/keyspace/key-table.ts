@@ -90,6 +90,11 @@ export class KeyTable {
     if (cell >= 0) this.#cells[cell + 2] = accessClock;
   }
 
+  /** Grows the index ahead of `keyCount` keys (a load that knows its size). */
+  reserve(keyCount: number): void {
+    this.#index.reserve(keyCount);
+  }
+
   /** Inserts or overwrites; true when the key is new. */
   set(key: string, value: StoredValue, accessClock: number): boolean {
     const hash = this.#index.hash(key);

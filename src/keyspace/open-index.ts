@@ -59,6 +59,13 @@ export class OpenIndex {
     if (this.#count * 10 > (mask + 1) * 7) this.#resize((mask + 1) * 2);
   }
 
+  /** Grows now to hold `count` keys under the load limit (no-op when it already does). */
+  reserve(count: number): void {
+    let capacity = this.#mask + 1;
+    while (count * 10 > capacity * 7) capacity *= 2;
+    if (capacity > this.#mask + 1) this.#resize(capacity);
+  }
+
   /** Removes the entry the last successful find() matched. */
   removeFound(): void {
     this.#removeSlot(this.#foundSlot);
