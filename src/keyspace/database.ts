@@ -41,7 +41,7 @@ export class Database {
   readonly id: number;
   readonly #host: DatabaseHost;
   #table = new KeyTable();
-  /** Keys per hash slot (COUNTKEYSINSLOT), allocated with the first key. */
+  /** Keys per hash slot (COUNTKEYSINSLOT): built by the first count (a walk), then kept up to date. */
   #slotCounts: Uint32Array | undefined;
   /** The keys of each slot (GETKEYSINSLOT), built on first use: src/keyspace/slot-key-index.ts. */
   #slotIndex: SlotKeyIndex | undefined;
@@ -151,7 +151,8 @@ export class Database {
   }
 
   #countSlot(key: string, delta: number): void {
-    this.#slotCounts ??= new Uint32Array(SLOT_COUNT);
+    // Counted only once someone asked (cluster mode): a standalone node never hashes its keys.
+    if (this.#slotCounts === undefined) return;
     const slot = keyHashSlot(key);
     this.#slotCounts[slot] = (this.#slotCounts[slot] as number) + delta;
     if (delta > 0 && this.#slotIndex !== undefined) this.#slotIndex.added(slot, key);
@@ -285,8 +286,17 @@ export class Database {
     other.#dropScans();
   }
 
+  /** Keys in a slot: the first call counts every key (one walk), later ones read the counts. */
   countKeysInSlot(slot: number): number {
-    return this.#slotCounts?.[slot] ?? 0;
+    if (this.#slotCounts === undefined) {
+      const counts = new Uint32Array(SLOT_COUNT);
+      for (const key of this.#table.keys()) {
+        const keySlot = keyHashSlot(key);
+        counts[keySlot] = (counts[keySlot] as number) + 1;
+      }
+      this.#slotCounts = counts;
+    }
+    return this.#slotCounts[slot] as number;
   }
 
   /**
