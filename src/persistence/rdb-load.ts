@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Keyspace } from '../keyspace/keyspace.js';
-import { RdbFileReader } from './rdb/rdb-file-reader.js';
+import { RdbFileReader, checkRdbChecksum } from './rdb/rdb-file-reader.js';
+import { checksumInline, checksumInWorker } from './rdb/parallel-checksum.js';
 
 export interface RdbLoadOptions {
   /** Wall-clock time of the load: keys whose TTL is already past are dropped (as a master does). */
@@ -16,6 +17,8 @@ export interface RdbLoadOptions {
   /** A function library in the file (Tessera has no FUNCTION yet: the caller decides). */
   readonly onFunction?: (code: string) => void;
 }
+
+
 
 export interface RdbLoadResult {
   keysLoaded: number;
@@ -42,11 +45,27 @@ export class RdbLoad {
   keysExpired = 0;
   #finished = false;
 
+  readonly #data: Buffer;
+
+  /**
+   * `data` backed by a SharedArrayBuffer (parallel-checksum.ts readFileShared) lets run() verify
+   * the CRC-64 on a worker thread while this thread parses.
+   */
   constructor(keyspace: Keyspace, data: Buffer, options: RdbLoadOptions) {
     this.#keyspace = keyspace;
-    this.#reader = new RdbFileReader(data);
+    this.#data = data;
+    this.#reader = new RdbFileReader(data, { deferChecksum: true });
     this.#options = options;
     this.bytesTotal = data.length;
+  }
+
+  /** The file's CRC-64, checked once EOF was read: from the worker's result when it covers the same bytes. */
+  #verifyChecksum(fromWorker: bigint | undefined): void {
+    const deferred = this.#reader.deferredChecksum;
+    if (deferred === undefined) return;
+    const covered = deferred.coveredBytes;
+    const actual = fromWorker !== undefined && covered === this.#data.length - 8 ? fromWorker : checksumInline(this.#data.subarray(0, covered + 8));
+    checkRdbChecksum(deferred.expected, actual, covered);
   }
 
   /** How far the reader got (INFO loading_loaded_bytes). */
@@ -61,16 +80,26 @@ export class RdbLoad {
   /** Reads everything now. */
   runToCompletion(): RdbLoadResult {
     while (!this.#step(Infinity));
+    this.#verifyChecksum(undefined);
     return { keysLoaded: this.keysLoaded, keysExpired: this.keysExpired };
   }
 
   /** Reads in slices, one per event-loop turn; rejects on a corrupt file. */
   run(): Promise<RdbLoadResult> {
     const sliceMs = this.#options.sliceMs ?? DEFAULT_SLICE_MS;
+    const checksum = checksumInWorker(this.#data);
     return new Promise((resolve, reject) => {
+      const finish = (fromWorker: bigint | undefined) => {
+        try {
+          this.#verifyChecksum(fromWorker);
+          resolve({ keysLoaded: this.keysLoaded, keysExpired: this.keysExpired });
+        } catch (error) {
+          reject(error as Error);
+        }
+      };
       const turn = () => {
         try {
-          if (this.#step(sliceMs)) resolve({ keysLoaded: this.keysLoaded, keysExpired: this.keysExpired });
+          if (this.#step(sliceMs)) void checksum.then(finish);
           else setImmediate(turn);
         } catch (error) {
           reject(error as Error);

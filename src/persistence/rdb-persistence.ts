@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFileShared } from './rdb/parallel-checksum.js';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Keyspace } from '../keyspace/keyspace.js';
@@ -301,7 +302,8 @@ export class RdbPersistence {
   async loadAtStart(): Promise<boolean> {
     let data: Buffer;
     try {
-      data = readFileSync(this.path);
+      // Shared memory: a worker thread verifies the checksum while this thread loads.
+      data = readFileShared(this.path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
       throw new Error(`Fatal error loading the DB: ${describeError(error)}. Exiting.`);

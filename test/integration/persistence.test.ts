@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -282,4 +282,26 @@ test('FLUSHALL with save points stops a running BGSAVE (status stays ok) and sav
   let entries = 0;
   for (let item = reader.next(); item !== null; item = reader.next()) if (item.kind === 'entry') entries++;
   assert.equal(entries, 0);
+});
+
+test('a load past 8 MB checks the CRC-64 on a worker thread: a good file loads, a bad checksum fails the load', async (t) => {
+  const dir = tempDir(t);
+  const first = await startNode(t, dir);
+  const firstClient = await connectIoredis(t, first.port);
+  const pipeline = firstClient.pipeline();
+  // 1000-byte values, not compressible enough to stay under 8 MB: 10,000 keys ≈ 10 MB.
+  for (let i = 0; i < 10_000; i++) pipeline.set(`big${i}`, `${i}:`.padEnd(1000, String.fromCharCode(97 + (i % 26))) + Math.random().toString(36));
+  await pipeline.exec();
+  await firstClient.config('SET', 'rdbcompression', 'no');
+  await firstClient.save();
+  const path = join(dir, 'dump.rdb');
+  assert.ok(readFileSync(path).length > 8 * 1024 * 1024, 'the file is big enough for the worker');
+  const good = await startNode(t, dir);
+  assert.equal(await good.server.loadDataFromDisk(), true);
+  assert.equal(good.server.keyspace.db(0).size, 10_000);
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
+  writeFileSync(path, bytes);
+  const bad = await startNode(t, dir);
+  await assert.rejects(bad.server.loadDataFromDisk(), (error: Error) => /Wrong RDB checksum/.test(error.message));
 });

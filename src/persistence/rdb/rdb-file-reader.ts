@@ -39,9 +39,17 @@ export class RdbFileReader {
   /** Keys holding an empty container, skipped as Redis skips them. */
   emptyKeysSkipped = 0;
 
-  constructor(buffer: Buffer, options: { limits?: DecodeLimits } = {}) {
+  /**
+   * With `deferChecksum`, the CRC-64 the file ends with, and the length it covers, once EOF was
+   * read: the caller verifies it (parallel-checksum.ts computes it on a worker meanwhile).
+   */
+  deferredChecksum: { expected: bigint; coveredBytes: number } | undefined;
+  readonly #deferChecksum: boolean;
+
+  constructor(buffer: Buffer, options: { limits?: DecodeLimits; deferChecksum?: boolean } = {}) {
     this.#input = new RdbInput(buffer);
     this.#limits = options.limits ?? DEFAULT_DECODE_LIMITS;
+    this.#deferChecksum = options.deferChecksum === true;
     if (buffer.length < 9 || buffer.latin1Slice(0, 5) !== 'REDIS') {
       throw new RdbFormatError('Wrong signature trying to load DB from file', 0);
     }
@@ -158,9 +166,18 @@ export class RdbFileReader {
     const expected = input.buf.readBigUInt64LE(input.pos);
     input.pos += 8;
     if (expected === 0n) return;
-    const actual = crc64(input.buf.subarray(0, eofAt + 1));
-    if (actual !== expected) {
-      throw new RdbFormatError(`Wrong RDB checksum expected: (${expected.toString(16)}) got: (${actual.toString(16)})`, eofAt + 1);
+    if (this.#deferChecksum) {
+      this.deferredChecksum = { expected, coveredBytes: eofAt + 1 };
+      return;
     }
+    const actual = crc64(input.buf.subarray(0, eofAt + 1));
+    checkRdbChecksum(expected, actual, eofAt + 1);
+  }
+}
+
+/** Throws Redis's error when the computed CRC-64 differs from the file's. */
+export function checkRdbChecksum(expected: bigint, actual: bigint, offset: number): void {
+  if (actual !== expected) {
+    throw new RdbFormatError(`Wrong RDB checksum expected: (${expected.toString(16)}) got: (${actual.toString(16)})`, offset);
   }
 }
