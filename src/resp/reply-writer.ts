@@ -143,6 +143,15 @@ export class ReplyWriter {
     this.#crlf();
   }
 
+  /** A bulk string of the first `length` bytes of `bytes` (a RawString's buffer: no view made). */
+  bulkBytes(bytes: Uint8Array, length: number): void {
+    this.#header(0x24, length);
+    this.#reserve(length + 2);
+    this.#buf.set(length === bytes.length ? bytes : bytes.subarray(0, length), this.#end);
+    this.#end += length;
+    this.#crlf();
+  }
+
   bulkBuffer(value: Buffer): void {
     this.#header(0x24, value.length);
     this.raw(value);

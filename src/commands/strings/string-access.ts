@@ -65,5 +65,5 @@ export function stringForBitWrite(ctx: CommandContext, key: string, maxBit: numb
 /** Writes a string value as a bulk reply without converting a RawString to a JS string. */
 export function replyStringValue(ctx: CommandContext, value: string | RawString): void {
   if (typeof value === 'string') ctx.reply.bulk(value);
-  else ctx.reply.bulkBuffer(value.bytes.subarray(0, value.length));
+  else ctx.reply.bulkBytes(value.bytes, value.length);
 }
