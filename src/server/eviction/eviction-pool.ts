@@ -1,3 +1,5 @@
+import { hashKey } from '../../keyspace/key-hash.js';
+
 /** Redis's EVPOOL_SIZE: the candidates kept between eviction rounds. */
 export const EVICTION_POOL_SIZE = 16;
 
@@ -13,6 +15,12 @@ export class EvictionPool {
   readonly #scores = new Float64Array(EVICTION_POOL_SIZE);
   readonly #keys: Array<string | undefined> = new Array<string | undefined>(EVICTION_POOL_SIZE).fill(undefined);
   readonly #dbs = new Int32Array(EVICTION_POOL_SIZE);
+  /**
+   * A hash of each entry's key: a sampled key is compared with the pool's keys through these
+   * first. Comparing the strings themselves touched 16 key strings scattered over the heap per
+   * sampled key (a cache miss each: 17% of the node's CPU under allkeys-lru eviction).
+   */
+  readonly #fingerprints = new Int32Array(EVICTION_POOL_SIZE);
 
   get size(): number {
     let size = 0;
@@ -22,7 +30,8 @@ export class EvictionPool {
 
   /** Offers a candidate; ignored when the pool is full of better ones. A key already in it is re-scored. */
   insert(score: number, dbIndex: number, key: string): void {
-    this.#remove(dbIndex, key);
+    const fingerprint = hashKey(key, 0);
+    this.#remove(dbIndex, key, fingerprint);
     const keys = this.#keys;
     let k = 0;
     while (k < EVICTION_POOL_SIZE && keys[k] !== undefined && (this.#scores[k] as number) < score) k++;
@@ -40,6 +49,7 @@ export class EvictionPool {
     this.#scores[k] = score;
     keys[k] = key;
     this.#dbs[k] = dbIndex;
+    this.#fingerprints[k] = fingerprint;
   }
 
   /**
@@ -61,10 +71,10 @@ export class EvictionPool {
     this.#keys.fill(undefined);
   }
 
-  #remove(dbIndex: number, key: string): void {
+  #remove(dbIndex: number, key: string, fingerprint: number): void {
     const keys = this.#keys;
     for (let k = 0; k < EVICTION_POOL_SIZE; k++) {
-      if (keys[k] === key && this.#dbs[k] === dbIndex) {
+      if (this.#fingerprints[k] === fingerprint && this.#dbs[k] === dbIndex && keys[k] === key) {
         for (let i = k; i < EVICTION_POOL_SIZE - 1; i++) this.#move(i + 1, i);
         keys[EVICTION_POOL_SIZE - 1] = undefined;
         return;
@@ -76,5 +86,7 @@ export class EvictionPool {
     this.#scores[to] = this.#scores[from] as number;
     this.#keys[to] = this.#keys[from];
     this.#dbs[to] = this.#dbs[from] as number;
+    this.#fingerprints[to] = this.#fingerprints[from] as number;
   }
 }
+
