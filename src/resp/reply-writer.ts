@@ -40,6 +40,14 @@ export class ReplyWriter {
   }
 
   /**
+   * The bytes handed out by take() are no longer referenced (the socket wrote them at once):
+   * write from the start of the buffer again. No-op while replies are pending.
+   */
+  recycle(): void {
+    if (this.#start === this.#end) this.#start = this.#end = 0;
+  }
+
+  /**
    * Drops replies written since `mark` (CLIENT REPLY OFF/SKIP, a refused reply). Marks count
    * from the start of the pending bytes, so they survive the buffer being grown (which moves
    * the pending bytes); take() in between invalidates them.
