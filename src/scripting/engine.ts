@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LuaState } from 'fengari';
+import type { LuaState, LuaString } from 'fengari';
 import type { ScriptCaller } from '../commands/server-facade.js';
 import { ReplyError } from '../lib/errors.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
@@ -129,11 +129,17 @@ export class ScriptEngine {
   /** The functions registered so far by the library being loaded (FUNCTION LOAD). */
   #loading: Map<string, CompiledFunction> | undefined;
   #loadStartedAtMs = 0;
+  /** The run's KEYS and ARGV strings: redis.call gets them back without decoding. */
+  readonly #passed = new PassedStrings();
+  readonly #keysNameRef: number;
+  readonly #argvNameRef: number;
 
   constructor(log: (level: LogLevel, message: string) => void, mode: 'eval' | 'function' = 'eval') {
     this.#log = log;
     const L = (this.#L = lauxlib.luaL_newstate());
     lualib.luaL_openlibs(L);
+    this.#keysNameRef = stringRef(L, 'KEYS');
+    this.#argvNameRef = stringRef(L, 'ARGV');
     this.#installRedisTable();
     installCjson(L);
     this.#installRandom();
@@ -271,8 +277,9 @@ export class ScriptEngine {
       caller.finish?.();
       return false;
     }
-    this.#setGlobalArray('KEYS', keys);
-    this.#setGlobalArray('ARGV', args);
+    this.#passed.clear();
+    this.#setGlobalArray(this.#keysNameRef, keys);
+    this.#setGlobalArray(this.#argvNameRef, args);
     return this.#start(script.ref, true, sha.toLowerCase(), caller, options, reply, () => 0);
   }
 
@@ -506,13 +513,19 @@ export class ScriptEngine {
     return `${message} script: ${name}, on ${source}:${line}.`;
   }
 
-  #setGlobalArray(name: string, values: readonly string[]): void {
+  /**
+   * Sets the global KEYS or ARGV to a new table of `values` (a fresh table per run, as Redis:
+   * a script may keep a reference to the previous one). `nameRef`: the name's string in the
+   * registry, so its table hash is computed once, not per run.
+   */
+  #setGlobalArray(nameRef: number, values: readonly string[]): void {
     const L = this.#L;
     lua.lua_pushglobaltable(L);
-    lua.lua_pushstring(L, toLua(name));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, nameRef);
     lua.lua_createtable(L, values.length, 0);
     for (let i = 0; i < values.length; i++) {
-      lua.lua_pushstring(L, toLua(values[i] as string));
+      const text = values[i] as string;
+      this.#passed.note(lua.lua_pushstring(L, toLua(text)), text);
       lua.lua_rawseti(L, -2, i + 1);
     }
     lua.lua_rawset(L, -3);
@@ -665,7 +678,7 @@ export class ScriptEngine {
     for (let i = 1; i <= argc; i++) {
       const type = lua.lua_type(L, i);
       if (type === lua.LUA_TNUMBER) argv.push(formatArgNumber(lua.lua_tonumber(L, i)));
-      else if (type === lua.LUA_TSTRING) argv.push(fromLua(lua.lua_tolstring(L, i)));
+      else if (type === lua.LUA_TSTRING) argv.push(this.#passed.text(lua.lua_tolstring(L, i)));
       else return fail('ERR Lua redis lib command arguments must be strings or integers');
     }
     const result = running.caller.run(argv);
@@ -697,6 +710,42 @@ function readFlags(L: LuaState, flags: Set<ScriptFlag>): boolean {
     flags.add(name);
   }
   return true;
+}
+
+/** A registry reference to the Lua string `text` (pushing it back reuses one string object). */
+function stringRef(L: LuaState, text: string): number {
+  lua.lua_pushstring(L, toLua(text));
+  return lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+}
+
+/** How many of a run's KEYS/ARGV strings are remembered (a bounded scan per argument). */
+const PASSED_STRINGS = 8;
+
+/**
+ * The first KEYS and ARGV strings of the current run, as Lua strings (fengari's own byte
+ * arrays, compared by identity) and as the wire strings they came from: a script passing
+ * KEYS[1] to redis.call (the common case) costs no decoding. Other strings are decoded.
+ */
+class PassedStrings {
+  readonly #bytes: Array<LuaString | undefined> = new Array<LuaString | undefined>(PASSED_STRINGS).fill(undefined);
+  readonly #texts: string[] = new Array<string>(PASSED_STRINGS).fill('');
+  #count = 0;
+
+  clear(): void {
+    this.#bytes.fill(undefined, 0, this.#count);
+    this.#count = 0;
+  }
+
+  note(bytes: LuaString, text: string): void {
+    if (this.#count === PASSED_STRINGS) return;
+    this.#bytes[this.#count] = bytes;
+    this.#texts[this.#count++] = text;
+  }
+
+  text(bytes: LuaString): string {
+    for (let i = 0; i < this.#count; i++) if (this.#bytes[i] === bytes) return this.#texts[i] as string;
+    return fromLua(bytes);
+  }
 }
 
 function pushArray(L: LuaState, values: readonly string[]): void {

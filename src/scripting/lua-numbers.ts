@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { LuaString } from 'fengari';
 import { patchYieldablePcall } from './fengari-pcall-patch.js';
+import { withStackStores } from './fengari-stack-patch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -70,14 +71,18 @@ let loaded: Fengari | undefined;
  * modules copy luaconf's values when they load), so every module must come from here.
  */
 export function loadFengari(): Fengari {
-  if (loaded !== undefined) return loaded;
+  loaded ??= withStackStores(loadPatched);
+  return loaded;
+}
+
+function loadPatched(): Fengari {
   // defs.js first: it loads luaconf.js in fengari's own order (the two require each other).
   require('fengari/src/defs.js');
   const luaconf = require('fengari/src/luaconf.js') as { LUA_COMPAT_FLOATSTRING: boolean; lua_number2str: (n: number) => string };
   luaconf.LUA_COMPAT_FLOATSTRING = true; // no '.0' after integral floats
   luaconf.lua_number2str = formatLuaNumber;
   patchYieldablePcall(require('fengari/src/lapi.js') as Parameters<typeof patchYieldablePcall>[0]);
-  loaded = require('fengari') as Fengari;
+  const fengari = require('fengari') as Fengari;
   const lobject = require('fengari/src/lobject.js') as LObject;
   const str2num = lobject.luaO_str2num;
   lobject.luaO_str2num = (s, o) => {
@@ -85,5 +90,5 @@ export function loadFengari(): Fengari {
     if (consumed !== 0 && o.ttisinteger()) o.setfltvalue(o.value);
     return consumed;
   };
-  return loaded;
+  return fengari;
 }
