@@ -3,7 +3,7 @@ import { ReplyError, sanitizeErrorText } from '../lib/errors.js';
 import { type Reply, ReplyParser } from '../resp/reply-parser.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import { fromLua, toLua } from './latin1.js';
-import { loadFengari } from './lua-numbers.js';
+import { loadFengari, pushFreshString } from './lua-numbers.js';
 
 const { lua } = loadFengari();
 
@@ -68,7 +68,7 @@ function pushSimpleReply(L: LuaState, bytes: Buffer): boolean | undefined {
       const start = lengthEnd + 2;
       if (start + length !== end || bytes[lengthEnd + 1] !== LF) return undefined;
       lua.lua_checkstack(L, 1);
-      lua.lua_pushstring(L, bytes.subarray(start, end));
+      pushFreshString(L, new Uint8Array(bytes.subarray(start, end))); // a copy: the writer's buffer is reused
       return false;
     }
     case 0x2b: // '+' status: {ok = text}
@@ -122,7 +122,7 @@ function pushValue(L: LuaState, reply: Reply): void {
       lua.lua_pushnumber(L, Number(reply.value));
       return;
     case 'bulk':
-      lua.lua_pushstring(L, toLua(reply.value));
+      pushFreshString(L, toLua(reply.value));
       return;
     case 'null':
       // RESP2's nil bulk and nil array are false; RESP3's null is nil.

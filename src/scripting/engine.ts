@@ -4,7 +4,7 @@ import type { ScriptCaller } from '../commands/server-facade.js';
 import { ReplyError } from '../lib/errors.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import { fromLua, toLua } from './latin1.js';
-import { loadFengari } from './lua-numbers.js';
+import { loadFengari, pushFreshString } from './lua-numbers.js';
 import { FUNCTION_SETUP, LUA_PROTECT_GLOBALS, LUA_SETUP } from './lua-setup.js';
 import { isScriptFlag, isValidFunctionName, INVALID_NAME_MESSAGE, parseEvalShebang, type ScriptFlag, type ScriptFlags } from './script-flags.js';
 import { performance } from 'node:perf_hooks';
@@ -525,7 +525,7 @@ export class ScriptEngine {
     lua.lua_createtable(L, values.length, 0);
     for (let i = 0; i < values.length; i++) {
       const text = values[i] as string;
-      this.#passed.note(lua.lua_pushstring(L, toLua(text)), text);
+      this.#passed.note(pushFreshString(L, toLua(text)), text);
       lua.lua_rawseti(L, -2, i + 1);
     }
     lua.lua_rawset(L, -3);
@@ -751,7 +751,7 @@ class PassedStrings {
 function pushArray(L: LuaState, values: readonly string[]): void {
   lua.lua_createtable(L, values.length, 0);
   for (let i = 0; i < values.length; i++) {
-    lua.lua_pushstring(L, toLua(values[i] as string));
+    pushFreshString(L, toLua(values[i] as string));
     lua.lua_rawseti(L, -2, i + 1);
   }
 }
