@@ -194,9 +194,12 @@ const MIN_INT64 = -(2n ** 63n);
 const MAX_REPLY_DEPTH = 1000;
 
 /** Lua number → integer reply: truncated like C's (long long) cast (x86: out of range → MIN). */
-function toInteger(n: number): bigint {
+function toInteger(n: number): number | bigint {
+  const truncated = Math.trunc(n);
+  // The common case without a bigint: the writer prints a safe integer the same way.
+  if (Number.isSafeInteger(truncated)) return truncated === 0 ? 0 : truncated;
   if (!Number.isFinite(n) || Math.abs(n) >= 2 ** 63) return MIN_INT64;
-  return BigInt(Math.trunc(n));
+  return BigInt(truncated);
 }
 
 /** Reads a table field with rawget; leaves nothing on the stack. */

@@ -272,7 +272,8 @@ export class ScriptEngine {
    * NOSCRIPT-free ReplyErrors for script errors. False when the sha is unknown.
    */
   runScript(sha: string, keys: readonly string[], args: readonly string[], caller: ScriptCaller, options: RunOptions, reply: ReplyWriter): ScriptTask | undefined | false {
-    const script = this.#scripts.get(sha.toLowerCase());
+    const name = sha.toLowerCase();
+    const script = this.#scripts.get(name);
     if (script === undefined) {
       caller.finish?.();
       return false;
@@ -280,7 +281,7 @@ export class ScriptEngine {
     this.#passed.clear();
     this.#setGlobalArray(this.#keysNameRef, keys);
     this.#setGlobalArray(this.#argvNameRef, args);
-    return this.#start(script.ref, true, sha.toLowerCase(), caller, options, reply, () => 0);
+    return this.#start(script.ref, true, name, caller, options, reply, noArguments);
   }
 
   /** FCALL: the callback gets KEYS and ARGV as its two arguments. */
@@ -344,7 +345,7 @@ export class ScriptEngine {
     };
     lua.lua_sethook(co, this.#hook, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     this.#active = running;
-    if (this.#slice(running, argc)) return undefined;
+    if (this.#slice(running, argc, nowMs)) return undefined;
     return this.#taskFor(running);
   }
 
@@ -410,12 +411,12 @@ export class ScriptEngine {
   };
 
   /** Resumes the coroutine; true once the script ended (reply written or error thrown). */
-  #slice(running: Running, nargs: number): boolean {
+  #slice(running: Running, nargs: number, nowMs = performance.now()): boolean {
     const co = running.co;
     const reply = running.reply;
     const mark = reply.mark;
     this.#running = running;
-    running.sliceStartedAtMs = performance.now();
+    running.sliceStartedAtMs = nowMs;
     let status: number;
     try {
       status = lua.lua_resume(co, this.#L, nargs);
@@ -667,22 +668,17 @@ export class ScriptEngine {
   #redisCall(L: LuaState, raiseErrors: boolean): number {
     const running = this.#running;
     const argc = lua.lua_gettop(L);
-    const fail = (message: string): number => {
-      if (raiseErrors) raise(L, message);
-      pushErrorTable(L, message);
-      return 1;
-    };
-    if (running === undefined) return fail('ERR redis.call is only available inside a script');
-    if (argc === 0) return fail('ERR Please specify at least one argument for this redis lib call');
-    const argv: string[] = [];
+    if (running === undefined) return callFailed(L, raiseErrors, 'ERR redis.call is only available inside a script');
+    if (argc === 0) return callFailed(L, raiseErrors, 'ERR Please specify at least one argument for this redis lib call');
+    const argv = new Array<string>(argc);
     for (let i = 1; i <= argc; i++) {
       const type = lua.lua_type(L, i);
-      if (type === lua.LUA_TNUMBER) argv.push(formatArgNumber(lua.lua_tonumber(L, i)));
-      else if (type === lua.LUA_TSTRING) argv.push(this.#passed.text(lua.lua_tolstring(L, i)));
-      else return fail('ERR Lua redis lib command arguments must be strings or integers');
+      if (type === lua.LUA_TNUMBER) argv[i - 1] = formatArgNumber(lua.lua_tonumber(L, i));
+      else if (type === lua.LUA_TSTRING) argv[i - 1] = this.#passed.text(lua.lua_tolstring(L, i));
+      else return callFailed(L, raiseErrors, 'ERR Lua redis lib command arguments must be strings or integers');
     }
     const result = running.caller.run(argv);
-    if (typeof result === 'string') return fail(result);
+    if (typeof result === 'string') return callFailed(L, raiseErrors, result);
     lua.lua_checkstack(L, 64);
     const isError = pushReply(L, result);
     if (isError && raiseErrors) {
@@ -710,6 +706,11 @@ function readFlags(L: LuaState, flags: Set<ScriptFlag>): boolean {
     flags.add(name);
   }
   return true;
+}
+
+/** EVAL's script function takes no arguments (KEYS and ARGV are globals). */
+function noArguments(): number {
+  return 0;
 }
 
 /** A registry reference to the Lua string `text` (pushing it back reuses one string object). */
@@ -787,6 +788,13 @@ function formatArgNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
   return String(n);
+}
+
+/** redis.call raises the error; redis.pcall returns it as {err = message}. */
+function callFailed(L: LuaState, raiseErrors: boolean, message: string): number {
+  if (raiseErrors) raise(L, message);
+  pushErrorTable(L, message);
+  return 1;
 }
 
 function singleFieldTable(L: LuaState, field: string): number {
