@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { LuaState, LuaString } from 'fengari';
 import { patchYieldablePcall } from './fengari-pcall-patch.js';
-import { withStackStores } from './fengari-stack-patch.js';
+import { withSourcePatches } from './fengari-source-patch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -85,7 +85,7 @@ let loaded: Fengari | undefined;
  * modules copy luaconf's values when they load), so every module must come from here.
  */
 export function loadFengari(): Fengari {
-  loaded ??= withStackStores(loadPatched);
+  loaded ??= withSourcePatches(loadPatched);
   return loaded;
 }
 
