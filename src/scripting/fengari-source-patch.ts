@@ -30,11 +30,34 @@ interface SourcePatch {
  * - New table keys: ltable's add() empties the table's (nearly always empty) map of dead keys
  *   on every insertion, and Map.prototype.clear allocates a fresh backing store even when the
  *   map is empty (~65 ns and garbage per new key). Clearing only a non-empty map is the same.
+ * - New tables: each one made a second Map for its dead keys (kept so `next` can go on from a
+ *   key removed during a traversal). Tables now share one empty map until a key dies; only
+ *   mark_dead writes to it, and it replaces the shared one by the table's own map first.
  */
 const PATCHES: readonly SourcePatch[] = [
   { pattern: /\bdelete ((?:L|from)\.stack\[[^\]]+\]);/g, replacement: '$1 = undefined;' },
   { file: 'ltable.js', pattern: /^(\s*)t\.dead_strong\.clear\(\);/m, replacement: '$1if (t.dead_strong.size !== 0) t.dead_strong.clear();' },
+  { file: 'ltable.js', pattern: /^(\s*)this\.dead_strong = new Map\(\);/m, replacement: '$1this.dead_strong = NO_DEAD_KEYS;' },
+  { file: 'ltable.js', pattern: /^(\s*)t\.dead_strong\.set\(hash, e\);/m, replacement: '$1if (t.dead_strong === NO_DEAD_KEYS) t.dead_strong = new Map();\n$1t.dead_strong.set(hash, e);' },
+  { file: 'ltable.js', pattern: /^class Table \{/m, replacement: '/* shared by tables with no dead key: never written */\nconst NO_DEAD_KEYS = new Map();\n\nclass Table {' },
 ];
+
+/**
+ * The file's patches for every file, then its own ones: those go together (ltable's shared
+ * empty map is only safe with all three edits), so if one does not match, none is applied.
+ */
+function patchSource(file: string, original: string): string {
+  let source = original;
+  for (const patch of PATCHES) if (patch.file === undefined) source = source.replace(patch.pattern, patch.replacement);
+  let own = source;
+  for (const patch of PATCHES) {
+    if (patch.file !== file) continue;
+    const next = own.replace(patch.pattern, patch.replacement);
+    if (next === own) return source;
+    own = next;
+  }
+  return own;
+}
 
 /**
  * Runs `load` (which requires fengari's modules) with fengari's own source files compiled
@@ -51,10 +74,7 @@ export function withSourcePatches<T>(load: () => T): T {
       original(module, filename);
       return;
     }
-    let source = readFileSync(filename, 'utf8');
-    const file = basename(filename);
-    for (const patch of PATCHES) if (patch.file === undefined || patch.file === file) source = source.replace(patch.pattern, patch.replacement);
-    module._compile(source, filename);
+    module._compile(patchSource(basename(filename), readFileSync(filename, 'utf8')), filename);
   };
   try {
     return load();
