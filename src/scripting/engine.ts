@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { installCjson } from './cjson.js';
 import { Rand48 } from './rand48.js';
 import { pushReply, writeLuaValue } from './convert.js';
+import { GlobalArray, type StringWatcher } from './global-array.js';
 
 const fengari = loadFengari();
 const { lua, lauxlib, lualib } = fengari;
@@ -131,15 +132,15 @@ export class ScriptEngine {
   #loadStartedAtMs = 0;
   /** The run's KEYS and ARGV strings: redis.call gets them back without decoding. */
   readonly #passed = new PassedStrings();
-  readonly #keysNameRef: number;
-  readonly #argvNameRef: number;
+  readonly #keysGlobal: GlobalArray;
+  readonly #argvGlobal: GlobalArray;
 
   constructor(log: (level: LogLevel, message: string) => void, mode: 'eval' | 'function' = 'eval') {
     this.#log = log;
     const L = (this.#L = lauxlib.luaL_newstate());
     lualib.luaL_openlibs(L);
-    this.#keysNameRef = stringRef(L, 'KEYS');
-    this.#argvNameRef = stringRef(L, 'ARGV');
+    this.#keysGlobal = new GlobalArray(L, 'KEYS');
+    this.#argvGlobal = new GlobalArray(L, 'ARGV');
     this.#installRedisTable();
     installCjson(L);
     this.#installRandom();
@@ -279,8 +280,8 @@ export class ScriptEngine {
       return false;
     }
     this.#passed.clear();
-    this.#setGlobalArray(this.#keysNameRef, keys);
-    this.#setGlobalArray(this.#argvNameRef, args);
+    this.#keysGlobal.set(keys, this.#passed);
+    this.#argvGlobal.set(args, this.#passed);
     return this.#start(script.ref, true, name, caller, options, reply, noArguments);
   }
 
@@ -514,25 +515,6 @@ export class ScriptEngine {
     return `${message} script: ${name}, on ${source}:${line}.`;
   }
 
-  /**
-   * Sets the global KEYS or ARGV to a new table of `values` (a fresh table per run, as Redis:
-   * a script may keep a reference to the previous one). `nameRef`: the name's string in the
-   * registry, so its table hash is computed once, not per run.
-   */
-  #setGlobalArray(nameRef: number, values: readonly string[]): void {
-    const L = this.#L;
-    lua.lua_pushglobaltable(L);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, nameRef);
-    lua.lua_createtable(L, values.length, 0);
-    for (let i = 0; i < values.length; i++) {
-      const text = values[i] as string;
-      this.#passed.note(pushFreshString(L, toLua(text)), text);
-      lua.lua_rawseti(L, -2, i + 1);
-    }
-    lua.lua_rawset(L, -3);
-    lua.lua_pop(L, 1);
-  }
-
   #installRedisTable(): void {
     const L = this.#L;
     lua.lua_createtable(L, 0, 16);
@@ -713,12 +695,6 @@ function noArguments(): number {
   return 0;
 }
 
-/** A registry reference to the Lua string `text` (pushing it back reuses one string object). */
-function stringRef(L: LuaState, text: string): number {
-  lua.lua_pushstring(L, toLua(text));
-  return lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-}
-
 /** How many of a run's KEYS/ARGV strings are remembered (a bounded scan per argument). */
 const PASSED_STRINGS = 8;
 
@@ -727,13 +703,13 @@ const PASSED_STRINGS = 8;
  * arrays, compared by identity) and as the wire strings they came from: a script passing
  * KEYS[1] to redis.call (the common case) costs no decoding. Other strings are decoded.
  */
-class PassedStrings {
+class PassedStrings implements StringWatcher {
   readonly #bytes: Array<LuaString | undefined> = new Array<LuaString | undefined>(PASSED_STRINGS).fill(undefined);
   readonly #texts: string[] = new Array<string>(PASSED_STRINGS).fill('');
   #count = 0;
 
   clear(): void {
-    this.#bytes.fill(undefined, 0, this.#count);
+    for (let i = 0; i < this.#count; i++) this.#bytes[i] = undefined;
     this.#count = 0;
   }
 
