@@ -77,6 +77,8 @@ interface Running {
 
 /** A compiled EVAL script: its registry reference and shebang flags (null: no shebang). */
 interface CachedScript {
+  /** Lowercase, as the cache's key. */
+  sha: string;
   ref: number;
   flags: ScriptFlags | null;
   /** The body's length in bytes (INFO used_memory_vm_eval). */
@@ -179,7 +181,12 @@ export class ScriptEngine {
 
   /** The shebang flags of a cached script (null: no shebang), undefined when not cached. */
   flagsOf(sha: string): ScriptFlags | null | undefined {
-    return this.#scripts.get(sha.toLowerCase())?.flags;
+    return this.#cached(sha)?.flags;
+  }
+
+  /** The cached script of a sha in any case (the lowercase lookup first: no new string). */
+  #cached(sha: string): CachedScript | undefined {
+    return this.#scripts.get(sha) ?? this.#scripts.get(sha.toLowerCase());
   }
 
   /** Compiles and caches a body (SCRIPT LOAD, EVAL); returns its sha1. */
@@ -193,7 +200,7 @@ export class ScriptEngine {
       lua.lua_settop(L, 0);
       throw new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
-    this.#scripts.set(sha, { ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags, sourceBytes: body.length });
+    this.#scripts.set(sha, { sha, ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags, sourceBytes: body.length });
     this.#sourceBytes += body.length;
     return sha;
   }
@@ -273,12 +280,12 @@ export class ScriptEngine {
    * NOSCRIPT-free ReplyErrors for script errors. False when the sha is unknown.
    */
   runScript(sha: string, keys: readonly string[], args: readonly string[], caller: ScriptCaller, options: RunOptions, reply: ReplyWriter): ScriptTask | undefined | false {
-    const name = sha.toLowerCase();
-    const script = this.#scripts.get(name);
+    const script = this.#cached(sha);
     if (script === undefined) {
       caller.finish?.();
       return false;
     }
+    const name = script.sha;
     this.#passed.clear();
     this.#keysGlobal.set(keys, this.#passed);
     this.#argvGlobal.set(args, this.#passed);
@@ -697,6 +704,9 @@ function noArguments(): number {
 
 /** How many of a run's KEYS/ARGV strings are remembered (a bounded scan per argument). */
 const PASSED_STRINGS = 8;
+/** Other strings remembered once decoded, and the longest one kept. */
+const RECENT_STRINGS = 4;
+const RECENT_STRING_BYTES = 32;
 
 /**
  * The first KEYS and ARGV strings of the current run, as Lua strings (fengari's own byte
@@ -719,9 +729,22 @@ class PassedStrings implements StringWatcher {
     this.#texts[this.#count++] = text;
   }
 
+  /** The last short strings decoded (kept across runs: a script's constants are the same arrays each run). */
+  readonly #recentBytes: Array<LuaString | undefined> = new Array<LuaString | undefined>(RECENT_STRINGS).fill(undefined);
+  readonly #recentTexts: string[] = new Array<string>(RECENT_STRINGS).fill('');
+  #recentNext = 0;
+
   text(bytes: LuaString): string {
     for (let i = 0; i < this.#count; i++) if (this.#bytes[i] === bytes) return this.#texts[i] as string;
-    return fromLua(bytes);
+    for (let i = 0; i < RECENT_STRINGS; i++) if (this.#recentBytes[i] === bytes) return this.#recentTexts[i] as string;
+    const text = fromLua(bytes);
+    if (bytes.length <= RECENT_STRING_BYTES) {
+      // Command names ('incr') are literals of the script: the next run passes the same array.
+      this.#recentBytes[this.#recentNext] = bytes;
+      this.#recentTexts[this.#recentNext] = text;
+      this.#recentNext = (this.#recentNext + 1) % RECENT_STRINGS;
+    }
+    return text;
   }
 }
 
