@@ -12,6 +12,7 @@ import { installCjson } from './cjson.js';
 import { Rand48 } from './rand48.js';
 import { pushReply, writeLuaValue } from './convert.js';
 import { GlobalArray, type StringWatcher } from './global-array.js';
+import { trimCallInfos } from './fengari-source-patch.js';
 
 const fengari = loadFengari();
 const { lua, lauxlib, lualib } = fengari;
@@ -250,6 +251,7 @@ export class ScriptEngine {
       this.#loading = undefined;
       lua.lua_sethook(L, null, 0, 0);
       lua.lua_settop(L, 0);
+      trimCallInfos(L);
     }
     if (failure !== undefined) {
       this.releaseFunctions(registered.values());
@@ -461,8 +463,10 @@ export class ScriptEngine {
       if (this.#thread === co) {
         lua.lua_settop(co, 0);
         lua.lua_sethook(co, null, 0, 0);
+        trimCallInfos(co);
       } else {
         lua.lua_settop(this.#L, 0);
+        trimCallInfos(this.#L);
       }
     }
     return true;

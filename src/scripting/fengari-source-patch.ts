@@ -30,12 +30,20 @@ interface SourcePatch {
  * - New table keys: ltable's add() empties the table's (nearly always empty) map of dead keys
  *   on every insertion, and Map.prototype.clear allocates a fresh backing store even when the
  *   map is empty (~65 ns and garbage per new key). Clearing only a non-empty map is the same.
+ * - Call frames: fengari allocated a CallInfo for every function call and dropped it on
+ *   return (`L.ci.next = null`); C Lua keeps the list and reuses the next one (its `next_ci`).
+ *   Now as C Lua: precall sets every field a call reads, a continuation (c_k) is only read
+ *   after a yield that set it. The engine trims a thread's list after each run
+ *   (trimCallInfos), so a deep recursion does not keep its frames.
  * - New tables: each one made a second Map for its dead keys (kept so `next` can go on from a
  *   key removed during a traversal). Tables now share one empty map until a key dies; only
  *   mark_dead writes to it, and it replaces the shared one by the table's own map first.
  */
 const PATCHES: readonly SourcePatch[] = [
   { pattern: /\bdelete ((?:L|from)\.stack\[[^\]]+\]);/g, replacement: '$1 = undefined;' },
+  { file: 'lstate.js', pattern: /^const luaE_extendCI = function\(L\) \{\n/m, replacement: 'const luaE_extendCI = function(L) {\n    if (L.ci.next !== null) return (L.ci = L.ci.next);\n' },
+  { file: 'ldo.js', pattern: /^(\s*)L\.ci\.next = null;\n/m, replacement: '' },
+  { file: 'lvm.js', pattern: /^(\s*)oci\.next = null;\n/m, replacement: '' },
   { file: 'ltable.js', pattern: /^(\s*)t\.dead_strong\.clear\(\);/m, replacement: '$1if (t.dead_strong.size !== 0) t.dead_strong.clear();' },
   { file: 'ltable.js', pattern: /^(\s*)this\.dead_strong = new Map\(\);/m, replacement: '$1this.dead_strong = NO_DEAD_KEYS;' },
   { file: 'ltable.js', pattern: /^(\s*)t\.dead_strong\.set\(hash, e\);/m, replacement: '$1if (t.dead_strong === NO_DEAD_KEYS) t.dead_strong = new Map();\n$1t.dead_strong.set(hash, e);' },
@@ -64,6 +72,20 @@ function patchSource(file: string, original: string): string {
  * through PATCHES. Only files under fengari/src are touched, and only during `load`; a
  * pattern that no longer matches (another fengari version) just leaves that file as it is.
  */
+/** Keeps at most this many spare call frames on a thread after a run (trimCallInfos). */
+const SPARE_CALL_INFOS = 16;
+
+interface CallInfoChain {
+  next: CallInfoChain | null;
+}
+
+/** Drops the spare call frames of a thread beyond the first few (after a run, when idle). */
+export function trimCallInfos(L: unknown): void {
+  let ci = (L as { ci: CallInfoChain }).ci;
+  for (let i = 0; i < SPARE_CALL_INFOS && ci.next !== null; i++) ci = ci.next;
+  ci.next = null;
+}
+
 export function withSourcePatches<T>(load: () => T): T {
   const fengariDir = dirname(require.resolve('fengari/src/fengari.js')) + sep;
   const extensions = (require('node:module') as ModuleInternals)._extensions;

@@ -5,6 +5,7 @@ import type { ScriptCaller } from '../commands/server-facade.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
 import { type RunOptions, ScriptEngine } from './engine.js';
 import { loadFengari } from './lua-numbers.js';
+import { trimCallInfos } from './fengari-source-patch.js';
 
 /**
  * The EVALSHA hot path's shortcuts (src/scripting: simple replies read without the parser,
@@ -124,4 +125,39 @@ test("fengari's source patches are applied (pops store undefined, tables share t
   const ltable = require('fengari/src/ltable.js') as { luaH_new: (L: unknown) => { dead_strong: Map<unknown, unknown> } };
   const L = { l_G: { id_counter: 0 } };
   assert.equal(ltable.luaH_new(L).dead_strong, ltable.luaH_new(L).dead_strong);
+});
+
+test('reused call frames: coroutines, caught errors and deep recursion leave later runs right', () => {
+  const engine = new ScriptEngine(() => {});
+  const caller = replying(':5\r\n');
+  const body = `
+local co = coroutine.wrap(function(a)
+  local b = coroutine.yield(a + 1)
+  local ok, err = pcall(function() error({err = 'inner'}) end)
+  local c = coroutine.yield(b * 2)
+  return tostring(ok) .. ':' .. err.err .. ':' .. c
+end)
+local r1 = co(1)
+local r2 = co(10)
+local r3 = co('z')
+local function depth(n) if n == 0 then return redis.call('incr', 'k') end return depth(n - 1) end
+local ok2, e2 = pcall(function() local t = nil; return t.x end)
+return {r1, r2, r3, depth(3000), tostring(ok2), string.len(redis.sha1hex('x'))}`;
+  const expected = '*6\r\n:2\r\n:20\r\n$13\r\nfalse:inner:z\r\n:5\r\n$5\r\nfalse\r\n:40\r\n';
+  for (let i = 0; i < 3; i++) assert.equal(run(engine, body, caller), expected);
+  assert.equal(run(engine, "return redis.call('incr', KEYS[1])", caller, ['k']), ':5\r\n');
+  // A failing run (the thread is replaced), then a normal one.
+  assert.throws(() => run(engine, 'local function f(n) return f(n + 1) + 1 end return f(1)', caller), /stack overflow/);
+  assert.equal(run(engine, "return redis.call('incr', KEYS[1])", caller, ['k']), ':5\r\n');
+});
+
+test('trimCallInfos keeps a few spare frames and drops the rest', () => {
+  type Frame = { next: Frame | null };
+  const base: Frame = { next: null };
+  let last = base;
+  for (let i = 0; i < 100; i++) last = last.next = { next: null };
+  trimCallInfos({ ci: base });
+  let count = 0;
+  for (let ci = base.next; ci !== null; ci = ci.next) count++;
+  assert.ok(count > 0 && count < 100, String(count));
 });
