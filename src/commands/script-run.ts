@@ -11,11 +11,21 @@ import { parseInt64 } from './parse.js';
  */
 
 export function splitKeys(argv: readonly string[], badNumber?: string): { keys: string[]; args: string[] } {
-  const numKeys = parseInt64(argv[2] as string, badNumber);
-  if (numKeys > BigInt(argv.length - 3)) throw new ReplyError("ERR Number of keys can't be greater than number of args");
-  if (numKeys < 0n) throw new ReplyError("ERR Number of keys can't be negative");
+  const numKeys = parseNumKeys(argv[2] as string, badNumber);
+  // Mixed bigint/number comparisons are exact.
+  if (numKeys > argv.length - 3) throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  if (numKeys < 0) throw new ReplyError("ERR Number of keys can't be negative");
   const keysEnd = 3 + Number(numKeys);
   return { keys: argv.slice(3, keysEnd), args: argv.slice(keysEnd) };
+}
+
+/** numkeys: one digit (nearly every call) without a bigint, else Redis's string2ll rules. */
+function parseNumKeys(text: string, badNumber?: string): bigint | number {
+  if (text.length === 1) {
+    const digit = text.charCodeAt(0) - 0x30;
+    if (digit >= 0 && digit <= 9) return digit;
+  }
+  return parseInt64(text, badNumber);
 }
 
 /**

@@ -3,7 +3,7 @@ import { ReplyError, sanitizeErrorText } from '../lib/errors.js';
 import { type Reply, ReplyParser } from '../resp/reply-parser.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import { fromLua, toLua } from './latin1.js';
-import { loadFengari } from './lua-numbers.js';
+import { loadFengari, pushFreshString } from './lua-numbers.js';
 
 const { lua } = loadFengari();
 
@@ -14,12 +14,93 @@ const { lua } = loadFengari();
 
 /** Pushes the reply in `bytes` as a Lua value; true when it is an error ({err=...}). */
 export function pushReply(L: LuaState, bytes: Buffer): boolean {
+  const simple = pushSimpleReply(L, bytes);
+  if (simple !== undefined) return simple;
   const parser = new ReplyParser({ nullMarkers: true });
   parser.feed(bytes);
   const reply = parser.next();
   if (reply === undefined) throw new Error('a command for a script wrote no complete reply');
   pushValue(L, reply);
   return reply.type === 'error';
+}
+
+const CR = 13;
+const LF = 10;
+/** Integers of up to this many digits are read exactly as doubles; longer ones round as Number() does. */
+const MAX_EXACT_DIGITS = 15;
+
+/**
+ * The common replies of redis.call (integer, bulk, status, error, nil) straight from their
+ * bytes, as the parser would read them: true/false as pushReply, undefined when `bytes` is
+ * not one such reply (aggregates, RESP3 scalars, anything unusual: the parser then reads it).
+ */
+function pushSimpleReply(L: LuaState, bytes: Buffer): boolean | undefined {
+  const end = bytes.length - 2; // the final CRLF
+  if (end < 1 || bytes[end] !== CR || bytes[end + 1] !== LF) return undefined;
+  switch (bytes[0]) {
+    case 0x3a: {
+      // ':' integer
+      let at = 1;
+      const negative = bytes[1] === 0x2d;
+      if (negative) at++;
+      if (at === end || end - at > MAX_EXACT_DIGITS) return undefined;
+      let value = 0;
+      for (; at < end; at++) {
+        const digit = (bytes[at] as number) - 0x30;
+        if (digit < 0 || digit > 9) return undefined;
+        value = value * 10 + digit;
+      }
+      lua.lua_checkstack(L, 1);
+      lua.lua_pushnumber(L, negative ? 0 - value : value); // 0 - 0 is +0, as Number(-0n)
+      return false;
+    }
+    case 0x24: {
+      // '$' bulk string, or RESP2's nil bulk
+      const lengthEnd = bytes.indexOf(CR, 1);
+      if (lengthEnd === end && end === 3 && bytes[1] === 0x2d && bytes[2] === 0x31) return pushFalse(L);
+      if (lengthEnd < 2 || lengthEnd - 1 > MAX_EXACT_DIGITS) return undefined;
+      let length = 0;
+      for (let at = 1; at < lengthEnd; at++) {
+        const digit = (bytes[at] as number) - 0x30;
+        if (digit < 0 || digit > 9) return undefined;
+        length = length * 10 + digit;
+      }
+      const start = lengthEnd + 2;
+      if (start + length !== end || bytes[lengthEnd + 1] !== LF) return undefined;
+      lua.lua_checkstack(L, 1);
+      pushFreshString(L, new Uint8Array(bytes.subarray(start, end))); // a copy: the writer's buffer is reused
+      return false;
+    }
+    case 0x2b: // '+' status: {ok = text}
+    case 0x2d: {
+      // '-' error: {err = text}
+      if (bytes.indexOf(CR, 1) !== end) return undefined;
+      const isError = bytes[0] === 0x2d;
+      lua.lua_checkstack(L, 2);
+      lua.lua_createtable(L, 0, 1);
+      lua.lua_pushstring(L, bytes.subarray(1, end));
+      lua.lua_setfield(L, -2, isError ? ERR_FIELD : OK_FIELD);
+      return isError;
+    }
+    case 0x2a: // '*-1' RESP2's nil array
+      return end === 3 && bytes[1] === 0x2d && bytes[2] === 0x31 ? pushFalse(L) : undefined;
+    case 0x5f: // '_' RESP3's null
+      if (end !== 1) return undefined;
+      lua.lua_checkstack(L, 1);
+      lua.lua_pushnil(L);
+      return false;
+    default:
+      return undefined;
+  }
+}
+
+const OK_FIELD = toLua('ok');
+const ERR_FIELD = toLua('err');
+
+function pushFalse(L: LuaState): false {
+  lua.lua_checkstack(L, 1);
+  lua.lua_pushboolean(L, false);
+  return false;
 }
 
 function pushField(L: LuaState, field: string, push: () => void): void {
@@ -41,7 +122,7 @@ function pushValue(L: LuaState, reply: Reply): void {
       lua.lua_pushnumber(L, Number(reply.value));
       return;
     case 'bulk':
-      lua.lua_pushstring(L, toLua(reply.value));
+      pushFreshString(L, toLua(reply.value));
       return;
     case 'null':
       // RESP2's nil bulk and nil array are false; RESP3's null is nil.
@@ -113,9 +194,12 @@ const MIN_INT64 = -(2n ** 63n);
 const MAX_REPLY_DEPTH = 1000;
 
 /** Lua number → integer reply: truncated like C's (long long) cast (x86: out of range → MIN). */
-function toInteger(n: number): bigint {
+function toInteger(n: number): number | bigint {
+  const truncated = Math.trunc(n);
+  // The common case without a bigint: the writer prints a safe integer the same way.
+  if (Number.isSafeInteger(truncated)) return truncated === 0 ? 0 : truncated;
   if (!Number.isFinite(n) || Math.abs(n) >= 2 ** 63) return MIN_INT64;
-  return BigInt(Math.trunc(n));
+  return BigInt(truncated);
 }
 
 /** Reads a table field with rawget; leaves nothing on the stack. */

@@ -1,16 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { LuaState } from 'fengari';
+import type { LuaState, LuaString } from 'fengari';
 import type { ScriptCaller } from '../commands/server-facade.js';
 import { ReplyError } from '../lib/errors.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import { fromLua, toLua } from './latin1.js';
-import { loadFengari } from './lua-numbers.js';
+import { loadFengari, pushFreshString } from './lua-numbers.js';
 import { FUNCTION_SETUP, LUA_PROTECT_GLOBALS, LUA_SETUP } from './lua-setup.js';
 import { isScriptFlag, isValidFunctionName, INVALID_NAME_MESSAGE, parseEvalShebang, type ScriptFlag, type ScriptFlags } from './script-flags.js';
 import { performance } from 'node:perf_hooks';
 import { installCjson } from './cjson.js';
 import { Rand48 } from './rand48.js';
 import { pushReply, writeLuaValue } from './convert.js';
+import { GlobalArray, type StringWatcher } from './global-array.js';
+import { trimCallInfos } from './fengari-source-patch.js';
 
 const fengari = loadFengari();
 const { lua, lauxlib, lualib } = fengari;
@@ -76,6 +78,8 @@ interface Running {
 
 /** A compiled EVAL script: its registry reference and shebang flags (null: no shebang). */
 interface CachedScript {
+  /** Lowercase, as the cache's key. */
+  sha: string;
   ref: number;
   flags: ScriptFlags | null;
   /** The body's length in bytes (INFO used_memory_vm_eval). */
@@ -129,11 +133,17 @@ export class ScriptEngine {
   /** The functions registered so far by the library being loaded (FUNCTION LOAD). */
   #loading: Map<string, CompiledFunction> | undefined;
   #loadStartedAtMs = 0;
+  /** The run's KEYS and ARGV strings: redis.call gets them back without decoding. */
+  readonly #passed = new PassedStrings();
+  readonly #keysGlobal: GlobalArray;
+  readonly #argvGlobal: GlobalArray;
 
   constructor(log: (level: LogLevel, message: string) => void, mode: 'eval' | 'function' = 'eval') {
     this.#log = log;
     const L = (this.#L = lauxlib.luaL_newstate());
     lualib.luaL_openlibs(L);
+    this.#keysGlobal = new GlobalArray(L, 'KEYS');
+    this.#argvGlobal = new GlobalArray(L, 'ARGV');
     this.#installRedisTable();
     installCjson(L);
     this.#installRandom();
@@ -172,7 +182,12 @@ export class ScriptEngine {
 
   /** The shebang flags of a cached script (null: no shebang), undefined when not cached. */
   flagsOf(sha: string): ScriptFlags | null | undefined {
-    return this.#scripts.get(sha.toLowerCase())?.flags;
+    return this.#cached(sha)?.flags;
+  }
+
+  /** The cached script of a sha in any case (the lowercase lookup first: no new string). */
+  #cached(sha: string): CachedScript | undefined {
+    return this.#scripts.get(sha) ?? this.#scripts.get(sha.toLowerCase());
   }
 
   /** Compiles and caches a body (SCRIPT LOAD, EVAL); returns its sha1. */
@@ -186,7 +201,7 @@ export class ScriptEngine {
       lua.lua_settop(L, 0);
       throw new ReplyError(`ERR Error compiling script (new function): ${message}`);
     }
-    this.#scripts.set(sha, { ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags, sourceBytes: body.length });
+    this.#scripts.set(sha, { sha, ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), flags, sourceBytes: body.length });
     this.#sourceBytes += body.length;
     return sha;
   }
@@ -236,6 +251,7 @@ export class ScriptEngine {
       this.#loading = undefined;
       lua.lua_sethook(L, null, 0, 0);
       lua.lua_settop(L, 0);
+      trimCallInfos(L);
     }
     if (failure !== undefined) {
       this.releaseFunctions(registered.values());
@@ -266,14 +282,16 @@ export class ScriptEngine {
    * NOSCRIPT-free ReplyErrors for script errors. False when the sha is unknown.
    */
   runScript(sha: string, keys: readonly string[], args: readonly string[], caller: ScriptCaller, options: RunOptions, reply: ReplyWriter): ScriptTask | undefined | false {
-    const script = this.#scripts.get(sha.toLowerCase());
+    const script = this.#cached(sha);
     if (script === undefined) {
       caller.finish?.();
       return false;
     }
-    this.#setGlobalArray('KEYS', keys);
-    this.#setGlobalArray('ARGV', args);
-    return this.#start(script.ref, true, sha.toLowerCase(), caller, options, reply, () => 0);
+    const name = script.sha;
+    this.#passed.clear();
+    this.#keysGlobal.set(keys, this.#passed);
+    this.#argvGlobal.set(args, this.#passed);
+    return this.#start(script.ref, true, name, caller, options, reply, noArguments);
   }
 
   /** FCALL: the callback gets KEYS and ARGV as its two arguments. */
@@ -337,7 +355,7 @@ export class ScriptEngine {
     };
     lua.lua_sethook(co, this.#hook, lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     this.#active = running;
-    if (this.#slice(running, argc)) return undefined;
+    if (this.#slice(running, argc, nowMs)) return undefined;
     return this.#taskFor(running);
   }
 
@@ -403,12 +421,12 @@ export class ScriptEngine {
   };
 
   /** Resumes the coroutine; true once the script ended (reply written or error thrown). */
-  #slice(running: Running, nargs: number): boolean {
+  #slice(running: Running, nargs: number, nowMs = performance.now()): boolean {
     const co = running.co;
     const reply = running.reply;
     const mark = reply.mark;
     this.#running = running;
-    running.sliceStartedAtMs = performance.now();
+    running.sliceStartedAtMs = nowMs;
     let status: number;
     try {
       status = lua.lua_resume(co, this.#L, nargs);
@@ -445,8 +463,10 @@ export class ScriptEngine {
       if (this.#thread === co) {
         lua.lua_settop(co, 0);
         lua.lua_sethook(co, null, 0, 0);
+        trimCallInfos(co);
       } else {
         lua.lua_settop(this.#L, 0);
+        trimCallInfos(this.#L);
       }
     }
     return true;
@@ -504,19 +524,6 @@ export class ScriptEngine {
     const line = field('line');
     if (source === undefined || line === undefined) return message;
     return `${message} script: ${name}, on ${source}:${line}.`;
-  }
-
-  #setGlobalArray(name: string, values: readonly string[]): void {
-    const L = this.#L;
-    lua.lua_pushglobaltable(L);
-    lua.lua_pushstring(L, toLua(name));
-    lua.lua_createtable(L, values.length, 0);
-    for (let i = 0; i < values.length; i++) {
-      lua.lua_pushstring(L, toLua(values[i] as string));
-      lua.lua_rawseti(L, -2, i + 1);
-    }
-    lua.lua_rawset(L, -3);
-    lua.lua_pop(L, 1);
   }
 
   #installRedisTable(): void {
@@ -654,22 +661,17 @@ export class ScriptEngine {
   #redisCall(L: LuaState, raiseErrors: boolean): number {
     const running = this.#running;
     const argc = lua.lua_gettop(L);
-    const fail = (message: string): number => {
-      if (raiseErrors) raise(L, message);
-      pushErrorTable(L, message);
-      return 1;
-    };
-    if (running === undefined) return fail('ERR redis.call is only available inside a script');
-    if (argc === 0) return fail('ERR Please specify at least one argument for this redis lib call');
-    const argv: string[] = [];
+    if (running === undefined) return callFailed(L, raiseErrors, 'ERR redis.call is only available inside a script');
+    if (argc === 0) return callFailed(L, raiseErrors, 'ERR Please specify at least one argument for this redis lib call');
+    const argv = new Array<string>(argc);
     for (let i = 1; i <= argc; i++) {
       const type = lua.lua_type(L, i);
-      if (type === lua.LUA_TNUMBER) argv.push(formatArgNumber(lua.lua_tonumber(L, i)));
-      else if (type === lua.LUA_TSTRING) argv.push(fromLua(lua.lua_tolstring(L, i)));
-      else return fail('ERR Lua redis lib command arguments must be strings or integers');
+      if (type === lua.LUA_TNUMBER) argv[i - 1] = formatArgNumber(lua.lua_tonumber(L, i));
+      else if (type === lua.LUA_TSTRING) argv[i - 1] = this.#passed.text(lua.lua_tolstring(L, i));
+      else return callFailed(L, raiseErrors, 'ERR Lua redis lib command arguments must be strings or integers');
     }
     const result = running.caller.run(argv);
-    if (typeof result === 'string') return fail(result);
+    if (typeof result === 'string') return callFailed(L, raiseErrors, result);
     lua.lua_checkstack(L, 64);
     const isError = pushReply(L, result);
     if (isError && raiseErrors) {
@@ -699,10 +701,61 @@ function readFlags(L: LuaState, flags: Set<ScriptFlag>): boolean {
   return true;
 }
 
+/** EVAL's script function takes no arguments (KEYS and ARGV are globals). */
+function noArguments(): number {
+  return 0;
+}
+
+/** How many of a run's KEYS/ARGV strings are remembered (a bounded scan per argument). */
+const PASSED_STRINGS = 8;
+/** Other strings remembered once decoded, and the longest one kept. */
+const RECENT_STRINGS = 4;
+const RECENT_STRING_BYTES = 32;
+
+/**
+ * The first KEYS and ARGV strings of the current run, as Lua strings (fengari's own byte
+ * arrays, compared by identity) and as the wire strings they came from: a script passing
+ * KEYS[1] to redis.call (the common case) costs no decoding. Other strings are decoded.
+ */
+class PassedStrings implements StringWatcher {
+  readonly #bytes: Array<LuaString | undefined> = new Array<LuaString | undefined>(PASSED_STRINGS).fill(undefined);
+  readonly #texts: string[] = new Array<string>(PASSED_STRINGS).fill('');
+  #count = 0;
+
+  clear(): void {
+    for (let i = 0; i < this.#count; i++) this.#bytes[i] = undefined;
+    this.#count = 0;
+  }
+
+  note(bytes: LuaString, text: string): void {
+    if (this.#count === PASSED_STRINGS) return;
+    this.#bytes[this.#count] = bytes;
+    this.#texts[this.#count++] = text;
+  }
+
+  /** The last short strings decoded (kept across runs: a script's constants are the same arrays each run). */
+  readonly #recentBytes: Array<LuaString | undefined> = new Array<LuaString | undefined>(RECENT_STRINGS).fill(undefined);
+  readonly #recentTexts: string[] = new Array<string>(RECENT_STRINGS).fill('');
+  #recentNext = 0;
+
+  text(bytes: LuaString): string {
+    for (let i = 0; i < this.#count; i++) if (this.#bytes[i] === bytes) return this.#texts[i] as string;
+    for (let i = 0; i < RECENT_STRINGS; i++) if (this.#recentBytes[i] === bytes) return this.#recentTexts[i] as string;
+    const text = fromLua(bytes);
+    if (bytes.length <= RECENT_STRING_BYTES) {
+      // Command names ('incr') are literals of the script: the next run passes the same array.
+      this.#recentBytes[this.#recentNext] = bytes;
+      this.#recentTexts[this.#recentNext] = text;
+      this.#recentNext = (this.#recentNext + 1) % RECENT_STRINGS;
+    }
+    return text;
+  }
+}
+
 function pushArray(L: LuaState, values: readonly string[]): void {
   lua.lua_createtable(L, values.length, 0);
   for (let i = 0; i < values.length; i++) {
-    lua.lua_pushstring(L, toLua(values[i] as string));
+    pushFreshString(L, toLua(values[i] as string));
     lua.lua_rawseti(L, -2, i + 1);
   }
 }
@@ -738,6 +791,13 @@ function formatArgNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
   return String(n);
+}
+
+/** redis.call raises the error; redis.pcall returns it as {err = message}. */
+function callFailed(L: LuaState, raiseErrors: boolean, message: string): number {
+  if (raiseErrors) raise(L, message);
+  pushErrorTable(L, message);
+  return 1;
 }
 
 function singleFieldTable(L: LuaState, field: string): number {

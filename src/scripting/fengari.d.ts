@@ -27,7 +27,8 @@ declare module 'fengari' {
     lua_pushnumber(L: LuaState, n: number): void;
     lua_pushinteger(L: LuaState, n: number): void;
     lua_pushboolean(L: LuaState, b: boolean): void;
-    lua_pushstring(L: LuaState, s: LuaString): void;
+    /** Returns the string's internal copy (what lua_tolstring returns for it). */
+    lua_pushstring(L: LuaState, s: LuaString): LuaString;
     lua_pushjsfunction(L: LuaState, f: JsFunction): void;
     lua_pushvalue(L: LuaState, index: number): void;
     lua_pushglobaltable(L: LuaState): void;

@@ -7,6 +7,10 @@ export function toLua(text: string): LuaString {
   return bytes;
 }
 
+/** Below this length a string is decoded by String.fromCharCode (no Buffer made). */
+const SHORT_STRING_BYTES = 64;
+
 export function fromLua(bytes: LuaString): string {
+  if (bytes.length <= SHORT_STRING_BYTES) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import type { LuaString } from 'fengari';
+import type { LuaState, LuaString } from 'fengari';
 import { patchYieldablePcall } from './fengari-pcall-patch.js';
+import { withSourcePatches } from './fengari-source-patch.js';
 
 const require = createRequire(import.meta.url);
 
@@ -12,6 +13,7 @@ interface TValue {
 
 interface LObject {
   luaO_str2num(s: LuaString, o: TValue): number;
+  pushsvalue2s(L: LuaState, ts: unknown): void;
 }
 
 /**
@@ -63,6 +65,19 @@ function stripZeros(text: string): string {
 }
 
 type Fengari = typeof import('fengari').default;
+
+let pushOwned: ((L: LuaState, bytes: LuaString) => LuaString) | undefined;
+
+/**
+ * lua_pushstring without its copy, for a byte array made for this push and never changed
+ * after (fengari's strings are immutable): the string takes the array. Returns it (what
+ * lua_tolstring gives back for the string). The caller checks the stack room, as for
+ * lua_pushstring.
+ */
+export function pushFreshString(L: LuaState, bytes: LuaString): LuaString {
+  if (pushOwned === undefined) loadFengari();
+  return (pushOwned as (L: LuaState, bytes: LuaString) => LuaString)(L, bytes);
+}
 let loaded: Fengari | undefined;
 
 /**
@@ -70,20 +85,33 @@ let loaded: Fengari | undefined;
  * modules copy luaconf's values when they load), so every module must come from here.
  */
 export function loadFengari(): Fengari {
-  if (loaded !== undefined) return loaded;
+  loaded ??= withSourcePatches(loadPatched);
+  return loaded;
+}
+
+function loadPatched(): Fengari {
   // defs.js first: it loads luaconf.js in fengari's own order (the two require each other).
-  require('fengari/src/defs.js');
+  const defs = require('fengari/src/defs.js') as { luastring_from: (bytes: Uint8Array) => Uint8Array };
+  // Every pushed string is copied by luastring_from, fengari's Uint8Array.from: a generic
+  // iteration, ~3x slower than the typed-array copy constructor (same result: a plain
+  // Uint8Array with the bytes). lstring.js reads it when it loads, below.
+  defs.luastring_from = (bytes) => new Uint8Array(bytes);
   const luaconf = require('fengari/src/luaconf.js') as { LUA_COMPAT_FLOATSTRING: boolean; lua_number2str: (n: number) => string };
   luaconf.LUA_COMPAT_FLOATSTRING = true; // no '.0' after integral floats
   luaconf.lua_number2str = formatLuaNumber;
   patchYieldablePcall(require('fengari/src/lapi.js') as Parameters<typeof patchYieldablePcall>[0]);
-  loaded = require('fengari') as Fengari;
+  const fengari = require('fengari') as Fengari;
   const lobject = require('fengari/src/lobject.js') as LObject;
+  const { luaS_bless } = require('fengari/src/lstring.js') as { luaS_bless: (L: LuaState, bytes: Uint8Array) => unknown };
+  pushOwned = (L, bytes) => {
+    lobject.pushsvalue2s(L, luaS_bless(L, bytes));
+    return bytes;
+  };
   const str2num = lobject.luaO_str2num;
   lobject.luaO_str2num = (s, o) => {
     const consumed = str2num(s, o);
     if (consumed !== 0 && o.ttisinteger()) o.setfltvalue(o.value);
     return consumed;
   };
-  return loaded;
+  return fengari;
 }
