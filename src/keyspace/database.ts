@@ -150,6 +150,37 @@ export class Database {
     return added;
   }
 
+  /**
+   * A bulk load (RdbLoad without MERGE): bulkLoadKey appends keys unindexed, endBulkLoad indexes
+   * them at once (KeyTable.beginBulk) and returns the keys found twice. Anything else touching
+   * the table meanwhile finishes the bulk load first.
+   */
+  beginBulkLoad(): void {
+    this.#table.beginBulk();
+  }
+
+  get bulkLoading(): boolean {
+    return this.#table.bulkLoading;
+  }
+
+  /** loadKey for a key assumed new during a bulk load (no lookup: duplicates come at the end). */
+  bulkLoadKey(key: string, value: StoredValue, accessClock: number, expireAtMs: number | undefined): void {
+    if (this.#table.size >= KeyTable.MAX_KEYS) {
+      throw new ReplyError(`OOM this database holds the most keys one Tessera node supports (${KeyTable.MAX_KEYS})`);
+    }
+    this.#table.bulkAppend(key, value, accessClock);
+    this.#countSlot(key, 1);
+    if (expireAtMs !== undefined) this.#expiresAtMs.set(key, expireAtMs);
+  }
+
+  /** Ends a bulk load; returns the keys it met twice (the first was kept, as Redis stops there). */
+  endBulkLoad(): string[] {
+    const duplicates = this.#table.endBulk();
+    // Counted twice: counted again from the table on next use.
+    if (duplicates.length > 0) this.#slotCounts = this.#slotIndex = undefined;
+    return duplicates;
+  }
+
   #countSlot(key: string, delta: number): void {
     // Counted only once someone asked (cluster mode): a standalone node never hashes its keys.
     if (this.#slotCounts === undefined) return;

@@ -122,3 +122,27 @@ test('reserve sizes the index ahead of a load; lookups and deletes work as befor
   for (let i = 0; i < 5000; i += 7) assert.equal(table.delete(`k${i}`), `v${i}`);
   for (let i = 0; i < 5000; i++) assert.equal(table.get(`k${i}`), i % 7 === 0 ? undefined : `v${i}`);
 });
+
+test('a bulk load indexes its keys at the end, keeps the first of a duplicated key, and any use finishes it', () => {
+  const table = new KeyTable();
+  table.set('existing', 'e', 0);
+  table.beginBulk();
+  for (let i = 0; i < 5000; i++) table.bulkAppend(`k${i}`, `v${i}`, i);
+  table.bulkAppend('k7', 'second', 0);
+  table.bulkAppend('existing', 'again', 0);
+  assert.equal(table.size, 5003, 'counted before indexing');
+  assert.deepEqual(table.endBulk().sort(), ['existing', 'k7']);
+  assert.equal(table.size, 5001);
+  assert.equal(table.get('k7'), 'v7');
+  assert.equal(table.get('existing'), 'e');
+  for (let i = 0; i < 5000; i += 3) assert.equal(table.accessClockOf(`k${i}`), i);
+  assert.deepEqual([...table.keys()].slice(0, 3), ['existing', 'k0', 'k1'], 'insertion order kept');
+  // A lookup in the middle of a bulk load finishes it; later appends start over consistently.
+  table.beginBulk();
+  table.bulkAppend('late1', 'x', 0);
+  assert.equal(table.get('late1'), 'x');
+  assert.equal(table.bulkLoading, false);
+  table.bulkAppend('late2', 'y', 0);
+  assert.equal(table.get('late2'), 'y');
+  assert.deepEqual(table.endBulk(), []);
+});

@@ -51,13 +51,20 @@ export class KeyTable {
   watch: TableWatch | undefined;
   /** While frozen (a snapshot walks cells by position), cells keep their positions: no compaction. */
   #frozen = false;
+  /** A bulk load (beginBulk): hashes of the cells appended since #bulkStart, not indexed yet. */
+  #bulkHashes: Int32Array | undefined;
+  #bulkStart = 0;
+  #bulkCount = 0;
+  /** Keys a bulk load met twice (their later cells were dropped), until endBulk reports them. */
+  #bulkDuplicates: string[] = [];
 
   get size(): number {
-    return this.#index.size;
+    return this.#index.size + this.#bulkCount;
   }
 
   /** The cell index (a multiple of STRIDE) holding the key, or -1. */
   #find(key: string): number {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     const position = this.#index.find(key, this.#index.hash(key), this.#cells, STRIDE);
     return position < 0 ? -1 : position * STRIDE;
   }
@@ -92,11 +99,82 @@ export class KeyTable {
 
   /** Grows the index ahead of `keyCount` keys (a load that knows its size). */
   reserve(keyCount: number): void {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     this.#index.reserve(keyCount);
+  }
+
+  /**
+   * Starts a bulk load (an RDB read at start or by DEBUG RELOAD): bulkAppend adds cells without
+   * indexing them; the index is built once at the end, inserting in home-slot order (a sequential
+   * walk of the slot array instead of a cache miss per key: the load's single biggest cost after
+   * GC). Any other use of the table first finishes the bulk load, so it is always consistent.
+   */
+  beginBulk(): void {
+    if (this.#bulkHashes !== undefined) return;
+    this.#bulkHashes = new Int32Array(1024);
+    this.#bulkStart = this.#cells.length / STRIDE;
+    this.#bulkCount = 0;
+  }
+
+  get bulkLoading(): boolean {
+    return this.#bulkHashes !== undefined;
+  }
+
+  /** Appends a key assumed new (a duplicate is found and dropped when the bulk load ends). */
+  bulkAppend(key: string, value: StoredValue, accessClock: number): void {
+    let hashes = this.#bulkHashes;
+    if (hashes === undefined) {
+      this.set(key, value, accessClock);
+      return;
+    }
+    if (this.#bulkCount === hashes.length) {
+      const grown = new Int32Array(hashes.length * 2);
+      grown.set(hashes);
+      this.#bulkHashes = hashes = grown;
+    }
+    // Hashed now, while the key string is in cache (at the end it would be a miss per key).
+    hashes[this.#bulkCount++] = this.#index.hash(key);
+    this.#cells.push(key, value, accessClock);
+  }
+
+  /** Ends a bulk load: indexes its keys; returns the keys it met more than once (first kept). */
+  endBulk(): string[] {
+    this.#finishBulk();
+    const duplicates = this.#bulkDuplicates;
+    this.#bulkDuplicates = [];
+    return duplicates;
+  }
+
+  #finishBulk(): void {
+    const hashes = this.#bulkHashes;
+    if (hashes === undefined) return;
+    const count = this.#bulkCount;
+    const start = this.#bulkStart;
+    this.#bulkHashes = undefined;
+    this.#bulkCount = 0;
+    const index = this.#index;
+    index.reserve(index.size + count);
+    const order = index.homeOrder(hashes, count);
+    const cells = this.#cells;
+    for (let j = 0; j < count; j++) {
+      const i = order[j] as number;
+      const hash = hashes[i] as number;
+      const position = start + i;
+      const key = cells[position * STRIDE] as string;
+      // Stable order: of two cells with the same key, the earlier one is indexed first.
+      if (index.find(key, hash, cells, STRIDE) >= 0) {
+        this.#bulkDuplicates.push(key);
+        cells[position * STRIDE] = undefined;
+        cells[position * STRIDE + 1] = undefined;
+        continue;
+      }
+      index.insert(hash, position);
+    }
   }
 
   /** Inserts or overwrites; true when the key is new. */
   set(key: string, value: StoredValue, accessClock: number): boolean {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     const hash = this.#index.hash(key);
     const position = this.#index.find(key, hash, this.#cells, STRIDE);
     if (position >= 0) {
@@ -160,11 +238,13 @@ export class KeyTable {
 
   /** Freezes cell positions (see #frozen) while a snapshot walks them; false thaws. */
   freezeCells(frozen: boolean): void {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     this.#frozen = frozen;
   }
 
   /** Cells ever allocated since the last compaction (live or dead): positions 0 to cellCount - 1. */
   get cellCount(): number {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     return this.#cells.length / STRIDE;
   }
 
@@ -189,6 +269,7 @@ export class KeyTable {
 
   /** Every key in insertion order. Not for walks that yield to other work: see openCursor. */
   *keys(): IterableIterator<string> {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     const cells = this.#cells;
     for (let cell = 0; cell < cells.length; cell += STRIDE) {
       const key = cells[cell];
@@ -197,6 +278,7 @@ export class KeyTable {
   }
 
   *entries(): IterableIterator<[string, StoredValue]> {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     const cells = this.#cells;
     for (let cell = 0; cell < cells.length; cell += STRIDE) {
       const key = cells[cell];
@@ -206,6 +288,7 @@ export class KeyTable {
 
   /** Opens a live walk over the keys present now (see KeyCursor); close it when dropped. */
   openCursor(): KeyCursor {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     const cursor: KeyCursor = { position: 0, end: this.#cells.length / STRIDE };
     this.#cursors.add(cursor);
     return cursor;
@@ -229,6 +312,7 @@ export class KeyTable {
 
   /** A uniformly random key, or undefined when empty: O(1) expected (at least half the cells are live). */
   randomKey(random: Random): string | undefined {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     if (this.#index.size === 0) return undefined;
     const cellCount = this.#cells.length / STRIDE;
     for (let attempt = 0; attempt < 64; attempt++) {
@@ -246,6 +330,7 @@ export class KeyTable {
    * the cells directly (no index lookup per sampled key). May repeat a key.
    */
   sample(random: Random, count: number, keys: string[], clocks: number[]): void {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
     if (this.#index.size === 0) return;
     const cellCount = this.#cells.length / STRIDE;
     for (let taken = 0, attempt = 0; taken < count && attempt < count * 64; attempt++) {

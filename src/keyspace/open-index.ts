@@ -66,6 +66,22 @@ export class OpenIndex {
     if (capacity > this.#mask + 1) this.#resize(capacity);
   }
 
+  /**
+   * The order 0..count-1 of `hashes` sorted by home slot (stable: equal homes keep their
+   * order), so that inserting in it walks the slot array forward instead of jumping: a bulk
+   * load inserts 1M keys without a cache miss each. Two counting-sort passes over the home bits.
+   */
+  homeOrder(hashes: Int32Array, count: number): Int32Array {
+    const mask = this.#mask;
+    const bits = Math.round(Math.log2(mask + 1));
+    const lowBits = Math.ceil(bits / 2);
+    const lowMask = (1 << lowBits) - 1;
+    const input = new Int32Array(count);
+    for (let i = 0; i < count; i++) input[i] = i;
+    const byLow = countingSort(input, count, (i) => (hashes[i] as number) & mask & lowMask, lowMask + 1);
+    return countingSort(byLow, count, (i) => ((hashes[i] as number) & mask) >>> lowBits, (mask >>> lowBits) + 1);
+  }
+
   /** Removes the entry the last successful find() matched. */
   removeFound(): void {
     this.#removeSlot(this.#foundSlot);
@@ -145,4 +161,22 @@ export class OpenIndex {
     this.#slots = slots;
     this.#mask = mask;
   }
+}
+
+/** A stable counting sort of `items` by `keyOf(item)` in [0, buckets). */
+function countingSort(items: Int32Array, count: number, keyOf: (item: number) => number, buckets: number): Int32Array {
+  const starts = new Int32Array(buckets + 1);
+  for (let i = 0; i < count; i++) {
+    const bucket = keyOf(items[i] as number) + 1;
+    starts[bucket] = (starts[bucket] as number) + 1;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const item = items[i] as number;
+    const key = keyOf(item);
+    out[starts[key] as number] = item;
+    starts[key] = (starts[key] as number) + 1;
+  }
+  return out;
 }

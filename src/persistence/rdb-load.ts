@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { Database } from '../keyspace/database.js';
 import type { Keyspace } from '../keyspace/keyspace.js';
 import { RdbFileReader, checkRdbChecksum } from './rdb/rdb-file-reader.js';
 import { checksumInline, checksumInWorker } from './rdb/parallel-checksum.js';
@@ -109,8 +110,33 @@ export class RdbLoad {
     });
   }
 
-  /** Reads until the end (true) or out of time (false). */
+  /** Databases in a bulk load (Database.beginBulkLoad), ended when the load ends or fails. */
+  readonly #bulkDatabases: Database[] = [];
+
+  /** Ends the bulk loads; a duplicated key fails the load as in Redis (unless `failed` already). */
+  #endBulkLoads(failed: boolean): void {
+    const databases = this.#bulkDatabases.splice(0);
+    let duplicate: string | undefined;
+    for (const db of databases) {
+      const duplicates = db.endBulkLoad();
+      if (duplicate === undefined && duplicates.length > 0) duplicate = `RDB has duplicated key '${duplicates[0] as string}' in DB ${db.id}`;
+    }
+    if (!failed && duplicate !== undefined) throw new Error(duplicate);
+  }
+
+  /** Reads until the end (true) or out of time (false); a failed read still ends the bulk loads. */
   #step(budgetMs: number): boolean {
+    try {
+      const done = this.#stepItems(budgetMs);
+      if (done) this.#endBulkLoads(false);
+      return done;
+    } catch (error) {
+      this.#endBulkLoads(true);
+      throw error;
+    }
+  }
+
+  #stepItems(budgetMs: number): boolean {
     const startedMs = performance.now();
     const keyspace = this.#keyspace;
     const nowMs = this.#options.nowMs;
@@ -146,9 +172,18 @@ export class RdbLoad {
             break;
           }
           const db = keyspace.db(item.dbIndex);
-          const added = db.loadKey(item.key, item.value, this.#accessClock(item.lruIdleSeconds, item.lfuFreq), item.expireAtMs);
-          // Redis stops on a duplicate (a corrupt file) unless DEBUG RELOAD MERGE asked to replace.
-          if (!added && this.#options.merge !== true) throw new Error(`RDB has duplicated key '${item.key}' in DB ${item.dbIndex}`);
+          const accessClock = this.#accessClock(item.lruIdleSeconds, item.lfuFreq);
+          if (this.#options.merge !== true) {
+            // Duplicates (a corrupt file) are found when the bulk load ends: Redis stops on them.
+            if (!db.bulkLoading) {
+              db.beginBulkLoad();
+              this.#bulkDatabases.push(db);
+            }
+            db.bulkLoadKey(item.key, item.value, accessClock, item.expireAtMs);
+          } else {
+            // DEBUG RELOAD MERGE: keys in the file replace existing ones.
+            db.loadKey(item.key, item.value, accessClock, item.expireAtMs);
+          }
           this.keysLoaded++;
           if (this.#options.keyDelay !== undefined) {
             this.#options.keyDelay();

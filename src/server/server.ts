@@ -507,7 +507,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.keyspace.nowMs = nowMs;
     // A suspended script must see the data as it left it: no expiry or eviction meanwhile.
     const scriptBusy = this.busyScripts.current !== undefined;
-    if (this.#activeExpireEnabled && !scriptBusy) {
+    // No active expiry while loading: Redis runs no serverCron then (it only serves events).
+    if (this.#activeExpireEnabled && !scriptBusy && !this.loading) {
       const hz = Math.max(1, Number(this.config.value('hz')));
       const budgetMs = ((1000 / hz) * ACTIVE_EXPIRE_TIME_PERCENT) / 100;
       const started = performance.now();
