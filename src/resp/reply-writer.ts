@@ -144,8 +144,14 @@ export class ReplyWriter {
     }
     const len = value.length;
     this.#reserve(len + 16);
-    this.#buf[this.#end++] = 0x24;
-    this.#ascii(String(len));
+    const buf = this.#buf;
+    buf[this.#end++] = 0x24;
+    // Short lengths as digits directly: String(len) allocated a string per reply.
+    if (len < 10) buf[this.#end++] = 48 + len;
+    else if (len < 100) {
+      buf[this.#end++] = 48 + ((len / 10) | 0);
+      buf[this.#end++] = 48 + (len % 10);
+    } else this.#ascii(String(len));
     this.#crlf();
     if (len > 0) this.#ascii(value);
     this.#crlf();
