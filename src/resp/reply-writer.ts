@@ -106,10 +106,15 @@ export class ReplyWriter {
       this.#reserve(bytes.length);
       this.#ascii(bytes);
     } else {
-      this.#reserve(bytes.length);
-      bytes.copy(this.#buf, this.#end);
-      this.#end += bytes.length;
+      this.rawBytes(bytes);
     }
+  }
+
+  /** Bytes already encoded, copied with TypedArray.set (a memmove, no native call per copy). */
+  rawBytes(bytes: Uint8Array): void {
+    this.#reserve(bytes.length);
+    this.#buf.set(bytes, this.#end);
+    this.#end += bytes.length;
   }
 
   /** `+text`: text must not contain CR or LF. */

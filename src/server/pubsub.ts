@@ -124,12 +124,13 @@ export class PubSubHub<S extends Subscriber> {
     if (pattern !== undefined) body += `$${pattern.length}\r\n${pattern}\r\n`;
     body += `$${channel.length}\r\n${channel}\r\n$${message.length}\r\n${message}\r\n`;
     const count = pattern === undefined ? 3 : 4;
-    let resp2: string | undefined;
-    let resp3: string | undefined;
+    // Encoded to bytes once: copying bytes into each writer is cheaper than encoding a string.
+    let resp2: Buffer | undefined;
+    let resp3: Buffer | undefined;
     for (const client of clients) {
       const w = client.writer;
-      if (w.protocol === 3) w.raw((resp3 ??= `>${count}\r\n${body}`));
-      else w.raw((resp2 ??= `*${count}\r\n${body}`));
+      if (w.protocol === 3) w.rawBytes((resp3 ??= Buffer.from(`>${count}\r\n${body}`, 'latin1')));
+      else w.rawBytes((resp2 ??= Buffer.from(`*${count}\r\n${body}`, 'latin1')));
       this.#onDelivered(client);
     }
     return clients.size;
