@@ -135,7 +135,7 @@ export class RequestParser {
       }
       const end = this.#pos + this.#bulkLen;
       if (end + 2 > buf.length) return false;
-      this.#args.push(this.#bulkLen <= 4 ? shortLatin1(buf, this.#pos, this.#bulkLen) : buf.latin1Slice(this.#pos, end));
+      this.#args.push(this.#bulkLen <= 16 ? shortLatin1(buf, this.#pos, this.#bulkLen) : buf.latin1Slice(this.#pos, end));
       this.#pos = end + 2;
       this.#bulkLen = -1;
       this.#argsRemaining--;
@@ -219,21 +219,57 @@ function findInCString(buf: Buffer, byte: number, from: number): number {
 }
 
 /**
- * A string of at most 4 bytes (command names like GET/SET, small numbers): fixed-arity
- * String.fromCharCode beats the native slice call's fixed cost (measured ~40 ns per argument).
+ * A string of at most 16 bytes (command names, small numbers, typical keys): String.fromCharCode
+ * with a fixed number of arguments beats the native slice call's fixed cost (measured: 16 bytes
+ * 27 ns against 52 ns for latin1Slice; ~40 ns saved per argument of 4 bytes or less).
  */
-function shortLatin1(buf: Buffer, start: number, length: number): string {
+function shortLatin1(b: Buffer, p: number, length: number): string {
+  const c = String.fromCharCode;
   switch (length) {
     case 0:
       return '';
     case 1:
-      return String.fromCharCode(buf[start] as number);
+      return c(b[p] as number);
     case 2:
-      return String.fromCharCode(buf[start] as number, buf[start + 1] as number);
+      return c(b[p] as number, b[p + 1] as number);
     case 3:
-      return String.fromCharCode(buf[start] as number, buf[start + 1] as number, buf[start + 2] as number);
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number);
+    case 4:
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number);
     default:
-      return String.fromCharCode(buf[start] as number, buf[start + 1] as number, buf[start + 2] as number, buf[start + 3] as number);
+      return longerShortLatin1(b, p, length);
+  }
+}
+
+/** shortLatin1 for 5 to 16 bytes: one fromCharCode call of exactly that arity. */
+function longerShortLatin1(b: Buffer, p: number, length: number): string {
+  const c = String.fromCharCode;
+  const n = (i: number): number => b[p + i] as number;
+  switch (length) {
+    case 5:
+      return c(n(0), n(1), n(2), n(3), n(4));
+    case 6:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5));
+    case 7:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6));
+    case 8:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7));
+    case 9:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8));
+    case 10:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9));
+    case 11:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10));
+    case 12:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11));
+    case 13:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12));
+    case 14:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12), n(13));
+    case 15:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12), n(13), n(14));
+    default:
+      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12), n(13), n(14), n(15));
   }
 }
 
