@@ -428,8 +428,8 @@ export class Database {
    * their access clocks (parallel arrays), expired or not, without removing anything and
    * without touching access clocks. May repeat a key.
    */
-  sampleKeys(random: Random, count: number, keys: string[], clocks: number[]): void {
-    this.#table.sample(random, count, keys, clocks);
+  sampleKeys(random: Random, count: number, keys: string[], clocks: number[], positions?: number[]): void {
+    this.#table.sample(random, count, keys, clocks, positions);
   }
 
   /**

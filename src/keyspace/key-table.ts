@@ -326,19 +326,22 @@ export class KeyTable {
   }
 
   /**
-   * Eviction sampling: up to `count` uniformly random keys with their access clocks, read from
-   * the cells directly (no index lookup per sampled key). May repeat a key.
+   * Eviction sampling: up to `count` uniformly random keys with their access clocks (and cell
+   * positions: an identity of the key until the next compaction), read from the cells directly
+   * (no index lookup per sampled key, and the key strings are not read). May repeat a key.
    */
-  sample(random: Random, count: number, keys: string[], clocks: number[]): void {
+  sample(random: Random, count: number, keys: string[], clocks: number[], positions?: number[]): void {
     if (this.#bulkHashes !== undefined) this.#finishBulk();
     if (this.#index.size === 0) return;
     const cellCount = this.#cells.length / STRIDE;
     for (let taken = 0, attempt = 0; taken < count && attempt < count * 64; attempt++) {
-      const cell = random.int(cellCount) * STRIDE;
+      const position = random.int(cellCount);
+      const cell = position * STRIDE;
       const key = this.#cells[cell];
       if (key === undefined) continue;
       keys.push(key as string);
       clocks.push(this.#cells[cell + 2] as number);
+      positions?.push(position);
       taken++;
     }
   }

@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EVICTION_POOL_SIZE, EvictionPool } from './eviction-pool.js';
 import { evictionTimeLimitUs, parsePolicy } from './policy.js';
+import { hashKey } from '../../keyspace/key-hash.js';
+
+/** A fingerprint as the evictor makes for volatile sampling: a hash of the key. */
+const fp = (key: string): number => hashKey(key, 0);
 
 function drain(pool: EvictionPool): string[] {
   const keys: string[] = [];
@@ -11,17 +15,17 @@ function drain(pool: EvictionPool): string[] {
 
 test('the pool gives candidates best (highest score) first', () => {
   const pool = new EvictionPool();
-  pool.insert(5, 0, 'five');
-  pool.insert(1, 0, 'one');
-  pool.insert(9, 1, 'nine');
-  pool.insert(3, 0, 'three');
+  pool.insert(5, 0, 'five', fp('five'));
+  pool.insert(1, 0, 'one', fp('one'));
+  pool.insert(9, 1, 'nine', fp('nine'));
+  pool.insert(3, 0, 'three', fp('three'));
   assert.deepEqual(drain(pool), ['nine', 'five', 'three', 'one']);
 });
 
 test('a full pool keeps the best EVICTION_POOL_SIZE candidates and ignores worse ones', () => {
   const pool = new EvictionPool();
-  for (let i = 0; i < 40; i++) pool.insert((i * 7) % 40, 0, `k${(i * 7) % 40}`);
-  pool.insert(-1, 0, 'worst');
+  for (let i = 0; i < 40; i++) pool.insert((i * 7) % 40, 0, `k${(i * 7) % 40}`, fp(`k${(i * 7) % 40}`));
+  pool.insert(-1, 0, 'worst', fp('worst'));
   assert.equal(pool.size, EVICTION_POOL_SIZE);
   const expected = Array.from({ length: EVICTION_POOL_SIZE }, (_, i) => `k${39 - i}`);
   assert.deepEqual(drain(pool), expected);
@@ -29,10 +33,10 @@ test('a full pool keeps the best EVICTION_POOL_SIZE candidates and ignores worse
 
 test('a key offered again is re-scored, not duplicated; same key in another db is distinct', () => {
   const pool = new EvictionPool();
-  pool.insert(10, 0, 'a');
-  pool.insert(2, 0, 'b');
-  pool.insert(1, 0, 'a');
-  pool.insert(3, 1, 'a');
+  pool.insert(10, 0, 'a', fp('a'));
+  pool.insert(2, 0, 'b', fp('b'));
+  pool.insert(1, 0, 'a', fp('a'));
+  pool.insert(3, 1, 'a', fp('a'));
   assert.equal(pool.size, 3);
   const order: Array<[number, string]> = [];
   for (let entry = pool.popBest(() => true); entry !== undefined; entry = pool.popBest(() => true)) order.push([entry.dbIndex, entry.key]);
@@ -45,8 +49,8 @@ test('a key offered again is re-scored, not duplicated; same key in another db i
 
 test('popBest skips (and drops) candidates that are no longer valid', () => {
   const pool = new EvictionPool();
-  pool.insert(1, 0, 'live');
-  pool.insert(2, 0, 'gone');
+  pool.insert(1, 0, 'live', fp('live'));
+  pool.insert(2, 0, 'gone', fp('gone'));
   assert.deepEqual(pool.popBest((_db, key) => key !== 'gone'), { dbIndex: 0, key: 'live' });
   assert.equal(pool.size, 0);
   assert.equal(pool.popBest(() => true), undefined);

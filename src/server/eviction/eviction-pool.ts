@@ -1,5 +1,3 @@
-import { hashKey } from '../../keyspace/key-hash.js';
-
 /** Redis's EVPOOL_SIZE: the candidates kept between eviction rounds. */
 export const EVICTION_POOL_SIZE = 16;
 
@@ -16,9 +14,12 @@ export class EvictionPool {
   readonly #keys: Array<string | undefined> = new Array<string | undefined>(EVICTION_POOL_SIZE).fill(undefined);
   readonly #dbs = new Int32Array(EVICTION_POOL_SIZE);
   /**
-   * A hash of each entry's key: a sampled key is compared with the pool's keys through these
-   * first. Comparing the strings themselves touched 16 key strings scattered over the heap per
-   * sampled key (a cache miss each: 17% of the node's CPU under allkeys-lru eviction).
+   * A number identifying each entry's key, given by the caller (the key's cell position, or a
+   * hash of the key): a sampled key is compared with the pool's keys through these first.
+   * Comparing the strings themselves touched 16 key strings scattered over the heap per sampled
+   * key (a cache miss each: 17% of the node's CPU under allkeys-lru eviction). Equal
+   * fingerprints still compare the keys, so a stale position (cells compacted since) costs at
+   * most a missed re-score.
    */
   readonly #fingerprints = new Int32Array(EVICTION_POOL_SIZE);
 
@@ -29,8 +30,7 @@ export class EvictionPool {
   }
 
   /** Offers a candidate; ignored when the pool is full of better ones. A key already in it is re-scored. */
-  insert(score: number, dbIndex: number, key: string): void {
-    const fingerprint = hashKey(key, 0);
+  insert(score: number, dbIndex: number, key: string, fingerprint: number): void {
     this.#remove(dbIndex, key, fingerprint);
     const keys = this.#keys;
     let k = 0;
