@@ -227,14 +227,25 @@ export interface ScriptCaller {
   finish?(): void;
 }
 
-/** A script past busy-reply-threshold that yielded (src/scripting/engine.ts ScriptTask). */
+/**
+ * A script that ran past busy-reply-threshold and yielded (src/scripting/engine.ts): the node
+ * runs it on in slices (step) from the event loop; SCRIPT KILL / FUNCTION KILL mark it (kill).
+ */
 export interface SuspendedScript {
   readonly isEval: boolean;
+  /** The sha (EVAL) or function name, as FUNCTION STATS and the slow-script log print it. */
   readonly name: string;
   readonly startedAtMs: number;
+  /** It already ran a write command: SCRIPT KILL answers UNKILLABLE. */
   readonly wroteData: boolean;
+  /**
+   * Runs one more slice: true once the script ended and its reply is written (a script error
+   * is thrown as a ReplyError), false when it yielded again.
+   */
   step(): boolean;
+  /** The script fails with Redis's "Script killed by user" error at its next hook. */
   kill(): void;
+  /** The node stops: the script is dropped, nothing is replied. */
   abandon(): void;
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LuaState, LuaString } from 'fengari';
-import type { ScriptCaller } from '../commands/server-facade.js';
+import type { ScriptCaller, SuspendedScript } from '../commands/server-facade.js';
 import { ReplyError } from '../lib/errors.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import { fromLua, toLua } from './latin1.js';
@@ -38,27 +38,8 @@ export interface RunOptions {
   busyThresholdMs: number;
 }
 
-/**
- * A script that ran past busy-reply-threshold and yielded: the node runs it on in slices
- * (step) from the event loop; SCRIPT KILL / FUNCTION KILL mark it (kill).
- */
-export interface ScriptTask {
-  readonly isEval: boolean;
-  /** The sha (EVAL) or function name, as FUNCTION STATS and the slow-script log print it. */
-  readonly name: string;
-  readonly startedAtMs: number;
-  /** It already ran a write command: SCRIPT KILL answers UNKILLABLE. */
-  readonly wroteData: boolean;
-  /**
-   * Runs one more slice: true once the script ended and its reply is written (a script error
-   * is thrown as a ReplyError), false when it yielded again.
-   */
-  step(): boolean;
-  /** The script fails with Redis's "Script killed by user" error at its next hook. */
-  kill(): void;
-  /** The node stops: the script is dropped, nothing is replied. */
-  abandon(): void;
-}
+/** A script that ran past busy-reply-threshold and yielded (the node runs it on in slices). */
+export type ScriptTask = SuspendedScript;
 
 /** One run of a script or function (a coroutine on a thread of the engine's state). */
 interface Running {
