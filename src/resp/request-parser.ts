@@ -21,6 +21,10 @@ export class ProtocolError extends Error {
 
 const CR = 13;
 const LF = 10;
+/** Multibulks up to this many arguments get an array of their exact size up front. */
+const PRESIZED_MAX_ARGS = 1024;
+/** The argument array between commands (never written: each multibulk replaces it). */
+const NO_ARGS: string[] = [];
 
 /**
  * Incremental parser of client requests (RESP multibulk and inline commands). Pull-based:
@@ -33,7 +37,10 @@ export class RequestParser {
   #pos = 0;
   /** Arguments still expected by the multibulk in progress; 0 when between commands. */
   #argsRemaining = 0;
-  #args: string[] = [];
+  /** The arguments of the multibulk in progress: presized to its count (see next()). */
+  #args: string[] = NO_ARGS;
+  /** The count of the multibulk in progress (its header's number). */
+  #argCount = 0;
   /** Length of the bulk string being read, or -1 when a `$` header is expected next. */
   #bulkLen = -1;
   /** Chunks of a big bulk argument, joined once complete (avoids quadratic concatenation). */
@@ -109,12 +116,16 @@ export class RequestParser {
         }
         if (count <= 0) continue;
         this.#argsRemaining = count;
-        this.#args = [];
+        this.#argCount = count;
+        // Presized, so the array is allocated once at its size (an empty array grown by push
+        // takes a 17-slot backing store: ~150 bytes of garbage per command, a third of all a
+        // SET allocated). A huge count is not trusted: that array grows as arguments arrive.
+        this.#args = count <= PRESIZED_MAX_ARGS ? new Array<string>(count) : [];
       }
       const done = this.#readBulks();
       if (!done) return null;
       const args = this.#args;
-      this.#args = [];
+      this.#args = NO_ARGS;
       return args;
     }
   }
@@ -135,7 +146,9 @@ export class RequestParser {
       }
       const end = this.#pos + this.#bulkLen;
       if (end + 2 > buf.length) return false;
-      this.#args.push(this.#bulkLen <= 16 ? shortLatin1(buf, this.#pos, this.#bulkLen) : buf.latin1Slice(this.#pos, end));
+      const arg = this.#bulkLen <= 16 ? shortLatin1(buf, this.#pos, this.#bulkLen) : buf.latin1Slice(this.#pos, end);
+      if (this.#argCount <= PRESIZED_MAX_ARGS) this.#args[this.#argCount - this.#argsRemaining] = arg;
+      else this.#args.push(arg);
       this.#pos = end + 2;
       this.#bulkLen = -1;
       this.#argsRemaining--;
@@ -241,35 +254,38 @@ function shortLatin1(b: Buffer, p: number, length: number): string {
   }
 }
 
-/** shortLatin1 for 5 to 16 bytes: one fromCharCode call of exactly that arity. */
+/**
+ * shortLatin1 for 5 to 16 bytes: one fromCharCode call of exactly that arity. The byte reads are
+ * written out: a helper closure here was not inlined (too many call sites), so each byte cost a
+ * call and each argument a closure allocation (perf: 5.8% of the node's CPU under PFADD).
+ */
 function longerShortLatin1(b: Buffer, p: number, length: number): string {
   const c = String.fromCharCode;
-  const n = (i: number): number => b[p + i] as number;
   switch (length) {
     case 5:
-      return c(n(0), n(1), n(2), n(3), n(4));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number);
     case 6:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number);
     case 7:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number);
     case 8:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number);
     case 9:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number);
     case 10:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number, b[p + 9] as number);
     case 11:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number, b[p + 9] as number, b[p + 10] as number);
     case 12:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number, b[p + 9] as number, b[p + 10] as number, b[p + 11] as number);
     case 13:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number, b[p + 9] as number, b[p + 10] as number, b[p + 11] as number, b[p + 12] as number);
     case 14:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12), n(13));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number, b[p + 9] as number, b[p + 10] as number, b[p + 11] as number, b[p + 12] as number, b[p + 13] as number);
     case 15:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12), n(13), n(14));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number, b[p + 9] as number, b[p + 10] as number, b[p + 11] as number, b[p + 12] as number, b[p + 13] as number, b[p + 14] as number);
     default:
-      return c(n(0), n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8), n(9), n(10), n(11), n(12), n(13), n(14), n(15));
+      return c(b[p] as number, b[p + 1] as number, b[p + 2] as number, b[p + 3] as number, b[p + 4] as number, b[p + 5] as number, b[p + 6] as number, b[p + 7] as number, b[p + 8] as number, b[p + 9] as number, b[p + 10] as number, b[p + 11] as number, b[p + 12] as number, b[p + 13] as number, b[p + 14] as number, b[p + 15] as number);
   }
 }
 
