@@ -21,6 +21,7 @@ import type { CommandContext, CommandDefinition } from './context.js';
 import { notify } from './notify.js';
 import { lookupRead, lookupWrite } from './lookup.js';
 import { pfselftest } from './hyperloglog-selftest.js';
+import { derivedFromConfig } from './config-derived.js';
 
 /**
  * PFADD PFCOUNT PFMERGE PFDEBUG PFSELFTEST (hyperloglog.c). HLLs are ordinary string values
@@ -74,8 +75,10 @@ function promoteToDense(raw: RawString): boolean {
 }
 
 function sparseMaxBytes(ctx: CommandContext): number {
-  return ctx.server.config.number('hll-sparse-max-bytes');
+  return cachedSparseMaxBytes(ctx.server.config);
 }
+
+const cachedSparseMaxBytes = derivedFromConfig((config) => config.number('hll-sparse-max-bytes'));
 
 /** A cardinality is a uint64 that Redis replies as a long long. */
 function replyCardinality(ctx: CommandContext, cardinality: number | bigint): void {

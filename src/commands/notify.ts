@@ -30,13 +30,23 @@ function flagsOf(raw: string): ParsedFlags {
   return cached;
 }
 
+/** The flags of the config (and its generation) notifyEvent last read: null while notifications are off. */
+let cachedConfig: ServerFacade['config'] | undefined;
+let cachedGeneration = -1;
+let cachedFlags: ParsedFlags | null = null;
+
 export function notifyEvent(server: ServerFacade, dbId: number, eventClass: EventClass, event: string, key: string): void {
-  // The common case, notifications off, on every write: number() is a cached Map read, and
-  // Number('') is 0 while any class letters give NaN (value() costs a lowercase and two lookups).
-  if (server.config.number('notify-keyspace-events') === 0) return;
-  const raw = server.config.value('notify-keyspace-events');
-  const flags = flagsOf(raw);
-  if (!flags.classes.has(eventClass)) return;
+  // Every write calls this; with notifications off (the common case) it costs two compares:
+  // the flags are re-read only when the config changed.
+  const config = server.config;
+  if (config !== cachedConfig || config.generation !== cachedGeneration) {
+    const raw = config.value('notify-keyspace-events');
+    cachedFlags = raw === '' ? null : flagsOf(raw);
+    cachedConfig = config;
+    cachedGeneration = config.generation;
+  }
+  const flags = cachedFlags;
+  if (flags === null || !flags.classes.has(eventClass)) return;
   if (flags.keyspace) server.pubsub.publish(`__keyspace@${dbId}__:${key}`, event);
   if (flags.keyevent) server.pubsub.publish(`__keyevent@${dbId}__:${event}`, key);
 }

@@ -93,6 +93,8 @@ export interface ConfigFacade {
    * cached until CONFIG SET changes it: cheap enough for a write path.
    */
   number(name: string): number;
+  /** Bumped by every change: a hot path caches what it derives until this moves. */
+  readonly generation: number;
 }
 
 export interface ConfigSetOptions {

@@ -93,6 +93,24 @@ export class ReplyWriter {
   }
 
   #header(marker: number, count: number | bigint): void {
+    if (typeof count === 'number' && count >= 0 && count <= 0x7fffffff && (count | 0) === count) {
+      // Counts, lengths and most integer replies: digits written straight into the buffer
+      // (String() of a number was 1.5% of the node's CPU under LPUSH, whose reply is the length).
+      let digitCount = 1;
+      for (let power = 10; power <= count; power *= 10) digitCount++;
+      this.#reserve(digitCount + 3);
+      const buf = this.#buf;
+      buf[this.#end] = marker;
+      let at = this.#end + digitCount;
+      let rest = count;
+      do {
+        buf[at--] = 48 + (rest % 10);
+        rest = (rest / 10) | 0;
+      } while (rest > 0);
+      this.#end += digitCount + 1;
+      this.#crlf();
+      return;
+    }
     const digits = String(count);
     this.#reserve(digits.length + 3);
     this.#buf[this.#end++] = marker;

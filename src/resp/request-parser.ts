@@ -146,7 +146,11 @@ export class RequestParser {
       }
       const end = this.#pos + this.#bulkLen;
       if (end + 2 > buf.length) return false;
-      const arg = this.#bulkLen <= 16 ? shortLatin1(buf, this.#pos, this.#bulkLen) : buf.latin1Slice(this.#pos, end);
+      const len = this.#bulkLen;
+      let arg: string;
+      if (len > 16) arg = buf.latin1Slice(this.#pos, end);
+      else if (this.#argsRemaining === this.#argCount && len > 0) arg = commandName(buf, this.#pos, len);
+      else arg = shortLatin1(buf, this.#pos, len);
       if (this.#argCount <= PRESIZED_MAX_ARGS) this.#args[this.#argCount - this.#argsRemaining] = arg;
       else this.#args.push(arg);
       this.#pos = end + 2;
@@ -229,6 +233,30 @@ function findInCString(buf: Buffer, byte: number, from: number): number {
   if (at === -1) return -1;
   // Only the bytes before the match are scanned, so a long pipeline stays linear.
   return buf.subarray(from, at).indexOf(0) === -1 ? at : -1;
+}
+
+/** Slots of the cache of recent command names (a power of two). */
+const NAME_SLOTS = 64;
+/** Recent first arguments (command names), shared by all parsers: see commandName(). */
+const recentNames: string[] = new Array<string>(NAME_SLOTS).fill('');
+
+/**
+ * The first argument of a command (1-16 bytes): the same string as the last time these bytes
+ * came, if its cache slot still holds them. A command name is then neither allocated nor built
+ * (a compare of a few bytes instead), and the command table's own name cache, which uses the
+ * same slot formula, matches it by identity.
+ */
+function commandName(b: Buffer, p: number, length: number): string {
+  const slot = (length * 31 + (b[p] as number) * 7 + (b[p + length - 1] as number)) & (NAME_SLOTS - 1);
+  const cached = recentNames[slot] as string;
+  if (cached.length === length) {
+    let i = 0;
+    while (i < length && cached.charCodeAt(i) === b[p + i]) i++;
+    if (i === length) return cached;
+  }
+  const made = shortLatin1(b, p, length);
+  recentNames[slot] = made;
+  return made;
 }
 
 /**

@@ -169,8 +169,13 @@ export class Context implements CommandContext {
   }
 }
 
-/** Redis's CMD_PROTECTED commands (not visible in COMMAND flags): gated by enable-debug-command. */
-const PROTECTED_COMMANDS = new Set(['debug', 'module']);
+/**
+ * Redis's CMD_PROTECTED commands (not visible in COMMAND flags), gated by enable-debug-command:
+ * DEBUG and MODULE, tested by name (compares of interned names: this runs for every command).
+ */
+function isProtectedCommand(fullName: string): boolean {
+  return fullName === 'debug' || fullName === 'module';
+}
 
 /**
  * Runs one request: resolves the command, applies every check in Redis's order (unknown
@@ -209,7 +214,7 @@ function dispatchCommand(host: DispatchHost, client: DispatchClient, argv: strin
     reject(host, client, Errors.wrongArity(spec.fullName));
     return;
   }
-  if (PROTECTED_COMMANDS.has((command.parent ?? command).spec.fullName)) {
+  if (isProtectedCommand((command.parent ?? command).spec.fullName)) {
     const policy = host.debugCommandPolicy();
     if (policy === 'no' || (policy === 'local' && !client.isLocal)) {
       command.stats.rejectedCalls++;

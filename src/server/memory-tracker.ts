@@ -30,14 +30,15 @@ export class MemoryTracker {
 
   /** Reads the figures now and raises the peak (INFO, MEMORY STATS, and the tick call this). */
   snapshot(): MemorySnapshot {
-    const usedBytes = this.liveBytes();
+    // Whole bytes, as Redis prints them: the gauge interpolates between GCs (a fraction).
+    const usedBytes = Math.round(this.liveBytes());
     if (usedBytes > this.#peakBytes) this.#peakBytes = usedBytes;
     return { usedBytes, peakBytes: this.#peakBytes, startupBytes: this.startupBytes, rssBytes: process.memoryUsage.rss() };
   }
 
   /** Cheaper than snapshot(): only the peak (no RSS read). */
   samplePeak(): void {
-    const usedBytes = this.liveBytes();
+    const usedBytes = Math.round(this.liveBytes());
     if (usedBytes > this.#peakBytes) this.#peakBytes = usedBytes;
   }
 }

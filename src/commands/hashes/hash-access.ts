@@ -3,6 +3,7 @@ import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext } from '../context.js';
 import { notify } from '../notify.js';
 import { lookupRead, lookupWrite } from '../lookup.js';
+import { derivedFromConfig } from '../config-derived.js';
 
 /** A hash for reading: undefined when missing, WRONGTYPE for other types. Counts hits/misses. */
 export function readHash(ctx: CommandContext, key: string): HashValue | undefined {
@@ -30,11 +31,15 @@ export function writeOrCreateHash(ctx: CommandContext, key: string): HashValue {
 }
 
 export function hashLimits(ctx: CommandContext): HashLimits {
-  return {
-    maxListpackEntries: ctx.server.config.number('hash-max-listpack-entries'),
-    maxListpackValueBytes: ctx.server.config.number('hash-max-listpack-value'),
-  };
+  return cachedHashLimits(ctx.server.config);
 }
+
+const cachedHashLimits = derivedFromConfig(
+  (config): HashLimits => ({
+    maxListpackEntries: config.number('hash-max-listpack-entries'),
+    maxListpackValueBytes: config.number('hash-max-listpack-value'),
+  }),
+);
 
 /** Removes the key when the hash became empty (Redis never keeps an empty container). */
 export function deleteIfEmpty(ctx: CommandContext, key: string, hash: HashValue): void {

@@ -42,7 +42,9 @@ export function deleteIfEmpty(ctx: CommandContext, key: string, list: ListValue)
 
 /** The keyspace event name of a pop or push at one end: lpop, rpop, lpush, rpush. */
 export function endEvent(end: End, op: 'pop' | 'push'): string {
-  return (end === 'left' ? 'l' : 'r') + op;
+  // Constant strings: a concatenation would allocate one per push or pop.
+  if (op === 'push') return end === 'left' ? 'lpush' : 'rpush';
+  return end === 'left' ? 'lpop' : 'rpop';
 }
 
 export type End = 'left' | 'right';

@@ -2,6 +2,7 @@ import { SetValue } from '../../keyspace/types/set/set-value.js';
 import { Errors, ReplyError } from '../../lib/errors.js';
 import type { CommandContext } from '../context.js';
 import { lookupRead, lookupWrite } from '../lookup.js';
+import { derivedFromConfig } from '../config-derived.js';
 
 /** A set for reading: undefined when missing, WRONGTYPE for other types. Counts hits/misses. */
 export function readSet(ctx: CommandContext, key: string): SetValue | undefined {
@@ -21,8 +22,10 @@ export function writeSet(ctx: CommandContext, key: string): SetValue | undefined
 
 /** set-max-intset-entries. */
 export function maxIntsetEntries(ctx: CommandContext): number {
-  return ctx.server.config.number('set-max-intset-entries');
+  return cachedMaxIntsetEntries(ctx.server.config);
 }
+
+const cachedMaxIntsetEntries = derivedFromConfig((config) => config.number('set-max-intset-entries'));
 
 /** Writes members as a RESP3 set (RESP2 array). */
 export function replyMembers(ctx: CommandContext, members: readonly string[]): void {

@@ -4,14 +4,19 @@ import { SortedSet, type ZsetLimits } from '../../keyspace/types/zset/sorted-set
 import { parseStrictDouble } from '../../keyspace/types/zset/strtod.js';
 import type { CommandContext } from '../context.js';
 import { lookupRead, lookupWrite } from '../lookup.js';
+import { derivedFromConfig } from '../config-derived.js';
 
 /** The encoding thresholds for this command (cached numbers in the config). */
 export function zsetLimits(ctx: CommandContext): ZsetLimits {
-  return {
-    maxListpackEntries: ctx.server.config.number('zset-max-listpack-entries'),
-    maxListpackValueBytes: ctx.server.config.number('zset-max-listpack-value'),
-  };
+  return cachedZsetLimits(ctx.server.config);
 }
+
+const cachedZsetLimits = derivedFromConfig(
+  (config): ZsetLimits => ({
+    maxListpackEntries: config.number('zset-max-listpack-entries'),
+    maxListpackValueBytes: config.number('zset-max-listpack-value'),
+  }),
+);
 
 function asZset(value: StoredValue | undefined): SortedSet | undefined {
   if (value === undefined) return undefined;

@@ -5,6 +5,7 @@ import { StreamValue, type NodeLimits } from '../../keyspace/types/stream/stream
 import { formatId, nextId, parseStreamId, previousId, type StreamId, type U64 } from '../../keyspace/types/stream/stream-id.js';
 import type { CommandContext } from '../context.js';
 import { lookupRead, lookupWrite } from '../lookup.js';
+import { derivedFromConfig } from '../config-derived.js';
 
 /** Stream error replies (Redis 7.0 t_stream.c) used by more than one command. */
 export const StreamErrors = {
@@ -29,14 +30,13 @@ export function writeStream(ctx: CommandContext, key: string): StreamValue | und
   return asStream(lookupWrite(ctx, key));
 }
 
-/** Reused on every XADD (read right away, never kept): no allocation per command. */
-const limits = { maxBytes: 4096, maxEntries: 100 };
-
 export function nodeLimits(ctx: CommandContext): NodeLimits {
-  limits.maxBytes = ctx.server.config.number('stream-node-max-bytes');
-  limits.maxEntries = ctx.server.config.number('stream-node-max-entries');
-  return limits;
+  return cachedNodeLimits(ctx.server.config);
 }
+
+const cachedNodeLimits = derivedFromConfig(
+  (config): NodeLimits => ({ maxBytes: config.number('stream-node-max-bytes'), maxEntries: config.number('stream-node-max-entries') }),
+);
 
 /** streamParseStrictIDOrReply. */
 export function parseStrictId(text: string, missingSeq: U64 = 0): StreamId {

@@ -52,6 +52,12 @@ export class ConfigStore implements ConfigFacade {
   }
 
   readonly #numbers = new Map<string, number>();
+  /** Bumped on every change of any value: lets hot paths cache what they derive from the config. */
+  #generation = 0;
+
+  get generation(): number {
+    return this.#generation;
+  }
 
   number(name: string): number {
     let cached = this.#numbers.get(name);
@@ -84,6 +90,8 @@ export class ConfigStore implements ConfigFacade {
     });
     this.#seenInFile.add(directive.name);
     this.#values.set(directive.name, value);
+    this.#numbers.clear();
+    this.#generation++;
   }
 
   onChange(name: string, listener: ChangeListener): void {
@@ -164,6 +172,7 @@ export class ConfigStore implements ConfigFacade {
     for (const [directive, value] of next) {
       this.#values.set(directive.name, value);
       this.#numbers.clear();
+      this.#generation++;
       for (const listener of this.#listeners.get(directive.name) ?? []) listener(value);
     }
   }
