@@ -428,8 +428,23 @@ export class Database {
    * their access clocks (parallel arrays), expired or not, without removing anything and
    * without touching access clocks. May repeat a key.
    */
-  sampleKeys(random: Random, count: number, keys: string[], clocks: number[], positions?: number[]): void {
-    this.#table.sample(random, count, keys, clocks, positions);
+  sampleKeys(random: Random, count: number, keys: string[], clocks: number[]): void {
+    this.#table.sample(random, count, keys, clocks);
+  }
+
+  /** Eviction sampling by position (KeyTable.samplePositions): no key is read. */
+  samplePositions(random: Random, count: number, positions: number[], clocks: number[]): void {
+    this.#table.samplePositions(random, count, positions, clocks);
+  }
+
+  /** Changes when cell positions stop naming the same keys (KeyTable.positionEpoch). */
+  get positionEpoch(): number {
+    return this.#table.positionEpoch;
+  }
+
+  /** The key at a cell position (from samplePositions), undefined for a dead cell. */
+  keyAt(position: number): string | undefined {
+    return this.#table.keyAt(position);
   }
 
   /**

@@ -146,3 +146,31 @@ test('a bulk load indexes its keys at the end, keeps the first of a duplicated k
   assert.equal(table.get('late2'), 'y');
   assert.deepEqual(table.endBulk(), []);
 });
+
+test('samplePositions gives live positions with their clocks; positionEpoch moves on compaction and clear', () => {
+  const random = new SeededRandom(11);
+  const table = new KeyTable();
+  for (let i = 0; i < 1000; i++) table.set(`k${i}`, 'v', i);
+  for (let i = 0; i < 1000; i += 2) table.delete(`k${i}`); // 500 dead cells: below half, no compaction
+  const epoch = table.positionEpoch;
+  const positions: number[] = [];
+  const clocks: number[] = [];
+  table.samplePositions(random, 200, positions, clocks);
+  assert.equal(positions.length, 200);
+  for (let i = 0; i < positions.length; i++) {
+    const key = table.keyAt(positions[i] as number);
+    assert.ok(key !== undefined, 'a sampled position holds a live key');
+    assert.equal(clocks[i], Number(key.slice(1)), 'with that key\'s clock');
+    assert.equal(table.accessClockOf(key), clocks[i]);
+  }
+  assert.equal(table.positionEpoch, epoch, 'positions hold until the cells move');
+  for (let i = 1; i < 1000; i += 4) table.delete(`k${i}`); // now most cells are dead: compaction
+  assert.notEqual(table.positionEpoch, epoch);
+  const afterCompaction = table.positionEpoch;
+  for (let i = 3; i < 1000; i += 4) assert.equal(table.accessClockOf(`k${i}`), i, 'clocks move with their cells');
+  for (let i = 3; i < 1000; i += 4) table.delete(`k${i}`);
+  assert.equal(table.size, 0);
+  assert.notEqual(table.positionEpoch, afterCompaction, 'emptied and cleared');
+  table.samplePositions(random, 5, positions, clocks);
+  assert.equal(positions.length, 200, 'an empty table samples nothing');
+});

@@ -23,16 +23,22 @@ export interface KeyCursor {
   end: number;
 }
 
-/** Array slots per cell: key, value, access clock. */
-const STRIDE = 3;
+/** Array slots per cell: key, value. */
+const STRIDE = 2;
+/** The access clock of a dead cell (live clocks are 24-bit, never negative). */
+const DEAD_CLOCK = -1;
+/** Hands out position epochs (see KeyTable.positionEpoch): unique across all tables. */
+let nextPositionEpoch = 1;
 /** Compaction waits for at least this many dead cells (and more dead than live). */
 const MIN_DEAD_CELLS_TO_COMPACT = 64;
 
 /**
- * The keys of one database (docs/keyspace-layout.md): a flat array of cells `[key, value,
- * accessClock]` in insertion order, and an open-addressing hash index over it (OpenIndex: a
- * lookup compares one key string, where a V8 Map compared one per bucket-chain entry). The
- * access clock is Redis's robj.lru (LRU seconds or the LFU word).
+ * The keys of one database (docs/keyspace-layout.md): a flat array of cells `[key, value]` in
+ * insertion order, an open-addressing hash index over it (OpenIndex: a lookup compares one key
+ * string, where a V8 Map compared one per bucket-chain entry), and beside the cells an
+ * Int32Array of access clocks, one per position (Redis's robj.lru: LRU seconds or the LFU word;
+ * -1 for a dead cell). Eviction samples read only that array: 4 bytes per key, so a sample is
+ * not a cache miss into the cells of a large table (docs/eviction.md).
  *
  * Cells are only appended: a deleted key leaves a dead cell (key undefined) until more than
  * half the cells are dead, then the live cells are compacted in place, in order. So cell order
@@ -43,7 +49,11 @@ const MIN_DEAD_CELLS_TO_COMPACT = 64;
 export class KeyTable {
   /** Bounded by the cells array (a V8 FixedArray: ~2^27 elements, 3 per key, dead ones included). */
   static readonly MAX_KEYS = (1 << 24) - 1;
-  #cells: Array<StoredValue | string | number | undefined> = [];
+  #cells: Array<StoredValue | string | undefined> = [];
+  /** Access clock of each position (DEAD_CLOCK for dead cells); capacity >= the cell count. */
+  #clocks = new Int32Array(16);
+  /** Changes whenever positions stop naming the same keys (compaction, clear): see positionEpoch. */
+  #positionEpoch = nextPositionEpoch++;
   readonly #index = new OpenIndex();
   /** Open SCAN cursors, remapped when cells are compacted. */
   readonly #cursors = new Set<KeyCursor>();
@@ -64,9 +74,14 @@ export class KeyTable {
 
   /** The cell index (a multiple of STRIDE) holding the key, or -1. */
   #find(key: string): number {
-    if (this.#bulkHashes !== undefined) this.#finishBulk();
-    const position = this.#index.find(key, this.#index.hash(key), this.#cells, STRIDE);
+    const position = this.#findPosition(key);
     return position < 0 ? -1 : position * STRIDE;
+  }
+
+  /** The key's position (cell index / STRIDE), or -1. */
+  #findPosition(key: string): number {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
+    return this.#index.find(key, this.#index.hash(key), this.#cells, STRIDE);
   }
 
   has(key: string): boolean {
@@ -80,21 +95,20 @@ export class KeyTable {
 
   /** Reads the value and stamps its access clock (one index lookup: the GET path). */
   getAndTouch(key: string, stamp: { accessClock(previous: number | undefined): number }): StoredValue | undefined {
-    const cell = this.#find(key);
-    if (cell < 0) return undefined;
-    const cells = this.#cells;
-    cells[cell + 2] = stamp.accessClock(cells[cell + 2] as number);
-    return cells[cell + 1] as StoredValue;
+    const position = this.#findPosition(key);
+    if (position < 0) return undefined;
+    this.#clocks[position] = stamp.accessClock(this.#clocks[position] as number);
+    return this.#cells[position * STRIDE + 1] as StoredValue;
   }
 
   accessClockOf(key: string): number | undefined {
-    const cell = this.#find(key);
-    return cell < 0 ? undefined : (this.#cells[cell + 2] as number);
+    const position = this.#findPosition(key);
+    return position < 0 ? undefined : (this.#clocks[position] as number);
   }
 
   setAccessClock(key: string, accessClock: number): void {
-    const cell = this.#find(key);
-    if (cell >= 0) this.#cells[cell + 2] = accessClock;
+    const position = this.#findPosition(key);
+    if (position >= 0) this.#clocks[position] = accessClock;
   }
 
   /** Grows the index ahead of `keyCount` keys (a load that knows its size). */
@@ -134,7 +148,7 @@ export class KeyTable {
     }
     // Hashed now, while the key string is in cache (at the end it would be a miss per key).
     hashes[this.#bulkCount++] = this.#index.hash(key);
-    this.#cells.push(key, value, accessClock);
+    this.#appendCell(key, value, accessClock);
   }
 
   /** Ends a bulk load: indexes its keys; returns the keys it met more than once (first kept). */
@@ -166,6 +180,7 @@ export class KeyTable {
         this.#bulkDuplicates.push(key);
         cells[position * STRIDE] = undefined;
         cells[position * STRIDE + 1] = undefined;
+        this.#clocks[position] = DEAD_CLOCK;
         continue;
       }
       index.insert(hash, position);
@@ -179,12 +194,32 @@ export class KeyTable {
     const position = this.#index.find(key, hash, this.#cells, STRIDE);
     if (position >= 0) {
       this.#cells[position * STRIDE + 1] = value;
-      this.#cells[position * STRIDE + 2] = accessClock;
+      this.#clocks[position] = accessClock;
       return false;
     }
     this.#index.insert(hash, this.#cells.length / STRIDE);
-    this.#cells.push(key, value, accessClock);
+    this.#appendCell(key, value, accessClock);
     return true;
+  }
+
+  #appendCell(key: string, value: StoredValue, accessClock: number): void {
+    const position = this.#cells.length / STRIDE;
+    if (position === this.#clocks.length) {
+      const grown = new Int32Array(this.#clocks.length * 2);
+      grown.set(this.#clocks);
+      this.#clocks = grown;
+    }
+    this.#clocks[position] = accessClock;
+    this.#cells.push(key, value);
+  }
+
+  /**
+   * A number that stays the same while every position names the same key (or a dead cell) as
+   * before: it changes when cells are compacted or cleared. Unique across tables, so a position
+   * remembered with it (the eviction pool) is never read in a table that replaced this one.
+   */
+  get positionEpoch(): number {
+    return this.#positionEpoch;
   }
 
   delete(key: string): StoredValue | undefined {
@@ -195,10 +230,13 @@ export class KeyTable {
     // Drop the references so key and value can be collected; an undefined key marks a dead cell.
     this.#cells[cell] = undefined;
     this.#cells[cell + 1] = undefined;
+    this.#clocks[cell / STRIDE] = DEAD_CLOCK;
     const liveCount = this.#index.size;
     if (this.#frozen) return value;
     if (liveCount === 0 && this.#cursors.size === 0) {
       this.#cells = [];
+      this.#clocks = new Int32Array(16);
+      this.#positionEpoch = nextPositionEpoch++;
       this.#index.clear();
       return value;
     }
@@ -213,6 +251,7 @@ export class KeyTable {
    */
   #compact(): void {
     const cells = this.#cells;
+    const clocks = this.#clocks;
     const positions = cells.length / STRIDE;
     const liveBefore = new Int32Array(positions + 1);
     let write = 0;
@@ -223,12 +262,14 @@ export class KeyTable {
       if (write !== read) {
         cells[write] = cells[read];
         cells[write + 1] = cells[read + 1];
-        cells[write + 2] = cells[read + 2];
+        clocks[write / STRIDE] = clocks[position] as number;
       }
       write += STRIDE;
     }
     liveBefore[positions] = write / STRIDE;
     cells.length = write;
+    clocks.fill(DEAD_CLOCK, write / STRIDE, positions);
+    this.#positionEpoch = nextPositionEpoch++;
     this.#index.remap(liveBefore);
     for (const cursor of this.#cursors) {
       cursor.position = liveBefore[Math.min(cursor.position, positions)] as number;
@@ -264,7 +305,7 @@ export class KeyTable {
   }
 
   accessClockAt(position: number): number {
-    return this.#cells[position * STRIDE + 2] as number;
+    return this.#clocks[position] as number;
   }
 
   /** Every key in insertion order. Not for walks that yield to other work: see openCursor. */
@@ -326,11 +367,11 @@ export class KeyTable {
   }
 
   /**
-   * Eviction sampling: up to `count` uniformly random keys with their access clocks (and cell
-   * positions: an identity of the key until the next compaction), read from the cells directly
-   * (no index lookup per sampled key, and the key strings are not read). May repeat a key.
+   * Up to `count` uniformly random keys with their access clocks (volatile eviction, the memory
+   * gauge's size samples), read from the cells directly (no index lookup per sampled key). May
+   * repeat a key.
    */
-  sample(random: Random, count: number, keys: string[], clocks: number[], positions?: number[]): void {
+  sample(random: Random, count: number, keys: string[], clocks: number[]): void {
     if (this.#bulkHashes !== undefined) this.#finishBulk();
     if (this.#index.size === 0) return;
     const cellCount = this.#cells.length / STRIDE;
@@ -340,8 +381,27 @@ export class KeyTable {
       const key = this.#cells[cell];
       if (key === undefined) continue;
       keys.push(key as string);
-      clocks.push(this.#cells[cell + 2] as number);
-      positions?.push(position);
+      clocks.push(this.#clocks[position] as number);
+      taken++;
+    }
+  }
+
+  /**
+   * Eviction sampling without reading cells: up to `count` random live positions and their
+   * access clocks, from the clock array alone (the key is read by keyAt only for the candidate
+   * finally chosen). Positions hold until positionEpoch changes. May repeat a position.
+   */
+  samplePositions(random: Random, count: number, positions: number[], clocks: number[]): void {
+    if (this.#bulkHashes !== undefined) this.#finishBulk();
+    if (this.#index.size === 0) return;
+    const cellCount = this.#cells.length / STRIDE;
+    const clockArray = this.#clocks;
+    for (let taken = 0, attempt = 0; taken < count && attempt < count * 64; attempt++) {
+      const position = random.int(cellCount);
+      const clock = clockArray[position] as number;
+      if (clock === DEAD_CLOCK) continue;
+      positions.push(position);
+      clocks.push(clock);
       taken++;
     }
   }

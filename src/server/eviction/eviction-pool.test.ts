@@ -7,9 +7,12 @@ import { hashKey } from '../../keyspace/key-hash.js';
 /** A fingerprint as the evictor makes for volatile sampling: a hash of the key. */
 const fp = (key: string): number => hashKey(key, 0);
 
+/** Accepts every candidate as it is (these tests insert key candidates only). */
+const asEntry = (dbIndex: number, key: string | null): { dbIndex: number; key: string } => ({ dbIndex, key: key as string });
+
 function drain(pool: EvictionPool): string[] {
   const keys: string[] = [];
-  for (let entry = pool.popBest(() => true); entry !== undefined; entry = pool.popBest(() => true)) keys.push(entry.key);
+  for (let entry = pool.popBest(asEntry); entry !== undefined; entry = pool.popBest(asEntry)) keys.push(entry.key);
   return keys;
 }
 
@@ -39,7 +42,7 @@ test('a key offered again is re-scored, not duplicated; same key in another db i
   pool.insert(3, 1, 'a', fp('a'));
   assert.equal(pool.size, 3);
   const order: Array<[number, string]> = [];
-  for (let entry = pool.popBest(() => true); entry !== undefined; entry = pool.popBest(() => true)) order.push([entry.dbIndex, entry.key]);
+  for (let entry = pool.popBest(asEntry); entry !== undefined; entry = pool.popBest(asEntry)) order.push([entry.dbIndex, entry.key]);
   assert.deepEqual(order, [
     [1, 'a'],
     [0, 'b'],
@@ -51,9 +54,9 @@ test('popBest skips (and drops) candidates that are no longer valid', () => {
   const pool = new EvictionPool();
   pool.insert(1, 0, 'live', fp('live'));
   pool.insert(2, 0, 'gone', fp('gone'));
-  assert.deepEqual(pool.popBest((_db, key) => key !== 'gone'), { dbIndex: 0, key: 'live' });
+  assert.deepEqual(pool.popBest((dbIndex, key) => (key !== 'gone' ? asEntry(dbIndex, key) : undefined)), { dbIndex: 0, key: 'live' });
   assert.equal(pool.size, 0);
-  assert.equal(pool.popBest(() => true), undefined);
+  assert.equal(pool.popBest(asEntry), undefined);
 });
 
 test('policies parse into scope and rank; the time limit follows Redis evictionTimeLimitUs', () => {
@@ -65,4 +68,19 @@ test('policies parse into scope and rank; the time limit follows Redis evictionT
   assert.equal(evictionTimeLimitUs(10), 500);
   assert.equal(Math.round(evictionTimeLimitUs(11)), 575);
   assert.equal(evictionTimeLimitUs(100), Number.POSITIVE_INFINITY);
+});
+
+test('position candidates: the same position and epoch is one entry; another epoch is another candidate', () => {
+  const pool = new EvictionPool();
+  pool.insert(5, 0, null, 42, 7);
+  pool.insert(6, 0, null, 42, 7); // re-scored, not added twice
+  pool.insert(1, 0, null, 42, 8); // after a compaction position 42 is another key
+  pool.insert(3, 0, 'named', fp('named'));
+  const seen: Array<[string | null, number, number]> = [];
+  while (pool.popBest((_db, key, fingerprint, epoch) => seen.push([key, fingerprint, epoch])) !== undefined);
+  assert.deepEqual(seen, [
+    [null, 42, 7],
+    ['named', fp('named'), 0],
+    [null, 42, 8],
+  ]);
 });

@@ -11,7 +11,12 @@ export const EVICTION_POOL_SIZE = 16;
  */
 export class EvictionPool {
   readonly #scores = new Float64Array(EVICTION_POOL_SIZE);
-  readonly #keys: Array<string | undefined> = new Array<string | undefined>(EVICTION_POOL_SIZE).fill(undefined);
+  /**
+   * The candidates' keys: a string, or null for a candidate known by its cell position only
+   * (allkeys sampling reads no key strings: the caller reads the key of the one it picks);
+   * undefined marks an empty entry.
+   */
+  readonly #keys: Array<string | null | undefined> = new Array<string | null | undefined>(EVICTION_POOL_SIZE).fill(undefined);
   readonly #dbs = new Int32Array(EVICTION_POOL_SIZE);
   /**
    * A number identifying each entry's key, given by the caller (the key's cell position, or a
@@ -22,6 +27,8 @@ export class EvictionPool {
    * most a missed re-score.
    */
   readonly #fingerprints = new Int32Array(EVICTION_POOL_SIZE);
+  /** For position candidates: the table's position epoch when sampled (see KeyTable.positionEpoch). */
+  readonly #epochs = new Float64Array(EVICTION_POOL_SIZE);
 
   get size(): number {
     let size = 0;
@@ -29,9 +36,12 @@ export class EvictionPool {
     return size;
   }
 
-  /** Offers a candidate; ignored when the pool is full of better ones. A key already in it is re-scored. */
-  insert(score: number, dbIndex: number, key: string, fingerprint: number): void {
-    this.#remove(dbIndex, key, fingerprint);
+  /**
+   * Offers a candidate; ignored when the pool is full of better ones. A key already in it is
+   * re-scored. `key` null: a position candidate (fingerprint = its position, with its epoch).
+   */
+  insert(score: number, dbIndex: number, key: string | null, fingerprint: number, epoch = 0): void {
+    this.#remove(dbIndex, key, fingerprint, epoch);
     const keys = this.#keys;
     let k = 0;
     while (k < EVICTION_POOL_SIZE && keys[k] !== undefined && (this.#scores[k] as number) < score) k++;
@@ -50,19 +60,21 @@ export class EvictionPool {
     keys[k] = key;
     this.#dbs[k] = dbIndex;
     this.#fingerprints[k] = fingerprint;
+    this.#epochs[k] = epoch;
   }
 
   /**
-   * Takes candidates best first until `accept` (does the key still exist, and still qualify?)
-   * says yes; returns that one, or undefined when the pool ran empty.
+   * Takes candidates best first until `resolve` (does the key still exist, and still qualify?
+   * for a position candidate: which key is it now?) gives something; returns that, or
+   * undefined when the pool ran empty.
    */
-  popBest(accept: (dbIndex: number, key: string) => boolean): { dbIndex: number; key: string } | undefined {
+  popBest<T>(resolve: (dbIndex: number, key: string | null, fingerprint: number, epoch: number) => T | undefined): T | undefined {
     for (let k = EVICTION_POOL_SIZE - 1; k >= 0; k--) {
       const key = this.#keys[k];
       if (key === undefined) continue;
-      const dbIndex = this.#dbs[k] as number;
       this.#keys[k] = undefined;
-      if (accept(dbIndex, key)) return { dbIndex, key };
+      const resolved = resolve(this.#dbs[k] as number, key, this.#fingerprints[k] as number, this.#epochs[k] as number);
+      if (resolved !== undefined) return resolved;
     }
     return undefined;
   }
@@ -71,10 +83,10 @@ export class EvictionPool {
     this.#keys.fill(undefined);
   }
 
-  #remove(dbIndex: number, key: string, fingerprint: number): void {
+  #remove(dbIndex: number, key: string | null, fingerprint: number, epoch: number): void {
     const keys = this.#keys;
     for (let k = 0; k < EVICTION_POOL_SIZE; k++) {
-      if (this.#fingerprints[k] === fingerprint && this.#dbs[k] === dbIndex && keys[k] === key) {
+      if (this.#fingerprints[k] === fingerprint && this.#dbs[k] === dbIndex && keys[k] === key && this.#epochs[k] === epoch) {
         for (let i = k; i < EVICTION_POOL_SIZE - 1; i++) this.#move(i + 1, i);
         keys[EVICTION_POOL_SIZE - 1] = undefined;
         return;
@@ -87,6 +99,7 @@ export class EvictionPool {
     this.#keys[to] = this.#keys[from];
     this.#dbs[to] = this.#dbs[from] as number;
     this.#fingerprints[to] = this.#fingerprints[from] as number;
+    this.#epochs[to] = this.#epochs[from] as number;
   }
 }
 

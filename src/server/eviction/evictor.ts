@@ -183,11 +183,19 @@ export class Evictor {
         this.#populate(db, volatile);
       }
       if (!anyKeys) return undefined;
-      const best = this.#pool.popBest((dbIndex, key) => {
+      // A volatile candidate must still have a TTL. An allkeys candidate is a cell position:
+      // its key is read now (the one key string read per eviction), unless the cells moved
+      // since it was sampled. It is not looked up: #evict's delete finds it.
+      const best = this.#pool.popBest((dbIndex, key, position, epoch) => {
         const db = databases[dbIndex];
-        return db !== undefined && (volatile ? db.expireAtMs(key) !== undefined : db.accessClockOf(key) !== undefined);
+        if (db === undefined) return undefined;
+        if (key === null) {
+          const current = db.positionEpoch === epoch ? db.keyAt(position) : undefined;
+          return current === undefined ? undefined : { db, key: current };
+        }
+        return !volatile || db.expireAtMs(key) !== undefined ? { db, key } : undefined;
       });
-      if (best !== undefined) return { db: databases[best.dbIndex] as Database, key: best.key };
+      if (best !== undefined) return best;
     }
     return undefined;
   }
@@ -197,31 +205,36 @@ export class Evictor {
     const clocks = this.#sampledClocks;
     const positions = this.#sampledPositions;
     sampled.length = clocks.length = positions.length = 0;
-    if (volatile) db.sampleVolatileKeys(this.#random, this.samples, sampled, clocks);
-    else db.sampleKeys(this.#random, this.samples, sampled, clocks, positions);
+    if (!volatile) {
+      // allkeys (LRU, LFU): positions and access clocks from the table's clock array only; no
+      // cell or key string is read (each was a cache miss per sample in a large table: the
+      // sampling and pool were ~17% of the CPU under allkeys-lru). The pool knows a candidate
+      // by its position (valid while the table's position epoch holds).
+      db.samplePositions(this.#random, this.samples, positions, clocks);
+      const epoch = db.positionEpoch;
+      for (let i = 0; i < positions.length; i++) {
+        this.#pool.insert(this.#clockScore(clocks[i] as number), db.id, null, positions[i] as number, epoch);
+      }
+      return;
+    }
+    db.sampleVolatileKeys(this.#random, this.samples, sampled, clocks);
     for (let i = 0; i < sampled.length; i++) {
       const key = sampled[i] as string;
-      const score = this.#score(db, key, clocks[i] as number);
+      const score = this.policy.rank === 'ttl' ? ttlScore(db, key) : this.#clockScore(clocks[i] as number);
       if (score === undefined) continue;
-      // The key's cell position identifies it without reading the key string (hashing it was a
-      // cache miss per sampled key: ~15% of the CPU under allkeys-lru); volatile sampling has
-      // no positions, so a hash of the key there. The two kinds never share a pool run long:
-      // at worst a key sits in the pool twice, and popBest re-checks every candidate.
-      const fingerprint = volatile ? hashKey(key, 0) : (positions[i] as number);
-      this.#pool.insert(score, db.id, key, fingerprint);
+      // Volatile sampling has no positions: a hash of the key identifies it in the pool.
+      this.#pool.insert(score, db.id, key, hashKey(key, 0));
     }
   }
 
-  #score(db: Database, key: string, accessClock: number): number | undefined {
-    switch (this.policy.rank) {
-      case 'ttl': {
-        const atMs = db.expireAtMs(key);
-        return atMs === undefined ? undefined : -atMs;
-      }
-      case 'lfu':
-        return LFU_MAX - this.#keyspace.lfuCounter(accessClock);
-      default:
-        return this.#keyspace.idleSeconds(accessClock);
-    }
+  /** The LRU (idle seconds) or LFU (255 - counter) score of an access clock: higher goes first. */
+  #clockScore(accessClock: number): number {
+    return this.policy.rank === 'lfu' ? LFU_MAX - this.#keyspace.lfuCounter(accessClock) : this.#keyspace.idleSeconds(accessClock);
   }
+}
+
+/** volatile-ttl's score: the sooner the expiry, the higher. Undefined when the TTL is gone. */
+function ttlScore(db: Database, key: string): number | undefined {
+  const atMs = db.expireAtMs(key);
+  return atMs === undefined ? undefined : -atMs;
 }
