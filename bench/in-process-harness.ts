@@ -27,6 +27,7 @@ class FakeSocket extends EventEmitter {
   readonly writableLength = 0;
   bytesWritten = 0;
   setNoDelay(): void {}
+  resume(): void {}
   write(data: Buffer): boolean {
     this.bytesWritten += data.length;
     return true;

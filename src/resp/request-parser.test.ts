@@ -121,3 +121,31 @@ test("CR or LF where '$' is due shows as a space in the error, as Redis writes i
   parser.feed(Buffer.from('*1\r\n\n\r\n'));
   assert.throws(() => parser.next(), (error: unknown) => error instanceof ProtocolError && error.message === "Protocol error: expected '$', got ' '");
 });
+
+test('borrowed chunks: what is left unparsed is copied out before the memory is reused', () => {
+  // One buffer reused for every read, as a socket reading into the shared buffer does.
+  const shared = Buffer.alloc(64 * 1024);
+  const parser = new RequestParser();
+  const received: string[][] = [];
+  const feedBorrowed = (text: string | Buffer, parseBefore = true): void => {
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+    bytes.copy(shared);
+    parser.feed(shared.subarray(0, bytes.length), true);
+    if (parseBefore) received.push(...parseAll(parser));
+    parser.releaseBorrowed();
+    shared.fill(0x58); // the next read overwrites everything
+  };
+  const big = 'v'.repeat(100 * 1024); // past BIG_ARG_BYTES: parked in chunks across reads
+  const stream = Buffer.from(`*1\r\n$4\r\nPING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${big.length}\r\n${big}\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n`, 'latin1');
+  // Split at awkward places: inside a header, inside the big value (several reads), at the end.
+  const cuts = [6, 30, 30 + 40 * 1024, 30 + 80 * 1024, stream.length - 3, stream.length];
+  let from = 0;
+  for (const cut of cuts) {
+    feedBorrowed(stream.subarray(from, cut));
+    from = cut;
+  }
+  assert.deepEqual(received, [['PING'], ['SET', 'k', big], ['GET', 'k']]);
+  // Commands held back (not parsed before the release) survive the reuse too.
+  feedBorrowed('*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n', false);
+  assert.deepEqual(parseAll(parser), [['PING'], ['ECHO', 'hi']]);
+});

@@ -21,6 +21,7 @@ export class ProtocolError extends Error {
 
 const CR = 13;
 const LF = 10;
+const EMPTY = Buffer.alloc(0);
 /** Multibulks up to this many arguments get an array of their exact size up front. */
 const PRESIZED_MAX_ARGS = 1024;
 /** The argument array between commands (never written: each multibulk replaces it). */
@@ -33,8 +34,10 @@ const NO_ARGS: string[] = [];
  * Arguments are latin1 strings: one char per byte, binary safe.
  */
 export class RequestParser {
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
   #pos = 0;
+  /** #buf is a borrowed chunk (see feed): it must be copied before the caller returns. */
+  #borrowed = false;
   /** Arguments still expected by the multibulk in progress; 0 when between commands. */
   #argsRemaining = 0;
   /** The arguments of the multibulk in progress: presized to its count (see next()). */
@@ -63,17 +66,23 @@ export class RequestParser {
     return this.#buf.length - this.#pos + this.#bigBytes;
   }
 
-  feed(chunk: Buffer): void {
+  /**
+   * Appends received bytes. `borrowed`: the chunk's memory is reused once the caller returns
+   * (a socket reading into a shared buffer): the caller runs the commands, then calls
+   * releaseBorrowed(), which copies what is still unparsed.
+   */
+  feed(chunk: Buffer, borrowed = false): void {
     if (this.#bulkLen >= BIG_ARG_BYTES && this.#buf.length - this.#pos + this.#bigBytes + chunk.length < this.#bulkLen + 2) {
-      // Still short of a big argument: park the chunk, no copy yet.
+      // Still short of a big argument: park the chunk, no copy yet (a borrowed one is copied).
       if (this.#pos < this.#buf.length) {
-        this.#bigChunks.push(this.#buf.subarray(this.#pos));
+        this.#bigChunks.push(this.#borrowed ? Buffer.from(this.#buf.subarray(this.#pos)) : this.#buf.subarray(this.#pos));
         this.#bigBytes += this.#buf.length - this.#pos;
       }
-      this.#bigChunks.push(chunk);
+      this.#bigChunks.push(borrowed ? Buffer.from(chunk) : chunk);
       this.#bigBytes += chunk.length;
-      this.#buf = Buffer.alloc(0);
+      this.#buf = EMPTY;
       this.#pos = 0;
+      this.#borrowed = false;
       return;
     }
     if (this.#bigChunks.length > 0) {
@@ -82,13 +91,27 @@ export class RequestParser {
       this.#bigChunks = [];
       this.#bigBytes = 0;
       this.#pos = 0;
+      this.#borrowed = false;
     } else if (this.#pos >= this.#buf.length) {
       this.#buf = chunk;
       this.#pos = 0;
+      this.#borrowed = borrowed;
     } else {
       this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
       this.#pos = 0;
+      this.#borrowed = false;
     }
+  }
+
+  /**
+   * After a borrowed chunk's commands ran: the bytes not parsed yet (a partial command, or
+   * commands held back by a pause or a blocked client) are copied out of the borrowed memory.
+   */
+  releaseBorrowed(): void {
+    if (!this.#borrowed) return;
+    this.#borrowed = false;
+    this.#buf = this.#pos < this.#buf.length ? Buffer.from(this.#buf.subarray(this.#pos)) : EMPTY;
+    this.#pos = 0;
   }
 
   /**

@@ -393,7 +393,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         // no stale socket file
       }
       const listener = await new Promise<NetServer>((resolve, reject) => {
-        const server = createServer((socket) => this.#accept(socket));
+        const server = createServer({ pauseOnConnect: true }, (socket) => this.#accept(socket));
         server.once('error', reject);
         server.listen(unixSocket, () => resolve(server));
       });
@@ -444,7 +444,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   #listenTcp(host: string, port: number, backlog: number, ipv6Only: boolean): Promise<NetServer> {
     return new Promise((resolve, reject) => {
-      const server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
+      // Paused: the session installs its reader (src/server/shared-read-buffer.ts) before reads start.
+      const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.#accept(socket));
       server.once('error', reject);
       server.listen({ host, port, backlog, ipv6Only }, () => {
         server.off('error', reject);
@@ -459,11 +460,13 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (this.clients.count >= this.#maxClients) {
       this.stats.rejectedConnections++;
       socket.end('-ERR max number of clients reached\r\n');
+      socket.resume(); // accepted paused: read (and drop) until the peer closes
       return;
     }
     if (this.#deniedByProtectedMode(socket)) {
       this.stats.rejectedConnections++;
       socket.end(`-${PROTECTED_MODE_MESSAGE}\r\n`);
+      socket.resume();
       return;
     }
     const keepAliveSec = Number(this.config.value('tcp-keepalive'));

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { ProtocolError, RequestParser } from '../resp/request-parser.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
+import { readIntoSharedBuffer } from './shared-read-buffer.js';
 import type { Context, DispatchClient, TransactionState } from './dispatch.js';
 
 /** What a session needs from its node. */
@@ -83,7 +84,9 @@ export class Session implements DispatchClient {
     this.createdAtMs = host.nowMs();
     this.lastInteractionMs = this.createdAtMs;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    // Accepted paused (pauseOnConnect): reads start once the reader is in place.
+    if (!readIntoSharedBuffer(socket, (bytes) => this.#onData(bytes, true))) socket.on('data', (chunk: Buffer) => this.#onData(chunk, false));
+    socket.resume();
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
   }
@@ -97,12 +100,17 @@ export class Session implements DispatchClient {
     this.#host.addMonitor(this);
   }
 
-  #onData(chunk: Buffer): void {
+  /** `borrowed`: the bytes are the shared read buffer's, valid only until this returns. */
+  #onData(chunk: Buffer, borrowed: boolean): void {
     if (this.#closed) return;
     this.#host.countInputBytes(chunk.length);
     this.lastInteractionMs = this.#host.nowMs();
-    this.parser.feed(chunk);
-    this.processInput();
+    this.parser.feed(chunk, borrowed);
+    try {
+      this.processInput();
+    } finally {
+      if (borrowed) this.parser.releaseBorrowed();
+    }
   }
 
   /** Runs every complete command buffered, then flushes. Also called when a pause ends. */
