@@ -5,8 +5,15 @@ import { readRssBytes, type BenchServer } from './servers.js';
 
 /** Commands per pipelined batch while loading keys: big enough to be fast, small for the queues. */
 const LOAD_BATCH_COMMANDS = 2000;
-/** RSS is sampled until two samples this far apart differ by less than SETTLE_RATIO. */
+/**
+ * RSS is sampled every SETTLE_INTERVAL_MS until SETTLE_STABLE_SAMPLES samples in a row differ
+ * from the one before by less than SETTLE_RATIO: 1.5 s without movement, longer than Tessera's
+ * idle-GC delay (1 s without commands, src/server/idle-gc.ts). With one stable sample (0.5 s),
+ * the figure was taken before that collection ran: RSS still held the load's garbage and fell
+ * ~5 MB (100k hashes) right after the sample.
+ */
 const SETTLE_INTERVAL_MS = 500;
+const SETTLE_STABLE_SAMPLES = 3;
 const SETTLE_RATIO = 0.01;
 const SETTLE_MAX_MS = 10_000;
 
@@ -51,14 +58,16 @@ async function usedMemoryBytes(client: PipelineClient): Promise<number | undefin
   return value === undefined ? undefined : Number(value);
 }
 
-/** Samples RSS until it stops moving (or SETTLE_MAX_MS passed); returns the last sample. */
+/** Samples RSS until it stops moving (see SETTLE_STABLE_SAMPLES) or SETTLE_MAX_MS passed; returns the last sample. */
 async function settledRssBytes(pid: number): Promise<number> {
   let previous = readRssBytes(pid);
+  let stableSamples = 0;
   for (let waitedMs = 0; waitedMs < SETTLE_MAX_MS; waitedMs += SETTLE_INTERVAL_MS) {
     await sleep(SETTLE_INTERVAL_MS);
     const current = readRssBytes(pid);
-    if (Math.abs(current - previous) < previous * SETTLE_RATIO) return current;
+    stableSamples = Math.abs(current - previous) < previous * SETTLE_RATIO ? stableSamples + 1 : 0;
     previous = current;
+    if (stableSamples >= SETTLE_STABLE_SAMPLES) return current;
   }
   return previous;
 }
