@@ -1,5 +1,5 @@
 import { sha1hex } from '../src/scripting/engine.js';
-import { buildBatches, command, numberOption, startInProcessNode } from './in-process-harness.js';
+import { bestNsPerCommand, buildBatches, command, numberOption, startInProcessNode } from './in-process-harness.js';
 
 /**
  * EVALSHA without sockets (as bench/in-process.ts for plain commands): the issue 4 bench's
@@ -35,15 +35,7 @@ async function main(): Promise<void> {
     const sha = sha1hex(body);
     cases.push([`EVALSHA ${name}`, buildBatches((n) => ['EVALSHA', sha, String(numKeys), ...(numKeys > 0 ? [`counter:${n}`] : []), 'v'], distinct, pipeline, keyCount)]);
   }
-  const best = new Map<string, number>();
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, data] of cases) {
-      const started = process.hrtime.bigint();
-      for (let b = 0; b < batches; b++) node.send(data[b % data.length] as Buffer);
-      const ns = Number(process.hrtime.bigint() - started) / (batches * pipeline);
-      best.set(name, Math.min(best.get(name) ?? Infinity, ns));
-    }
-  }
+  const best = bestNsPerCommand(node, cases, rounds, batches, pipeline);
   for (const [name, ns] of best) console.log(`${name.padEnd(16)} ${ns.toFixed(0).padStart(6)} ns/call (best of ${rounds} rounds, ${batches} batches of ${pipeline})`);
   await node.stop();
 }

@@ -84,3 +84,20 @@ export function startInProcessNode(): InProcessNode {
     },
   };
 }
+
+/**
+ * Runs each case's batches `batches` times per round (cases interleaved within a round) and
+ * returns each case's best ns per command over `rounds` rounds.
+ */
+export function bestNsPerCommand(node: InProcessNode, cases: ReadonlyArray<readonly [string, Buffer[]]>, rounds: number, batches: number, pipeline: number): Map<string, number> {
+  const best = new Map<string, number>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, data] of cases) {
+      const started = process.hrtime.bigint();
+      for (let b = 0; b < batches; b++) node.send(data[b % data.length] as Buffer);
+      const nsPerCommand = Number(process.hrtime.bigint() - started) / (batches * pipeline);
+      best.set(name, Math.min(best.get(name) ?? Infinity, nsPerCommand));
+    }
+  }
+  return best;
+}

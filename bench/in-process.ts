@@ -1,4 +1,4 @@
-import { buildBatches, command, numberOption, startInProcessNode } from './in-process-harness.js';
+import { bestNsPerCommand, buildBatches, command, numberOption, startInProcessNode } from './in-process-harness.js';
 
 /**
  * The command path without sockets or a client: parser, dispatch, handler, keyspace and reply
@@ -29,15 +29,7 @@ async function main(): Promise<void> {
   ];
   // Fill every key first so GET always hits.
   for (let i = 0; i < keyCount; i++) node.send(Buffer.from(command(['SET', `key:${String(i).padStart(12, '0')}`, 'xxx']), 'latin1'));
-  const best = new Map<string, number>();
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, data] of cases) {
-      const started = process.hrtime.bigint();
-      for (let b = 0; b < batches; b++) node.send(data[b % data.length] as Buffer);
-      const nsPerCommand = Number(process.hrtime.bigint() - started) / (batches * pipeline);
-      best.set(name, Math.min(best.get(name) ?? Infinity, nsPerCommand));
-    }
-  }
+  const best = bestNsPerCommand(node, cases, rounds, batches, pipeline);
   for (const [name, ns] of best) console.log(`${name.padEnd(5)} ${ns.toFixed(0).padStart(5)} ns/command (best of ${rounds} rounds, ${batches} batches of ${pipeline}, ${keyCount} keys)`);
   await node.stop();
 }
