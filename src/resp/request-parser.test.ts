@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProtocolError, RequestParser } from './request-parser.js';
+import { EXTERNAL_STRING_MIN_BYTES, externalStringsEnabled, isExternalString } from '../lib/external-strings.js';
 
 function parseAll(parser: RequestParser): string[][] {
   const out: string[][] = [];
@@ -148,4 +149,28 @@ test('borrowed chunks: what is left unparsed is copied out before the memory is 
   // Commands held back (not parsed before the release) survive the reuse too.
   feedBorrowed('*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n', false);
   assert.deepEqual(parseAll(parser), [['PING'], ['ECHO', 'hi']]);
+});
+
+test('arguments of EXTERNAL_STRING_MIN_BYTES or more become external strings with the same bytes, also when the buffer is reused', () => {
+  const parser = new RequestParser();
+  const big = Buffer.alloc(EXTERNAL_STRING_MIN_BYTES, 0);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 13) & 0xff;
+  const small = big.subarray(0, EXTERNAL_STRING_MIN_BYTES - 1);
+  const frame = Buffer.concat([
+    Buffer.from(`*3\r\n$3\r\nSET\r\n$${big.length}\r\n`),
+    big,
+    Buffer.from(`\r\n$${small.length}\r\n`),
+    small,
+    Buffer.from('\r\n'),
+  ]);
+  // Borrowed: the bytes are overwritten after the commands ran, as the shared read buffer is.
+  parser.feed(frame, true);
+  const [argv] = parseAll(parser);
+  parser.releaseBorrowed();
+  frame.fill(0x21);
+  assert.ok(argv !== undefined);
+  assert.deepEqual(Buffer.from(argv[1] as string, 'latin1'), big);
+  assert.deepEqual(Buffer.from(argv[2] as string, 'latin1'), small);
+  assert.equal(isExternalString(argv[1] as string), externalStringsEnabled);
+  assert.equal(isExternalString(argv[2] as string), false);
 });

@@ -1,4 +1,5 @@
 import { splitArgs } from './split-args.js';
+import { EXTERNAL_STRING_MIN_BYTES, largeLatin1 } from '../lib/external-strings.js';
 import {
   BIG_ARG_BYTES,
   INLINE_MAX_BYTES,
@@ -171,7 +172,8 @@ export class RequestParser {
       if (end + 2 > buf.length) return false;
       const len = this.#bulkLen;
       let arg: string;
-      if (len > 16) arg = buf.latin1Slice(this.#pos, end);
+      if (len >= EXTERNAL_STRING_MIN_BYTES) arg = largeLatin1(buf, this.#pos, end);
+      else if (len > 16) arg = buf.latin1Slice(this.#pos, end);
       else if (this.#argsRemaining === this.#argCount && len > 0) arg = commandName(buf, this.#pos, len);
       else arg = shortLatin1(buf, this.#pos, len);
       if (this.#argCount <= PRESIZED_MAX_ARGS) this.#args[this.#argCount - this.#argsRemaining] = arg;

@@ -1,3 +1,4 @@
+import { EXTERNAL_STRING_MIN_BYTES, isExternalString } from '../../lib/external-strings.js';
 import { isStringValue, stringValueLength, stringValueText, type StoredValue } from '../../keyspace/stored-value.js';
 
 /**
@@ -17,11 +18,21 @@ export function stringBytes(length: number): number {
   return STRING_HEADER_BYTES + Math.ceil(length / 8) * 8;
 }
 
+/**
+ * An external string (a large argument, docs/external-strings.md): V8's 32-byte header, the
+ * native resource object (24 bytes, a 32-byte malloc chunk) and the bytes in their own malloc
+ * chunk (8 bytes of malloc header, rounded up to 16).
+ */
+export function externalStringBytesOf(length: number): number {
+  return 32 + 32 + Math.ceil((length + 8) / 16) * 16;
+}
+
 /** Bytes of a stored value: strings exactly as V8 lays them out; containers ask their type. */
 export function valueBytes(value: StoredValue): number {
   if (isStringValue(value)) {
     // A RawString is a JS object around a Buffer: count the Buffer's capacity and the wrapper.
     if (typeof value !== 'string') return 32 + 96 + value.bytes.length;
+    if (value.length >= EXTERNAL_STRING_MIN_BYTES && isExternalString(value)) return externalStringBytesOf(value.length);
     return stringBytes(stringValueLength(value));
   }
   return value.memoryUsageBytes();

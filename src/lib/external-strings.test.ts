@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  EXTERNAL_STRING_MIN_BYTES,
+  externalStringBytes,
+  externalStringGcRequests,
+  externalStringsEnabled,
+  isExternalString,
+  largeLatin1,
+} from './external-strings.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Every byte value, repeated to `length` bytes, at an offset inside a bigger buffer. */
+function bytesBuffer(length: number, offset: number): Buffer {
+  const buffer = Buffer.alloc(offset + length + 7, 0x2a);
+  for (let i = 0; i < length; i++) buffer[offset + i] = (i * 7 + 3) & 0xff;
+  return buffer;
+}
+
+test('the native module is built and loaded (npm ci builds it: scripts/build-native.mjs)', () => {
+  assert.ok(
+    externalStringsEnabled || process.env.TESSERA_NATIVE_STRINGS === 'off',
+    'native/build/Release/tessera_strings.node did not load: run `node scripts/build-native.mjs` and read its output',
+  );
+});
+
+test('largeLatin1 returns the exact bytes of the range, one char per byte, as an external string', () => {
+  for (const length of [EXTERNAL_STRING_MIN_BYTES, 1024, 70_000]) {
+    const buffer = bytesBuffer(length, 5);
+    const text = largeLatin1(buffer, 5, 5 + length);
+    assert.equal(text.length, length);
+    assert.equal(text, buffer.latin1Slice(5, 5 + length));
+    assert.deepEqual(Buffer.from(text, 'latin1'), buffer.subarray(5, 5 + length));
+    assert.equal(isExternalString(text), externalStringsEnabled);
+  }
+  assert.equal(largeLatin1(Buffer.alloc(4), 2, 2), '');
+});
+
+test('largeLatin1 rejects a range outside the buffer instead of reading past it', { skip: !externalStringsEnabled }, () => {
+  const buffer = Buffer.alloc(600);
+  assert.throws(() => largeLatin1(buffer, 0, 601), RangeError);
+  assert.throws(() => largeLatin1(buffer, 10, 5), RangeError);
+});
+
+test('external string bytes are counted while the strings live and released when V8 collects them', { skip: !externalStringsEnabled }, () => {
+  gc();
+  const before = externalStringBytes();
+  const buffer = bytesBuffer(10_000, 0);
+  let kept: string[] = [];
+  for (let i = 0; i < 100; i++) kept.push(largeLatin1(buffer, 0, 10_000));
+  assert.ok(externalStringBytes() - before >= 1_000_000, `counted ${externalStringBytes() - before} bytes for 1,000,000`);
+  assert.equal(kept[99], buffer.latin1Slice(0, 10_000));
+  const held = externalStringBytes();
+  kept = [];
+  gc();
+  // At least 99 of the 100: the last one compared may still be referenced from the stack.
+  assert.ok(held - externalStringBytes() >= 990_000, `a full GC released ${held - externalStringBytes()} of 1,000,000 bytes`);
+});
+
+test('growth of external bytes past the threshold starts a major GC', { skip: !externalStringsEnabled }, () => {
+  gc();
+  const requestsBefore = externalStringGcRequests();
+  const buffer = bytesBuffer(1024 * 1024, 0);
+  // 48 MB held: more than the 32 MB minimum growth since the last major GC.
+  const kept: string[] = [];
+  for (let i = 0; i < 48; i++) kept.push(largeLatin1(buffer, 0, buffer.length - 7));
+  assert.ok(externalStringGcRequests() > requestsBefore, 'no major GC was requested after 48 MB of external strings');
+  assert.equal(kept.length, 48);
+});
