@@ -7,30 +7,38 @@ import { bestNsPerCommand, buildBatches, command, numberOption, startInProcessNo
  * builds; the figures still move with machine load).
  *
  *   node dist/bench/in-process.js [--keys 100000] [--pipeline 16] [--batches 20000] [--rounds 6]
+ *     [--cases SET,GET,...]
  *
  * Keys are redis-benchmark's (`key:` + 12 digits, -r 100000), values 3 bytes; a fake socket
- * discards the replies (their bytes are counted, so nothing is optimised away).
+ * discards the replies (their bytes are counted, so nothing is optimised away). HSET, SADD and
+ * PFADD are redis-benchmark's (one key each: `myhash`, `myset`, `hll`, random members).
  */
 
 const keyCount = numberOption('keys', 100_000);
 const pipeline = numberOption('pipeline', 16);
 const batches = numberOption('batches', 20_000);
 const rounds = numberOption('rounds', 6);
+const casesIndex = process.argv.indexOf('--cases');
+const selectedCases = casesIndex >= 0 ? (process.argv[casesIndex + 1] ?? '').toUpperCase().split(',') : undefined;
 
 async function main(): Promise<void> {
   const node = startInProcessNode();
   const distinctBatches = Math.min(batches, 4096);
   const make = (build: (key: string) => string[]) => buildBatches((digits) => build(`key:${digits}`), distinctBatches, pipeline, keyCount);
-  const cases: Array<[string, Buffer[]]> = [
+  const allCases: Array<[string, Buffer[]]> = [
     ['SET', make((key) => ['SET', key, 'xxx'])],
     ['GET', make((key) => ['GET', key])],
     ['INCR', make((key) => ['INCR', `counter:${key}`])],
     ['PING', make(() => ['PING'])],
+    ['HSET', make((key) => ['HSET', 'myhash', `element:${key}`, 'xxx'])],
+    ['SADD', make((key) => ['SADD', 'myset', `element:${key}`])],
+    ['PFADD', make((key) => ['PFADD', 'hll', key])],
   ];
+  const cases = allCases.filter(([name]) => selectedCases === undefined || selectedCases.includes(name));
   // Fill every key first so GET always hits.
   for (let i = 0; i < keyCount; i++) node.send(Buffer.from(command(['SET', `key:${String(i).padStart(12, '0')}`, 'xxx']), 'latin1'));
   const best = bestNsPerCommand(node, cases, rounds, batches, pipeline);
-  for (const [name, ns] of best) console.log(`${name.padEnd(5)} ${ns.toFixed(0).padStart(5)} ns/command (best of ${rounds} rounds, ${batches} batches of ${pipeline}, ${keyCount} keys)`);
+  for (const [name, ns] of best) console.log(`${name.padEnd(6)} ${ns.toFixed(0).padStart(5)} ns/command (best of ${rounds} rounds, ${batches} batches of ${pipeline}, ${keyCount} keys)`);
   await node.stop();
 }
 

@@ -8,6 +8,7 @@ const M_HI = 0xc6a4a793;
 const M_LO = 0x5bd1e995;
 const M_LO_HIGH16 = M_LO >>> 16;
 const M_LO_LOW16 = M_LO & 0xffff;
+const TWO_POW_MINUS_16 = 1 / 65536;
 
 /** Redis's HLL seed. */
 export const HLL_HASH_SEED = 0xadc83b19;
@@ -15,18 +16,20 @@ export const HLL_HASH_SEED = 0xadc83b19;
 // The high half of the last mulM result (a second return value without allocating).
 let productHi = 0;
 
-/** (hi, lo) × m mod 2^64: returns the low half, leaves the high half in productHi. */
+/**
+ * (hi, lo) × m mod 2^64: returns the low half, leaves the high half in productHi.
+ *
+ * The low half is Math.imul's. The high half needs lo × M_LO's upper 32 bits: with M_LO split in
+ * 16-bit halves both partial products stay under 2^48, exact in doubles, and the divisions by
+ * 2^16 are exact multiplications. Measured ~10-25% faster than four 16×16 products and their
+ * carries (/tmp micro-benchmark, 12-byte elements).
+ */
 function mulM(hi: number, lo: number): number {
-  const a1 = lo >>> 16;
-  const a0 = lo & 0xffff;
-  const p00 = a0 * M_LO_LOW16;
-  const p01 = a0 * M_LO_HIGH16;
-  const p10 = a1 * M_LO_LOW16;
-  const p11 = a1 * M_LO_HIGH16;
-  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  const carry = p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+  const lowPartial = lo * M_LO_LOW16;
+  const highPartial = lo * M_LO_HIGH16;
+  const carry = Math.floor((highPartial + Math.floor(lowPartial * TWO_POW_MINUS_16)) * TWO_POW_MINUS_16);
   productHi = (carry + Math.imul(hi, M_LO) + Math.imul(lo, M_HI)) >>> 0;
-  return (((mid & 0xffff) << 16) | (p00 & 0xffff)) >>> 0;
+  return Math.imul(lo, M_LO) >>> 0;
 }
 
 /** The high half of the last murmurHash64A result. */
