@@ -52,10 +52,10 @@ test('once idle, scavenges one per tick until V8 has shrunk the grown young gene
   growYoungGeneration();
   assert.ok(youngGenerationBytes() > 8 * 1024 * 1024, `young generation grown: ${youngGenerationBytes()} bytes`);
   // No full collection (growth threshold never reached): only the young generation's path runs.
-  const collector = new IdleCollector({ idleMs: 100, minGrowthBytes: Number.MAX_SAFE_INTEGER });
+  const collector = new IdleCollector({ idleMs: 1000, shrinkIdleMs: 100, minGrowthBytes: Number.MAX_SAFE_INTEGER });
   collector.tick(0, 7);
   for (let now = 10; now < 100; now += 10) collector.tick(now, 7);
-  assert.equal(collector.shrinkScavenges, 0, 'not idle yet');
+  assert.equal(collector.shrinkScavenges, 0, 'not idle for shrinkIdleMs yet');
   let now = 100;
   for (let ticks = 0; ticks < 40 && youngGenerationBytes() > 4 * 1024 * 1024; ticks++) {
     // Real time between ticks: V8 shrinks once the allocation rate it measured over its last GCs is low.
@@ -72,7 +72,7 @@ test('once idle, scavenges one per tick until V8 has shrunk the grown young gene
 
 test('no young-generation scavenges while commands run', () => {
   growYoungGeneration();
-  const collector = new IdleCollector({ idleMs: 100, minGrowthBytes: Number.MAX_SAFE_INTEGER });
+  const collector = new IdleCollector({ idleMs: 1000, shrinkIdleMs: 100, minGrowthBytes: Number.MAX_SAFE_INTEGER });
   for (let now = 0; now < 2000; now += 50) collector.tick(now, now);
   assert.equal(collector.shrinkScavenges, 0);
 });
