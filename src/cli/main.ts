@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import './early-v8-tuning.js';
 import { Command } from 'commander';
 import { runRdbCheck } from './rdb-check-command.js';
 import { TESSERA_VERSION, runServer } from './run-server.js';

@@ -8,7 +8,6 @@ import { AofFatalError } from '../persistence/aof/append-only-file.js';
 import { NodesConfFileError } from '../server/cluster/nodes-conf-file.js';
 import { DAEMON_ENV, daemonize, notifyDaemonParent } from './daemonize.js';
 import { ProcessFiles } from './process-files.js';
-import { applyV8Tuning } from './v8-tuning.js';
 
 export const TESSERA_VERSION = '0.1.0';
 
@@ -39,7 +38,6 @@ export async function runServer(args: readonly string[]): Promise<void> {
     );
     return;
   }
-  applyV8Tuning();
   const config = loadConfigOrExit(args);
   const daemonized = process.env[DAEMON_ENV] === '1';
   if (config.value('daemonize') === 'yes' && !daemonized) {

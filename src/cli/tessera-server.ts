@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import './early-v8-tuning.js';
 import { runServer } from './run-server.js';
 
 // `tessera-server` is `tessera server`: the same flags and config file as redis-server.

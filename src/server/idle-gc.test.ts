@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getHeapStatistics } from 'node:v8';
-import { IdleCollector } from './idle-gc.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IdleCollector, youngGenerationBytes } from './idle-gc.js';
 
 test('collects once the node is idle after its heap grew, and not while commands run', () => {
   const collector = new IdleCollector({ idleMs: 1000, minGrowthBytes: 0 });
@@ -37,4 +38,41 @@ test('loading or a snapshot counts as activity', () => {
   assert.equal(collector.collections, 0, 'idle for only 900 ms since the work ended');
   collector.tick(3000, 5);
   assert.equal(collector.collections, 1);
+});
+
+/** Keeps many new objects alive across scavenges, as a write load does: V8 grows its young generation. */
+function growYoungGeneration(): void {
+  let kept: object[] | undefined = [];
+  for (let i = 0; i < 2_000_000; i++) kept.push({ i });
+  assert.equal(kept.length, 2_000_000);
+  kept = undefined;
+}
+
+test('once idle, scavenges one per tick until V8 has shrunk the grown young generation, then stops', async () => {
+  growYoungGeneration();
+  assert.ok(youngGenerationBytes() > 8 * 1024 * 1024, `young generation grown: ${youngGenerationBytes()} bytes`);
+  // No full collection (growth threshold never reached): only the young generation's path runs.
+  const collector = new IdleCollector({ idleMs: 1000, shrinkIdleMs: 100, minGrowthBytes: Number.MAX_SAFE_INTEGER });
+  collector.tick(0, 7);
+  for (let now = 10; now < 100; now += 10) collector.tick(now, 7);
+  assert.equal(collector.shrinkScavenges, 0, 'not idle for shrinkIdleMs yet');
+  let now = 100;
+  for (let ticks = 0; ticks < 40 && youngGenerationBytes() > 4 * 1024 * 1024; ticks++) {
+    // Real time between ticks: V8 shrinks once the allocation rate it measured over its last GCs is low.
+    await sleep(20);
+    collector.tick((now += 100), 7);
+  }
+  assert.ok(youngGenerationBytes() <= 4 * 1024 * 1024, `young generation shrunk: ${youngGenerationBytes()} bytes`);
+  assert.ok(collector.shrinkScavenges >= 1 && collector.shrinkScavenges <= 40, `${collector.shrinkScavenges} scavenges`);
+  assert.equal(collector.collections, 0);
+  const scavenges = collector.shrinkScavenges;
+  for (let i = 0; i < 5; i++) collector.tick((now += 100), 7);
+  assert.equal(collector.shrinkScavenges, scavenges, 'small already: no more scavenges');
+});
+
+test('no young-generation scavenges while commands run', () => {
+  growYoungGeneration();
+  const collector = new IdleCollector({ idleMs: 1000, shrinkIdleMs: 100, minGrowthBytes: Number.MAX_SAFE_INTEGER });
+  for (let now = 0; now < 2000; now += 50) collector.tick(now, now);
+  assert.equal(collector.shrinkScavenges, 0);
 });

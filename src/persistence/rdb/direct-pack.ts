@@ -183,7 +183,7 @@ export function hashFromListpack(view: ByteView, maxEntries: number): HashValue 
     count++;
   }
   if (count !== declared) return undefined;
-  return HashValue.fromPacked(out.latin1Slice(0, at), count / 2);
+  return HashValue.fromPacked(out.latin1Slice(0, at));
 }
 
 const scoreView = new Float64Array(1);

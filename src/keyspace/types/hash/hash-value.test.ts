@@ -125,3 +125,39 @@ test('a hash Redis holds as hashtable for a long text stays packed while small, 
   assert.notEqual(bulky.table, undefined, 'a MemberTable past 16 KB packed');
   assert.equal(bulky.size, 21);
 });
+
+test('size counts the packed pairs in both packed forms, after sets, updates and deletes', () => {
+  const limits: HashLimits = { maxListpackEntries: 128, maxListpackValueBytes: 8 };
+  for (const long of [false, true]) {
+    const hash = new HashValue();
+    assert.equal(hash.size, 0);
+    assert.equal(hash.setPairs(['hset', 'k', 'a', '1', 'b', '', '', 'x'], 2, limits), 3);
+    if (long) hash.set('c', 'v'.repeat(300), limits);
+    assert.equal(hash.encoding(), long ? 'hashtable' : 'listpack');
+    assert.equal(hash.table, undefined, 'packed');
+    assert.equal(hash.size, long ? 4 : 3);
+    hash.set('a', 'longer value', { maxListpackEntries: 128, maxListpackValueBytes: 64 });
+    assert.equal(hash.size, long ? 4 : 3);
+    hash.delete('b');
+    assert.equal(hash.size, long ? 3 : 2);
+    assert.equal(hash.clone().size, hash.size);
+  }
+});
+
+test('an update converts a listpack over a lowered entry limit, as Redis checks after updates too', () => {
+  const hash = new HashValue();
+  for (const field of ['a', 'b', 'c', 'd']) hash.set(field, field, LIMITS);
+  hash.set('a', 'A', { maxListpackEntries: 3, maxListpackValueBytes: 8 });
+  assert.equal(hash.encoding(), 'hashtable');
+  assert.equal(hash.size, 4);
+  assert.equal(hash.get('a'), 'A');
+});
+
+test('fromPacked takes an RDB listpack as is', () => {
+  const source = new HashValue();
+  source.setPairs(['hset', 'k', 'f1', 'v1', 'f2', 'v2'], 2, LIMITS);
+  const hash = HashValue.fromPacked(source.packedListpack as string);
+  assert.equal(hash.encoding(), 'listpack');
+  assert.equal(hash.size, 2);
+  assert.equal(hash.get('f2'), 'v2');
+});

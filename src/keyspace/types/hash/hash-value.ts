@@ -1,6 +1,6 @@
 import type { ContainerValue } from '../../stored-value.js';
 import { MemberTable } from '../set/member-table.js';
-import { appendPacked, findPair, forEachPair, forEachPairCopied, rebuildPacked } from './packed-pairs.js';
+import { ALL_PAIRS, appendPacked, countPairs, findPair, forEachPair, forEachPairCopied, rebuildPacked } from './packed-pairs.js';
 
 /** hash-max-listpack-entries and hash-max-listpack-value, read by the command at each write. */
 export interface HashLimits {
@@ -8,8 +8,12 @@ export interface HashLimits {
   readonly maxListpackValueBytes: number;
 }
 
-/** V8 object header and two fields; a string's header (docs/memory-accounting.md). */
-const OBJECT_BYTES = 40;
+/** V8 object header and one field; a string's header (docs/memory-accounting.md). */
+const OBJECT_BYTES = 32;
+/** The PackedTable wrapper: header and one field. */
+const PACKED_TABLE_OBJECT_BYTES = 32;
+/** The MemberTable object (its arrays and index are counted apart). */
+const TABLE_OBJECT_BYTES = 40;
 const STRING_HEADER_BYTES = 16;
 /** Two array cells (field, value); the index is counted apart (MemberTable.indexBytes). */
 const TABLE_ENTRY_BYTES = 16;
@@ -31,29 +35,32 @@ const PACKED_TABLE_MAX_TEXT_BYTES = 1024;
 const PACKED_TABLE_MAX_BYTES = 16 * 1024;
 
 /**
+ * A packed hash that Redis would hold as a hashtable (PACKED_TABLE_*): a wrapper, so that the
+ * common listpack case needs no flag in HashValue. Its `packed` is replaced on each write.
+ */
+class PackedTable {
+  constructor(public packed: string) {}
+}
+
+/**
  * A hash value. Small hashes are one packed string in insertion order (OBJECT ENCODING
  * listpack); past hash-max-listpack-entries pairs, or with a field or value longer than
  * hash-max-listpack-value, they become a hashtable for good, as in Redis: packed still while
- * small (PACKED_TABLE_*), then a MemberTable.
- * Two fields only: this object exists once per hash key, and 100k small hashes are common.
+ * small (a PackedTable, see PACKED_TABLE_*), then a MemberTable.
+ * One field only: this object exists once per hash key, and 100k small hashes are common (a
+ * second field, the pair count, cost 8 bytes per hash key; the count is now walked when asked).
  */
 export class HashValue implements ContainerValue {
-  /** The packed pairs, or the MemberTable. */
-  #data: string | MemberTable = '';
-  /**
-   * For packed pairs: their count × 2, plus 1 once Redis would hold the hash as a hashtable
-   * (one small integer instead of two fields: see the class comment).
-   */
-  #packedState = 0;
+  /** The packed pairs (listpack), a PackedTable, or the MemberTable. */
+  #data: string | PackedTable | MemberTable = '';
 
   /**
    * A listpack-encoded hash from packed pairs (packed-pairs.ts's format) with distinct fields,
-   * `pairCount` within hash-max-listpack-entries (an RDB listpack decoded straight into it).
+   * within hash-max-listpack-entries (an RDB listpack decoded straight into it).
    */
-  static fromPacked(packed: string, pairCount: number): HashValue {
+  static fromPacked(packed: string): HashValue {
     const hash = new HashValue();
     hash.#data = packed;
-    hash.#packedState = pairCount * 2;
     return hash;
   }
 
@@ -62,7 +69,7 @@ export class HashValue implements ContainerValue {
    * undefined: the RDB encoder reads them in place instead of one string per field and value.
    */
   get packedListpack(): string | undefined {
-    return typeof this.#data === 'string' && !this.#packedTable ? this.#data : undefined;
+    return typeof this.#data === 'string' ? this.#data : undefined;
   }
 
   /** On the prototype, not in each object. */
@@ -70,47 +77,53 @@ export class HashValue implements ContainerValue {
     return 'hash';
   }
 
-  get #packedCount(): number {
-    return this.#packedState >> 1;
+  /** The packed pairs of either packed form, else undefined (a MemberTable). */
+  #packed(): string | undefined {
+    const data = this.#data;
+    if (typeof data === 'string') return data;
+    return data instanceof PackedTable ? data.packed : undefined;
   }
 
-  /** Packed, but a hashtable for Redis. */
-  get #packedTable(): boolean {
-    return (this.#packedState & 1) === 1;
+  /** Replaces the packed pairs, keeping the packed form (listpack or PackedTable). */
+  #setPacked(packed: string): void {
+    const data = this.#data;
+    if (data instanceof PackedTable) data.packed = packed;
+    else this.#data = packed;
   }
 
   get size(): number {
-    return typeof this.#data === 'string' ? this.#packedCount : this.#data.size;
+    const packed = this.#packed();
+    return packed !== undefined ? countPairs(packed) : (this.#data as MemberTable).size;
   }
 
   encoding(): string {
-    return typeof this.#data === 'string' && !this.#packedTable ? 'listpack' : 'hashtable';
+    return typeof this.#data === 'string' ? 'listpack' : 'hashtable';
   }
 
   get(field: string): string | undefined {
     const data = this.#data;
-    if (typeof data !== 'string') {
+    if (data instanceof MemberTable) {
       const slot = data.slotOf(field);
       return slot === undefined ? undefined : data.values[slot];
     }
-    const at = findPair(data, this.#packedCount, field);
-    return at === undefined ? undefined : data.slice(at.valueStart, at.valueEnd);
+    const packed = typeof data === 'string' ? data : data.packed;
+    const at = findPair(packed, ALL_PAIRS, field);
+    return at === undefined ? undefined : packed.slice(at.valueStart, at.valueEnd);
   }
 
   has(field: string): boolean {
     const data = this.#data;
-    if (typeof data !== 'string') return data.has(field);
-    return findPair(data, this.#packedCount, field) !== undefined;
+    if (data instanceof MemberTable) return data.has(field);
+    return findPair(typeof data === 'string' ? data : data.packed, ALL_PAIRS, field) !== undefined;
   }
 
   /** Converts to a MemberTable now. */
   convertToTable(): void {
-    const data = this.#data;
-    if (typeof data !== 'string') return;
+    const packed = this.#packed();
+    if (packed === undefined) return;
     const table = new MemberTable();
-    forEachPairCopied(data, this.#packedCount, (field, value) => table.add(field, value));
+    forEachPairCopied(packed, ALL_PAIRS, (field, value) => table.add(field, value));
     this.#data = table;
-    this.#packedState = 0;
   }
 
   /**
@@ -119,46 +132,53 @@ export class HashValue implements ContainerValue {
    * hashtable makes it a MemberTable.
    */
   convertIfTooLong(texts: readonly string[], from: number, to: number, limits: HashLimits): void {
-    for (let i = from; i < to && typeof this.#data === 'string'; i++) this.#admit((texts[i] as string).length, limits);
+    for (let i = from; i < to && !(this.#data instanceof MemberTable); i++) this.#admit((texts[i] as string).length, limits);
   }
 
   #admit(textBytes: number, limits: HashLimits): void {
-    if (!this.#packedTable && textBytes > limits.maxListpackValueBytes) {
-      if (this.#packedCount >= PACKED_TABLE_MAX_ENTRIES) {
+    const data = this.#data;
+    if (typeof data === 'string' && textBytes > limits.maxListpackValueBytes) {
+      if (countPairs(data) >= PACKED_TABLE_MAX_ENTRIES) {
         this.convertToTable();
         return;
       }
-      this.#packedState |= 1;
+      this.#data = new PackedTable(data);
     }
-    if (this.#packedTable && textBytes > PACKED_TABLE_MAX_TEXT_BYTES) this.convertToTable();
+    if (this.#data instanceof PackedTable && textBytes > PACKED_TABLE_MAX_TEXT_BYTES) this.convertToTable();
   }
 
-  /** After an insertion: the listpack's entry limit (Redis), or the packed table's bounds. */
+  /**
+   * After a write (Redis's hashTypeSet checks after updates too): the listpack's entry limit
+   * (Redis), or the packed table's bounds. A pair takes at least two chars (its two length
+   * prefixes), so a string of up to 2 × limit chars is not walked.
+   */
   #checkPackedSize(limits: HashLimits): void {
     const data = this.#data;
-    if (typeof data !== 'string') return;
-    const tooBig = this.#packedTable
-      ? this.#packedCount > PACKED_TABLE_MAX_ENTRIES || data.length > PACKED_TABLE_MAX_BYTES
-      : this.#packedCount > limits.maxListpackEntries;
+    if (data instanceof MemberTable) return;
+    const packed = typeof data === 'string' ? data : data.packed;
+    const maxEntries = typeof data === 'string' ? limits.maxListpackEntries : PACKED_TABLE_MAX_ENTRIES;
+    const tooBig =
+      (typeof data !== 'string' && packed.length > PACKED_TABLE_MAX_BYTES) ||
+      (packed.length > 2 * maxEntries && countPairs(packed) > maxEntries);
     if (tooBig) this.convertToTable();
   }
 
   /** Sets a field; true when it is new. Converts like Redis's hashTypeSet. */
   set(field: string, value: string, limits: HashLimits): boolean {
-    if (typeof this.#data === 'string') {
+    if (!(this.#data instanceof MemberTable)) {
       this.#admit(field.length, limits);
-      if (typeof this.#data === 'string') this.#admit(value.length, limits);
+      if (!(this.#data instanceof MemberTable)) this.#admit(value.length, limits);
     }
     const data = this.#data;
-    if (typeof data !== 'string') return data.add(field, value);
-    const at = findPair(data, this.#packedCount, field);
+    if (data instanceof MemberTable) return data.add(field, value);
+    const packed = typeof data === 'string' ? data : data.packed;
+    const at = findPair(packed, ALL_PAIRS, field);
     if (at !== undefined) {
-      this.#data = rebuildPacked(data, at.pairStart, at.valueEnd, field, value);
+      this.#setPacked(rebuildPacked(packed, at.pairStart, at.valueEnd, field, value));
       this.#checkPackedSize(limits);
       return false;
     }
-    this.#data = rebuildPacked(data, data.length, data.length, field, value);
-    this.#packedState += 2;
+    this.#setPacked(rebuildPacked(packed, packed.length, packed.length, field, value));
     this.#checkPackedSize(limits);
     return true;
   }
@@ -170,13 +190,14 @@ export class HashValue implements ContainerValue {
    */
   setPairs(texts: readonly string[], from: number, limits: HashLimits): number {
     this.convertIfTooLong(texts, from, texts.length, limits);
-    let data = this.#data;
-    if (typeof data !== 'string') {
+    const data = this.#data;
+    if (data instanceof MemberTable) {
       let created = 0;
       for (let i = from; i < texts.length; i += 2) if (data.add(texts[i] as string, texts[i + 1] as string)) created++;
       return created;
     }
     if (texts.length - from === 2) return this.set(texts[from] as string, texts[from + 1] as string, limits) ? 1 : 0;
+    let packed = typeof data === 'string' ? data : data.packed;
     // New fields are gathered (with their latest value) and appended in one rebuild.
     const added = new Map<string, string>();
     for (let i = from; i < texts.length; i += 2) {
@@ -186,12 +207,11 @@ export class HashValue implements ContainerValue {
         added.set(field, value);
         continue;
       }
-      const at = findPair(data, this.#packedCount, field);
-      if (at !== undefined) data = rebuildPacked(data, at.pairStart, at.valueEnd, field, value);
+      const at = findPair(packed, ALL_PAIRS, field);
+      if (at !== undefined) packed = rebuildPacked(packed, at.pairStart, at.valueEnd, field, value);
       else added.set(field, value);
     }
-    this.#data = added.size === 0 ? data : appendPacked(data, added);
-    this.#packedState += 2 * added.size;
+    this.#setPacked(added.size === 0 ? packed : appendPacked(packed, added));
     this.#checkPackedSize(limits);
     return added.size;
   }
@@ -199,19 +219,19 @@ export class HashValue implements ContainerValue {
   /** Removes a field; true when it was there. */
   delete(field: string): boolean {
     const data = this.#data;
-    if (typeof data !== 'string') return data.delete(field);
-    const at = findPair(data, this.#packedCount, field);
+    if (data instanceof MemberTable) return data.delete(field);
+    const packed = typeof data === 'string' ? data : data.packed;
+    const at = findPair(packed, ALL_PAIRS, field);
     if (at === undefined) return false;
-    this.#data = rebuildPacked(data, at.pairStart, at.valueEnd);
-    this.#packedState -= 2;
+    this.#setPacked(rebuildPacked(packed, at.pairStart, at.valueEnd));
     return true;
   }
 
   /** Every pair, in insertion order for a listpack. */
   forEach(visit: (field: string, value: string) => void): void {
     const data = this.#data;
-    if (typeof data === 'string') {
-      forEachPair(data, this.#packedCount, visit);
+    if (!(data instanceof MemberTable)) {
+      forEachPair(typeof data === 'string' ? data : data.packed, ALL_PAIRS, visit);
       return;
     }
     const { members, values } = data;
@@ -221,7 +241,7 @@ export class HashValue implements ContainerValue {
   /** Fields and values as parallel arrays (random picks, whole replies). Do not modify. */
   toArrays(): { fields: readonly string[]; values: readonly string[] } {
     const data = this.#data;
-    if (typeof data !== 'string') return { fields: data.members, values: data.values };
+    if (data instanceof MemberTable) return { fields: data.members, values: data.values };
     const fields: string[] = [];
     const values: string[] = [];
     this.forEach((field, value) => {
@@ -233,15 +253,16 @@ export class HashValue implements ContainerValue {
 
   /** The MemberTable, or undefined for the packed forms (HSCAN returns those whole). */
   get table(): MemberTable | undefined {
-    return typeof this.#data === 'string' ? undefined : this.#data;
+    return this.#data instanceof MemberTable ? this.#data : undefined;
   }
 
   clone(): HashValue {
     const copy = new HashValue();
     const data = this.#data;
     if (typeof data === 'string') {
-      copy.#data = data;
-      copy.#packedState = this.#packedState;
+      copy.#data = data; // immutable: shared
+    } else if (data instanceof PackedTable) {
+      copy.#data = new PackedTable(data.packed);
     } else {
       const table = new MemberTable();
       this.forEach((field, value) => table.add(field, value));
@@ -253,6 +274,7 @@ export class HashValue implements ContainerValue {
   memoryUsageBytes(): number {
     const data = this.#data;
     if (typeof data === 'string') return OBJECT_BYTES + stringBytes(data.length);
+    if (data instanceof PackedTable) return OBJECT_BYTES + PACKED_TABLE_OBJECT_BYTES + stringBytes(data.packed.length);
     // Sampled like Redis's MEMORY USAGE (objectComputeSize): the first entries' sizes, times
     // the count. A full walk made the memory gauge's sampling (every 100 ms) O(fields).
     const count = Math.min(data.members.length, MEMORY_SAMPLE_FIELDS);
@@ -260,6 +282,6 @@ export class HashValue implements ContainerValue {
     for (let i = 0; i < count; i++) {
       sampled += TABLE_ENTRY_BYTES + stringBytes((data.members[i] as string).length) + stringBytes((data.values[i] as string).length);
     }
-    return OBJECT_BYTES * 2 + data.indexBytes + (count === 0 ? 0 : Math.round((sampled / count) * data.members.length));
+    return OBJECT_BYTES + TABLE_OBJECT_BYTES + data.indexBytes + (count === 0 ? 0 : Math.round((sampled / count) * data.members.length));
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findPair, forEachPair, packPairs, rebuildPacked } from './packed-pairs.js';
+import { ALL_PAIRS, countPairs, findPair, forEachPair, packPairs, rebuildPacked } from './packed-pairs.js';
 
 function pairsOf(packed: string, count: number): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -43,4 +43,14 @@ test('rebuildPacked replaces a pair with a longer or shorter one, or removes it'
   assert.deepEqual(pairsOf(rebuildPacked(packed, pairStart, valueEnd, 'b', 'x'.repeat(300)), 3), [['a', '1'], ['b', 'x'.repeat(300)], ['c', '3']]);
   assert.deepEqual(pairsOf(rebuildPacked(packed, pairStart, valueEnd, 'b', ''), 3), [['a', '1'], ['b', ''], ['c', '3']]);
   assert.deepEqual(pairsOf(rebuildPacked(packed, pairStart, valueEnd), 2), [['a', '1'], ['c', '3']]);
+});
+
+test('countPairs walks the length prefixes; ALL_PAIRS searches and visits up to the end', () => {
+  const long = 'v'.repeat(300);
+  const packed = packPairs([['a', '1'], ['', ''], ['b', long], ['c', '']]);
+  assert.equal(countPairs(''), 0);
+  assert.equal(countPairs(packed), 4);
+  assert.equal(findPair(packed, ALL_PAIRS, 'c')?.valueEnd, packed.length);
+  assert.equal(findPair(packed, ALL_PAIRS, 'missing'), undefined);
+  assert.deepEqual(pairsOf(packed, ALL_PAIRS), [['a', '1'], ['', ''], ['b', long], ['c', '']]);
 });

@@ -118,6 +118,23 @@ export function packPairs(pairs: ReadonlyArray<readonly [string, string]>): stri
   return packed;
 }
 
+/** As findPair's and forEachPair's `pairCount`: every pair up to the end of the string. */
+export const ALL_PAIRS = Number.MAX_SAFE_INTEGER;
+
+/** How many pairs a packed string holds (a walk over their length prefixes). */
+export function countPairs(packed: string): number {
+  const end = packed.length;
+  let pos = 0;
+  let pairs = 0;
+  while (pos < end) {
+    const fieldLength = readLength(packed, pos);
+    const valueLength = readLength(packed, entryStart + fieldLength);
+    pos = entryStart + valueLength;
+    pairs++;
+  }
+  return pairs;
+}
+
 /** Where a pair sits: its field's prefix, its value's bytes, and the end of the pair. */
 export interface PairPosition {
   pairStart: number;
@@ -128,11 +145,15 @@ export interface PairPosition {
 /** Scratch result of findPair (valid until the next call). */
 const found: PairPosition = { pairStart: 0, valueStart: 0, valueEnd: 0 };
 
-/** Finds `field` among `pairCount` pairs; the result is reused by the next call. */
+/**
+ * Finds `field` among the first `pairCount` pairs (all of them: pass ALL_PAIRS); the result is
+ * reused by the next call.
+ */
 export function findPair(packed: string, pairCount: number, field: string): PairPosition | undefined {
   const fieldLength = field.length;
+  const end = packed.length;
   let pos = 0;
-  for (let i = 0; i < pairCount; i++) {
+  for (let i = 0; i < pairCount && pos < end; i++) {
     const pairStart = pos;
     const length = readLength(packed, pos);
     const start = entryStart;
@@ -154,8 +175,9 @@ export function findPair(packed: string, pairCount: number, field: string): Pair
  * packed string alive while a long slice lives): fine for replies, not for storing.
  */
 export function forEachPair(packed: string, pairCount: number, visit: (field: string, value: string) => void): void {
+  const end = packed.length;
   let pos = 0;
-  for (let i = 0; i < pairCount; i++) {
+  for (let i = 0; i < pairCount && pos < end; i++) {
     const fieldLength = readLength(packed, pos);
     const fieldStart = entryStart;
     const valueLength = readLength(packed, fieldStart + fieldLength);
@@ -168,8 +190,9 @@ export function forEachPair(packed: string, pairCount: number, visit: (field: st
 /** Like forEachPair, with texts that own their bytes (for storing them elsewhere). */
 export function forEachPairCopied(packed: string, pairCount: number, visit: (field: string, value: string) => void): void {
   const bytes = Buffer.from(packed, 'latin1');
+  const end = packed.length;
   let pos = 0;
-  for (let i = 0; i < pairCount; i++) {
+  for (let i = 0; i < pairCount && pos < end; i++) {
     const fieldLength = readLength(packed, pos);
     const fieldStart = entryStart;
     const valueLength = readLength(packed, fieldStart + fieldLength);
