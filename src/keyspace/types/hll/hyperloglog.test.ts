@@ -17,6 +17,7 @@ import {
   writeCachedCardinality,
 } from './layout.js';
 import { HLL_HASH_SEED, hashHi, murmurHash64A, murmurHash64AOfU64 } from './murmur-hash-64a.js';
+import * as wasm from './murmur-wasm.js';
 import { redisDenseHll, redisSparseHll } from './redis-golden.fixture.js';
 import { decodeSparse, emptySparseHll, sparseToDense } from './sparse.js';
 
@@ -86,6 +87,19 @@ test('murmurHash64A equals the 64-bit reference for every tail length and binary
       const bytes = nextBytes(length);
       const lo = murmurHash64A(bytes.toString('latin1'), HLL_HASH_SEED);
       const got = (BigInt(hashHi) << 32n) | BigInt(lo);
+      assert.equal(got, referenceMurmur(bytes, 0xadc83b19n), `length ${length}`);
+    }
+  }
+});
+
+test('the WebAssembly murmurHash64A equals the 64-bit reference for every tail length, binary bytes, and elements past its memory', () => {
+  const nextBytes = bytesGenerator(777);
+  const lengths = [...Array.from({ length: 70 }, (_, i) => i), 1000, 65_511, 65_512, 65_513, 70_000];
+  for (const length of lengths) {
+    for (let round = 0; round < (length < 70 ? 20 : 2); round++) {
+      const bytes = nextBytes(length);
+      const lo = wasm.murmurHash64A(bytes.toString('latin1'), HLL_HASH_SEED);
+      const got = (BigInt(wasm.hashHi) << 32n) | BigInt(lo);
       assert.equal(got, referenceMurmur(bytes, 0xadc83b19n), `length ${length}`);
     }
   }

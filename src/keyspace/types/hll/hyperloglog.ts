@@ -2,7 +2,8 @@ import type { RawString } from '../../raw-string.js';
 import { denseHistogram, denseMergeInto, denseSet } from './dense.js';
 import { estimateFromHistogram } from './estimator.js';
 import { HLL_DENSE, HLL_P, HLL_P_MASK, HLL_REGISTERS, hllEncoding } from './layout.js';
-import { HLL_HASH_SEED, hashHi, murmurHash64A, murmurHash64AOfU64 } from './murmur-hash-64a.js';
+import { HLL_HASH_SEED, hashHi as u64HashHi, murmurHash64AOfU64 } from './murmur-hash-64a.js';
+import { hashHi, murmurHash64A } from './murmur-wasm.js';
 import { sparseHistogram, sparseMergeInto, sparseSet, type SparseSetResult } from './sparse.js';
 
 /**
@@ -23,7 +24,7 @@ export function patternLength(element: string): number {
 
 /** patternLength of an element that is the 8 bytes of a little-endian u64 (PFSELFTEST). */
 export function patternLengthOfU64(wordLo: number, wordHi: number): number {
-  return patternOfHash(murmurHash64AOfU64(wordLo, wordHi, HLL_HASH_SEED), hashHi);
+  return patternOfHash(murmurHash64AOfU64(wordLo, wordHi, HLL_HASH_SEED), u64HashHi);
 }
 
 function patternOfHash(lo: number, hi: number): number {
