@@ -1,16 +1,15 @@
 import type { MemorySnapshot } from '../commands/server-facade.js';
-import { externalStringBytes } from '../lib/external-strings.js';
 import { readRetainedBytes } from './eviction/used-memory.js';
 
 /**
  * V8's heap in use plus memory held outside the heap by Buffers and other native objects:
  * heapUsed + external (process.memoryUsage()), garbage included. `arrayBuffers` is already
- * part of `external` (Node docs), so it is not added again. External strings (large arguments,
- * docs/external-strings.md) are in neither: added. docs/memory-accounting.md.
+ * part of `external` (Node docs), so it is not added again; so are the bytes of external
+ * strings (large arguments, docs/external-strings.md). docs/memory-accounting.md.
  */
 export function measureUsedBytes(): number {
   const usage = process.memoryUsage();
-  return usage.heapUsed + usage.external + externalStringBytes();
+  return usage.heapUsed + usage.external;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
-import { externalStringBytes } from '../../lib/external-strings.js';
 
 /** How old the heap sample may get before the next command re-reads it (docs/eviction.md). */
 export const SAMPLE_PERIOD_MS = 1;
@@ -15,12 +14,13 @@ const MAX_MEASURED_OVER_ESTIMATE = 3;
 const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);
 
 /**
- * V8 heap in use (all spaces, garbage included) plus external memory and external strings
- * (docs/external-strings.md; garbage included too): ~0.4 µs. An upper bound of live bytes.
+ * V8 heap in use (all spaces, garbage included) plus external memory: ~0.4 µs. An upper bound
+ * of live bytes. V8's external_memory counts ArrayBuffers and external strings' bytes
+ * (docs/external-strings.md), garbage included.
  */
 export function readTotalBytes(): number {
   const heap = getHeapStatistics();
-  return heap.used_heap_size + heap.external_memory + externalStringBytes();
+  return heap.used_heap_size + heap.external_memory;
 }
 
 /**
@@ -32,8 +32,7 @@ export function readRetainedBytes(): number {
   const heap = getHeapStatistics();
   let young = 0;
   for (const space of getHeapSpaceStatistics()) if (YOUNG_SPACES.has(space.space_name)) young += space.space_used_size;
-  // External strings: right after a major GC, the dead ones have been finalized.
-  return heap.used_heap_size - young + heap.external_memory + externalStringBytes();
+  return heap.used_heap_size - young + heap.external_memory;
 }
 
 /** What the gauge reads: the heap, and the keyspace's key count and per-key size estimate. */
