@@ -10,8 +10,9 @@ import { bestNsPerCommand, buildBatches, command, numberOption, startInProcessNo
  *     [--cases SET,GET,...]
  *
  * Keys are redis-benchmark's (`key:` + 12 digits, -r 100000), values 3 bytes; a fake socket
- * discards the replies (their bytes are counted, so nothing is optimised away). HSET, SADD and
- * PFADD are redis-benchmark's (one key each: `myhash`, `myset`, `hll`, random members).
+ * discards the replies (their bytes are counted, so nothing is optimised away). HSET, SADD,
+ * PFADD and ZADD are redis-benchmark's (one key each: `myhash`, `myset`, `hll`, `myzset`, random
+ * members); ZINCRBY is the bench's leaderboard command (`lb`, filled by the first rounds).
  */
 
 const keyCount = numberOption('keys', 100_000);
@@ -33,12 +34,14 @@ async function main(): Promise<void> {
     ['HSET', make((key) => ['HSET', 'myhash', `element:${key}`, 'xxx'])],
     ['SADD', make((key) => ['SADD', 'myset', `element:${key}`])],
     ['PFADD', make((key) => ['PFADD', 'hll', key])],
+    ['ZADD', make((key) => ['ZADD', 'myzset', key.slice(-6), `element:${key}`])],
+    ['ZINCRBY', make((key) => ['ZINCRBY', 'lb', '1', `m:${key}`])],
   ];
   const cases = allCases.filter(([name]) => selectedCases === undefined || selectedCases.includes(name));
   // Fill every key first so GET always hits.
   for (let i = 0; i < keyCount; i++) node.send(Buffer.from(command(['SET', `key:${String(i).padStart(12, '0')}`, 'xxx']), 'latin1'));
   const best = bestNsPerCommand(node, cases, rounds, batches, pipeline);
-  for (const [name, ns] of best) console.log(`${name.padEnd(6)} ${ns.toFixed(0).padStart(5)} ns/command (best of ${rounds} rounds, ${batches} batches of ${pipeline}, ${keyCount} keys)`);
+  for (const [name, ns] of best) console.log(`${name.padEnd(8)} ${ns.toFixed(0).padStart(5)} ns/command (best of ${rounds} rounds, ${batches} batches of ${pipeline}, ${keyCount} keys)`);
   await node.stop();
 }
 
