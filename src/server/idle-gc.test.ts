@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { getHeapStatistics } from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdleCollector, youngGenerationBytes } from './idle-gc.js';
+import { externalStringsEnabled, largeLatin1 } from '../lib/external-strings.js';
 
 test('collects once the node is idle after its heap grew, and not while commands run', () => {
   const collector = new IdleCollector({ idleMs: 1000, minGrowthBytes: 0 });
@@ -26,6 +27,22 @@ test('a collection frees garbage and needs new growth before the next one', () =
   assert.equal(garbage, undefined);
   collector.tick(200, 0);
   assert.equal(collector.collections, 1, 'no growth since: no second collection');
+});
+
+test('external memory that grew (large values are external strings) makes an idle collection worth it, and it frees it', { skip: !externalStringsEnabled }, () => {
+  const collector = new IdleCollector({ idleMs: 10, minGrowthBytes: 16 * 1024 * 1024 });
+  collector.tick(0, 0);
+  collector.tick(100, 0);
+  const buffer = Buffer.alloc(1024 * 1024, 0x61);
+  let garbage: string[] | undefined = Array.from({ length: 32 }, () => largeLatin1(buffer, 0, buffer.length));
+  const collectionsBefore = collector.collections;
+  collector.tick(200, 1);
+  garbage = undefined;
+  const externalBefore = getHeapStatistics().external_memory;
+  collector.tick(300, 1);
+  assert.equal(collector.collections, collectionsBefore + 1, '32 MB of external strings grew: collected');
+  assert.ok(externalBefore - getHeapStatistics().external_memory >= 30 * 1024 * 1024, 'the external strings were freed');
+  assert.equal(garbage, undefined);
 });
 
 test('loading or a snapshot counts as activity', () => {

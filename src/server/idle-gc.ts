@@ -3,7 +3,12 @@ import { runInNewContext } from 'node:vm';
 
 /** No command for this long: the node counts as idle. */
 const IDLE_MS = 1000;
-/** The heap must have grown this much since the last idle collection to be worth another. */
+/**
+ * The heap plus external memory must have grown this much since the last idle collection to be
+ * worth another. External memory counts: large values are external strings
+ * (docs/external-strings.md), whose garbage only a major GC frees, and it grows without the
+ * heap growing.
+ */
 const MIN_GROWTH_BYTES = 8 * 1024 * 1024;
 /** Above this heap size a full collection could pause a returning client too long: skip it. */
 const MAX_HEAP_BYTES = 1024 * 1024 * 1024;
@@ -23,6 +28,11 @@ const SHRINK_IDLE_MS = 200;
 const MAX_SHRINK_SCAVENGES = 40;
 
 type GcOptions = { type?: 'major' | 'minor' };
+
+/** What a full collection can free from: the heap in use and external memory (garbage included). */
+function heldBytes(heap: { used_heap_size: number; external_memory: number }): number {
+  return heap.used_heap_size + heap.external_memory;
+}
 
 /** The young generation's committed bytes (both semi-spaces). */
 export function youngGenerationBytes(): number {
@@ -81,10 +91,10 @@ export class IdleCollector {
     const idleMs = nowMs - this.#idleSinceMs;
     if (idleMs >= this.#idleMs) {
       const heap = getHeapStatistics();
-      if (heap.used_heap_size <= MAX_HEAP_BYTES && heap.used_heap_size - this.#heapAfterLastCollectionBytes >= this.#minGrowthBytes) {
+      if (heap.used_heap_size <= MAX_HEAP_BYTES && heldBytes(heap) - this.#heapAfterLastCollectionBytes >= this.#minGrowthBytes) {
         this.#collect();
         this.collections++;
-        this.#heapAfterLastCollectionBytes = getHeapStatistics().used_heap_size;
+        this.#heapAfterLastCollectionBytes = heldBytes(getHeapStatistics());
         return;
       }
     }
