@@ -8,6 +8,7 @@ import { AofFatalError } from '../persistence/aof/append-only-file.js';
 import { NodesConfFileError } from '../server/cluster/nodes-conf-file.js';
 import { DAEMON_ENV, daemonize, notifyDaemonParent } from './daemonize.js';
 import { ProcessFiles } from './process-files.js';
+import { externalStringsEnabled } from '../lib/external-strings.js';
 
 export const TESSERA_VERSION = '0.1.0';
 
@@ -106,6 +107,10 @@ export async function runServer(args: readonly string[]): Promise<void> {
   }
   files.writePidFile();
   logger.notice(`Running mode=${config.value('cluster-enabled') === 'yes' ? 'cluster' : 'standalone'}, port=${server.boundPort}.`);
+  if (!externalStringsEnabled) {
+    // Built by npm ci (scripts/build-native.mjs); missing after a failed build or a Node upgrade.
+    logger.notice('Native strings module not loaded: arguments of 512 bytes or more stay on the V8 heap (docs/external-strings.md)');
+  }
   logger.warning('Server initialized');
   // Like Redis, the node listens while it loads and answers -LOADING until the data is in.
   try {
