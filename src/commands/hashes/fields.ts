@@ -57,7 +57,7 @@ function hdel(ctx: CommandContext, argv: string[]): void {
   const hash = writeHash(ctx, key);
   let deleted = 0;
   if (hash !== undefined) {
-    for (let i = 2; i < argv.length && hash.size > 0; i++) if (hash.delete(argv[i] as string)) deleted++;
+    for (let i = 2; i < argv.length && !hash.isEmpty; i++) if (hash.delete(argv[i] as string)) deleted++;
     if (deleted > 0) notify(ctx, 'h', 'hdel', key);
     deleteIfEmpty(ctx, key, hash);
     ctx.dirty(deleted);

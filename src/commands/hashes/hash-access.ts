@@ -43,7 +43,7 @@ const cachedHashLimits = derivedFromConfig(
 
 /** Removes the key when the hash became empty (Redis never keeps an empty container). */
 export function deleteIfEmpty(ctx: CommandContext, key: string, hash: HashValue): void {
-  if (hash.size === 0) {
+  if (hash.isEmpty) {
     ctx.db.delete(key);
     notify(ctx, 'g', 'del', key);
   }

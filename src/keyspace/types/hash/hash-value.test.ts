@@ -140,7 +140,11 @@ test('size counts the packed pairs in both packed forms, after sets, updates and
     assert.equal(hash.size, long ? 4 : 3);
     hash.delete('b');
     assert.equal(hash.size, long ? 3 : 2);
+    assert.equal(hash.isEmpty, false);
     assert.equal(hash.clone().size, hash.size);
+    for (const field of ['a', '', 'c']) hash.delete(field);
+    assert.equal(hash.size, 0);
+    assert.equal(hash.isEmpty, true);
   }
 });
 

@@ -96,6 +96,12 @@ export class HashValue implements ContainerValue {
     return packed !== undefined ? countPairs(packed) : (this.#data as MemberTable).size;
   }
 
+  /** No pairs: O(1), where `size` walks a packed hash's length prefixes. */
+  get isEmpty(): boolean {
+    const packed = this.#packed();
+    return packed !== undefined ? packed.length === 0 : (this.#data as MemberTable).size === 0;
+  }
+
   encoding(): string {
     return typeof this.#data === 'string' ? 'listpack' : 'hashtable';
   }
