@@ -7,6 +7,13 @@ import { lowerBound } from './lower-bound.js';
  * and range bounds are O(log n); leaves keep parallel arrays (scores unboxed, 8 bytes each) and
  * are linked for in-order walks. We chose it over a skiplist of JS objects for memory: a node
  * object per member costs far more than two array slots.
+ *
+ * Every element carries an integer id chosen by the caller (MemberSlots' slot), and the
+ * tree keeps the leaf of each id. Removing or moving a member then starts at its leaf (an
+ * integer scan of at most LEAF_MAX ids) instead of a descent from the root: on a leaderboard
+ * where most scores tie, each comparison of that descent is a member string comparison and a
+ * cache miss, and ZINCRBY spent half its time in the two descents of remove + insert
+ * (docs/performance-notes.md, session 6).
  */
 
 /**
@@ -25,6 +32,8 @@ const INNER_MIN = INNER_MAX / 4;
 export class Leaf {
   members: string[] = [];
   scores: number[] = [];
+  /** The caller's id of each element (MemberSlots' slot), parallel to members. */
+  ids: number[] = [];
   prev: Leaf | null = null;
   next: Leaf | null = null;
   parent: Inner | null = null;
@@ -58,6 +67,16 @@ export interface TreeCursor {
   index: number;
 }
 
+/** Where an insert that overfilled a node went: past the last element, before the first, or between. */
+const enum Edge {
+  None,
+  Append,
+  Prepend,
+}
+
+/** The leaf of ids not in the tree: a stale entry would keep a dropped leaf alive. */
+const NO_LEAF = new Leaf();
+
 function nodeSize(node: Leaf | Inner): number {
   return node instanceof Leaf ? node.members.length : node.size;
 }
@@ -66,6 +85,8 @@ export class OrderTree {
   #root: Leaf | Inner = new Leaf();
   #first: Leaf;
   #last: Leaf;
+  /** The leaf holding each id; NO_LEAF for ids not in the tree. */
+  readonly #leafOf: Leaf[] = [];
 
   constructor() {
     this.#first = this.#last = this.#root as Leaf;
@@ -75,8 +96,8 @@ export class OrderTree {
     return nodeSize(this.#root);
   }
 
-  /** Inserts a pair that is not in the tree yet. */
-  insert(score: number, member: string): void {
+  /** Inserts a pair that is not in the tree yet, under an id not in use. */
+  insert(score: number, member: string, id: number): void {
     let node = this.#root;
     while (node instanceof Inner) {
       const i = this.#childFor(node, score, member);
@@ -88,41 +109,51 @@ export class OrderTree {
     // A hand-written shift: splice allocates its result array on every call.
     const members = node.members;
     const scores = node.scores;
+    const ids = node.ids;
     let k = members.length;
     members.push(member);
     scores.push(score);
+    ids.push(id);
     for (; k > at; k--) {
       members[k] = members[k - 1] as string;
       scores[k] = scores[k - 1] as number;
+      ids[k] = ids[k - 1] as number;
     }
     members[at] = member;
     scores[at] = score;
-    if (members.length > LEAF_MAX) this.#splitLeaf(node);
+    ids[at] = id;
+    this.#setLeaf(id, node);
+    if (members.length > LEAF_MAX) {
+      this.#splitLeaf(node, at === LEAF_MAX && node.next === null ? Edge.Append : at === 0 && node.prev === null ? Edge.Prepend : Edge.None);
+    }
   }
 
-  /** Removes a pair; false when absent. */
-  remove(score: number, member: string): boolean {
-    let node = this.#root;
-    while (node instanceof Inner) node = node.children[this.#childFor(node, score, member)] as Leaf | Inner;
-    const at = leafLowerBound(node, score, member);
-    if (at >= node.members.length || node.members[at] !== member || node.scores[at] !== score) return false;
-    this.#removeAt(node, at);
-    return true;
+  /** The score of the element with this id (it must be in the tree). */
+  scoreOfId(id: number): number {
+    const leaf = this.#leafOf[id] as Leaf;
+    return leaf.scores[leaf.ids.indexOf(id)] as number;
+  }
+
+  /** Removes the element with this id (it must be in the tree). */
+  removeId(id: number): void {
+    const leaf = this.#leafOf[id] as Leaf;
+    this.#removeAt(leaf, leaf.ids.indexOf(id));
+    this.#leafOf[id] = NO_LEAF;
   }
 
   /**
-   * Moves a present pair to a new score. When the new place is inside the same leaf (small
-   * score changes, as in ZINCRBY on a leaderboard) only that leaf's slots shift.
+   * Moves the element with this id (it must be in the tree) to a new score. When the new place
+   * is inside the same leaf (small score changes, as in ZINCRBY on a leaderboard) only that
+   * leaf's slots shift.
    */
-  update(oldScore: number, member: string, newScore: number): boolean {
-    let node = this.#root;
-    while (node instanceof Inner) node = node.children[this.#childFor(node, oldScore, member)] as Leaf | Inner;
-    const leaf = node;
-    const at = leafLowerBound(leaf, oldScore, member);
+  updateId(id: number, newScore: number): void {
+    const leaf = this.#leafOf[id] as Leaf;
     const members = leaf.members;
     const scores = leaf.scores;
+    const ids = leaf.ids;
+    const at = ids.indexOf(id);
+    const member = members[at] as string;
     const length = members.length;
-    if (at >= length || members[at] !== member || scores[at] !== oldScore) return false;
     const first = at === 0 ? 1 : 0;
     const last = at === length - 1 ? length - 2 : length - 1;
     if (
@@ -135,22 +166,37 @@ export class OrderTree {
         for (let k = at; k < to - 1; k++) {
           members[k] = members[k + 1] as string;
           scores[k] = scores[k + 1] as number;
+          ids[k] = ids[k + 1] as number;
         }
         members[to - 1] = member;
         scores[to - 1] = newScore;
+        ids[to - 1] = id;
       } else {
         for (let k = at; k > to; k--) {
           members[k] = members[k - 1] as string;
           scores[k] = scores[k - 1] as number;
+          ids[k] = ids[k - 1] as number;
         }
         members[to] = member;
         scores[to] = newScore;
+        ids[to] = id;
       }
-      return true;
+      return;
     }
     this.#removeAt(leaf, at);
-    this.insert(newScore, member);
-    return true;
+    this.insert(newScore, member, id);
+  }
+
+  /** 0-based rank of the element with this id (it must be in the tree): counted upward from its leaf. */
+  rankOfId(id: number): number {
+    const leaf = this.#leafOf[id] as Leaf;
+    let rank = leaf.ids.indexOf(id);
+    for (let child: Leaf | Inner = leaf, p = leaf.parent; p !== null; child = p, p = p.parent) {
+      const sizes = p.sizes;
+      const i = p.children.indexOf(child);
+      for (let k = 0; k < i; k++) rank += sizes[k] as number;
+    }
+    return rank;
   }
 
   /** 0-based rank of a pair, or -1. */
@@ -262,7 +308,8 @@ export class OrderTree {
           if (low !== null && zless(s, m, low[0], low[1])) throw new Error('below separator');
           if (high !== null && !zless(s, m, high[0], high[1])) throw new Error('above separator');
         }
-        if (node.members.length !== node.scores.length) throw new Error('leaf arrays');
+        if (node.members.length !== node.scores.length || node.ids.length !== node.members.length) throw new Error('leaf arrays');
+        for (const id of node.ids) if (this.#leafOf[id] !== node) throw new Error('leaf of id');
         return node.members.length;
       }
       let total = 0;
@@ -300,16 +347,25 @@ export class OrderTree {
     return lo;
   }
 
+  #setLeaf(id: number, leaf: Leaf): void {
+    const leafOf = this.#leafOf;
+    while (leafOf.length < id) leafOf.push(NO_LEAF);
+    leafOf[id] = leaf;
+  }
+
   #removeAt(leaf: Leaf, at: number): void {
     const members = leaf.members;
     const scores = leaf.scores;
+    const ids = leaf.ids;
     const last = members.length - 1;
     for (let k = at; k < last; k++) {
       members[k] = members[k + 1] as string;
       scores[k] = scores[k + 1] as number;
+      ids[k] = ids[k + 1] as number;
     }
     members.pop();
     scores.pop();
+    ids.pop();
     for (let child: Leaf | Inner = leaf, p = leaf.parent; p !== null; child = p, p = p.parent) {
       p.size--;
       (p.sizes[p.children.indexOf(child)] as number)--;
@@ -317,21 +373,35 @@ export class OrderTree {
     this.#rebalance(leaf);
   }
 
-  #splitLeaf(leaf: Leaf): void {
-    const half = leaf.members.length >> 1;
+  /**
+   * Splits a full leaf in two halves, or, when the insert that filled it went past an end of
+   * the whole order (`edge`: ascending scores, as when loading a time series; descending, as
+   * Redis writes a skiplist to RDB), splits off the one new element so that the full leaf
+   * stays full: inserts at an edge then leave full leaves behind instead of half-empty ones (a
+   * B-tree's rightmost split, as SQLite and PostgreSQL do). Both halves get fresh exact-size
+   * arrays: after a push past LEAF_MAX the old arrays have room for ~112, and splice would
+   * leave the left half holding that room.
+   */
+  #splitLeaf(leaf: Leaf, edge: Edge): void {
+    const half = edge === Edge.Append ? LEAF_MAX : edge === Edge.Prepend ? 1 : leaf.members.length >> 1;
     const right = new Leaf();
-    right.members = leaf.members.splice(half);
-    right.scores = leaf.scores.splice(half);
+    right.members = leaf.members.slice(half);
+    right.scores = leaf.scores.slice(half);
+    right.ids = leaf.ids.slice(half);
+    leaf.members = leaf.members.slice(0, half);
+    leaf.scores = leaf.scores.slice(0, half);
+    leaf.ids = leaf.ids.slice(0, half);
+    for (const id of right.ids) this.#leafOf[id] = right;
     right.prev = leaf;
     right.next = leaf.next;
     if (leaf.next !== null) leaf.next.prev = right;
     else this.#last = right;
     leaf.next = right;
-    this.#addSibling(leaf, right, right.scores[0] as number, right.members[0] as string);
+    this.#addSibling(leaf, right, right.scores[0] as number, right.members[0] as string, edge);
   }
 
   /** Puts `right` after `left` in left's parent, with its separator; splits upward as needed. */
-  #addSibling(left: Leaf | Inner, right: Leaf | Inner, sepScore: number, sepMember: string): void {
+  #addSibling(left: Leaf | Inner, right: Leaf | Inner, sepScore: number, sepMember: string, edge: Edge): void {
     let parent = left.parent;
     if (parent === null) {
       parent = new Inner();
@@ -353,11 +423,12 @@ export class OrderTree {
     parent.sepScores.splice(i + 1, 0, sepScore);
     parent.sepMembers.splice(i + 1, 0, sepMember);
     right.parent = parent;
-    if (parent.children.length > INNER_MAX) this.#splitInner(parent);
+    if (parent.children.length > INNER_MAX) this.#splitInner(parent, edge);
   }
 
-  #splitInner(node: Inner): void {
-    const half = node.children.length >> 1;
+  /** Splits a full inner node like #splitLeaf splits a leaf (edge: the split runs along that edge). */
+  #splitInner(node: Inner, edge: Edge): void {
+    const half = edge === Edge.Append ? INNER_MAX : edge === Edge.Prepend ? 1 : node.children.length >> 1;
     const right = new Inner();
     right.children = node.children.splice(half);
     right.sizes = node.sizes.splice(half);
@@ -371,7 +442,7 @@ export class OrderTree {
     right.size = moved;
     node.size -= moved;
     // The parent counted the moved elements under `node`; addSibling moves them to `right`.
-    this.#addSibling(node, right, right.sepScores[0] as number, right.sepMembers[0] as string);
+    this.#addSibling(node, right, right.sepScores[0] as number, right.sepMembers[0] as string, edge);
   }
 
   /** Removes empty nodes and merges small ones into a neighbour with room. */
@@ -414,8 +485,11 @@ export class OrderTree {
     const right = parent.children[i + 1] as Leaf | Inner;
     if (left instanceof Leaf && right instanceof Leaf) {
       for (let k = 0; k < right.members.length; k++) {
+        const id = right.ids[k] as number;
         left.members.push(right.members[k] as string);
         left.scores.push(right.scores[k] as number);
+        left.ids.push(id);
+        this.#leafOf[id] = left;
       }
       this.#unlinkLeaf(right);
     } else if (left instanceof Inner && right instanceof Inner) {

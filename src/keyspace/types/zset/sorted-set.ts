@@ -1,7 +1,7 @@
 import type { ContainerValue } from '../../stored-value.js';
 import { OrderTree, type OrderPredicate } from './order-tree.js';
 import { PackedList } from './packed-list.js';
-import { ScoreTable } from './score-table.js';
+import { MemberSlots } from './member-slots.js';
 
 /** Redis's zset encoding thresholds as read from the config for one command. */
 export interface ZsetLimits {
@@ -10,6 +10,9 @@ export interface ZsetLimits {
   /** zset-max-listpack-value (bytes of one member) */
   readonly maxListpackValueBytes: number;
 }
+
+/** Limits that never convert (clone copies the encoding it was given). */
+const UNLIMITED: ZsetLimits = { maxListpackEntries: Infinity, maxListpackValueBytes: Infinity };
 
 /** Members whose sizes MEMORY USAGE looks at before extrapolating. */
 const MEMORY_SAMPLE_MEMBERS = 64;
@@ -25,12 +28,14 @@ interface ScanState {
 /**
  * A sorted set. While small (Redis's listpack encoding) its pairs are packed into one string
  * (PackedList) and member lookups scan it, like Redis scans its listpack. Past the thresholds it
- * converts, one way, to the "skiplist" encoding: an order-statistic tree for ranks and ranges
- * beside a member → score table, like Redis's zskiplist beside its dict.
+ * converts, one way, to the "skiplist" encoding: an order-statistic tree for ranks, ranges and
+ * scores beside a member → slot index (the slot is the member's id in the tree), like Redis's
+ * zskiplist beside its dict.
  */
 export class SortedSet implements ContainerValue {
   #order: PackedList | OrderTree = new PackedList();
-  #scores: ScoreTable | null = null;
+  /** The skiplist encoding's member → slot (slot = the member's id in the tree); null while listpack. */
+  #slots: MemberSlots | null = null;
   #scan: ScanState | null = null;
 
   /** A set with the encoding Redis's zsetTypeCreate picks for the expected size. */
@@ -74,28 +79,27 @@ export class SortedSet implements ContainerValue {
   }
 
   get isListpack(): boolean {
-    return this.#scores === null;
+    return this.#slots === null;
   }
 
   encoding(): string {
-    return this.#scores === null ? 'listpack' : 'skiplist';
+    return this.#slots === null ? 'listpack' : 'skiplist';
   }
 
   convertToSkiplist(): void {
-    if (this.#scores !== null) return;
+    if (this.#slots !== null) return;
     const tree = new OrderTree();
-    const scores = new ScoreTable();
-    for (const [member, score] of this.#order.entries()) {
-      tree.insert(score, member);
-      scores.add(member, score);
-    }
+    const slots = new MemberSlots();
+    for (const [member, score] of this.#order.entries()) tree.insert(score, member, slots.add(member));
     this.#order = tree;
-    this.#scores = scores;
+    this.#slots = slots;
   }
 
   score(member: string): number | undefined {
-    if (this.#scores !== null) return this.#scores.get(member);
-    return (this.#order as PackedList).scoreOf(member);
+    const order = this.#order;
+    if (order instanceof PackedList) return order.scoreOf(member);
+    const slot = (this.#slots as MemberSlots).slotOf(member);
+    return slot < 0 ? undefined : order.scoreOfId(slot);
   }
 
   has(member: string): boolean {
@@ -114,35 +118,46 @@ export class SortedSet implements ContainerValue {
 
   /** Adds a member known to be absent. */
   insertNew(member: string, score: number, limits: ZsetLimits): void {
-    if (this.#scores === null) {
+    if (this.#slots === null) {
       if (this.#order.size + 1 > limits.maxListpackEntries || member.length > limits.maxListpackValueBytes) this.convertToSkiplist();
       // A listpack keeps scores as text, and "-0" reads back as the integer 0.
       else if (score === 0) score = 0;
     }
-    this.#order.insert(score, member);
-    this.#scores?.add(member, score);
+    const order = this.#order;
+    if (order instanceof PackedList) order.insert(score, member);
+    else order.insert(score, member, (this.#slots as MemberSlots).add(member));
   }
 
   /** Moves a present member from `old` (its current score) to `score`. */
   update(member: string, old: number, score: number): void {
-    if (this.#scores === null && score === 0) score = 0;
+    if (this.#slots === null && score === 0) score = 0;
     if (old === score) return; // Redis compares with !=, so -0 and 0 are the same score
-    this.#order.update(old, member, score);
-    this.#scores?.set(member, score);
+    const order = this.#order;
+    if (order instanceof PackedList) order.update(old, member, score);
+    else order.updateId((this.#slots as MemberSlots).slotOf(member), score);
   }
 
   remove(member: string): boolean {
-    const score = this.score(member);
-    if (score === undefined) return false;
-    this.#order.remove(score, member);
-    this.#scores?.delete(member);
+    const order = this.#order;
+    if (order instanceof PackedList) {
+      const score = order.scoreOf(member);
+      return score !== undefined && order.remove(score, member);
+    }
+    const slot = (this.#slots as MemberSlots).delete(member);
+    if (slot < 0) return false;
+    order.removeId(slot);
     return true;
   }
 
   /** 0-based rank from the lowest score, or -1. */
   rank(member: string): number {
-    const score = this.score(member);
-    return score === undefined ? -1 : this.#order.rankOf(score, member);
+    const order = this.#order;
+    if (order instanceof PackedList) {
+      const score = order.scoreOf(member);
+      return score === undefined ? -1 : order.rankOf(score, member);
+    }
+    const slot = (this.#slots as MemberSlots).slotOf(member);
+    return slot < 0 ? -1 : order.rankOfId(slot);
   }
 
   /** Elements before the first one where pred holds (pred monotone in zset order). */
@@ -201,20 +216,18 @@ export class SortedSet implements ContainerValue {
 
   clone(): ContainerValue {
     const copy = new SortedSet();
-    if (this.#scores !== null) copy.convertToSkiplist();
-    for (const [member, score] of this.#order.entries()) {
-      copy.#order.insert(score, member);
-      copy.#scores?.add(member, score);
-    }
+    if (this.#slots !== null) copy.convertToSkiplist();
+    for (const [member, score] of this.#order.entries()) copy.insertNew(member, score, UNLIMITED);
     return copy;
   }
 
   memoryUsageBytes(): number {
     const order = this.#order;
     if (order instanceof PackedList) return 64 + Math.ceil(order.byteLength / 8) * 8;
-    // Leaf slots (member pointer + unboxed score, with the leaves' spare room) and the member
-    // strings, measured on the first members and extrapolated (MEMORY USAGE samples, like
-    // Redis); the table adds its index, slot and score arrays (arrayBytes).
+    // Leaf slots (member pointer, unboxed score and id: 24 bytes, with the leaves' spare room
+    // ~32) and the tree's leaf-of-id entry (8), plus the member strings, measured on the first
+    // members and extrapolated (MEMORY USAGE samples, like Redis); the member slots add their
+    // index and slot array (arrayBytes).
     const size = order.size;
     let sampled = 0;
     let stringBytes = 0;
@@ -222,7 +235,7 @@ export class SortedSet implements ContainerValue {
       stringBytes += 16 + Math.ceil(member.length / 8) * 8;
       if (++sampled === MEMORY_SAMPLE_MEMBERS) break;
     }
-    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 24;
-    return 96 + Math.round(perMember * size) + (this.#scores?.arrayBytes ?? 0);
+    const perMember = (sampled === 0 ? 0 : stringBytes / sampled) + 40;
+    return 96 + Math.round(perMember * size) + (this.#slots?.arrayBytes ?? 0);
   }
 }
