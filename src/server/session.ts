@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { ProtocolError, RequestParser } from '../resp/request-parser.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
@@ -66,6 +67,8 @@ export class Session implements DispatchClient {
   readonly socket: Socket;
   readonly #host: SessionHost;
   #closed = false;
+  /** The socket's descriptor for direct writes (#write); -1: write through the socket. */
+  readonly #fd: number;
   /** A command held back by CLIENT PAUSE, run when the pause ends. */
   #parked: string[] | null = null;
 
@@ -84,6 +87,8 @@ export class Session implements DispatchClient {
     this.createdAtMs = host.nowMs();
     this.lastInteractionMs = this.createdAtMs;
     socket.setNoDelay(true);
+    const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
+    this.#fd = typeof handle?.fd === 'number' ? handle.fd : -1;
     // Accepted paused (pauseOnConnect): reads start once the reader is in place.
     if (!readIntoSharedBuffer(socket, (bytes) => this.#onData(bytes, true))) socket.on('data', (chunk: Buffer) => this.#onData(chunk, false));
     socket.resume();
@@ -161,7 +166,7 @@ export class Session implements DispatchClient {
     if (this.writer.pendingBytes > 0) {
       const bytes = this.writer.take();
       this.#host.countOutputBytes(bytes.length);
-      this.socket.write(bytes);
+      this.#write(bytes);
       // Nothing left in the socket's queue: the kernel took every byte during write(), so the
       // writer may reuse its buffer from the start instead of allocating a new one when full
       // (a 16 KB ArrayBuffer every ~15 replies of 1 KB: external memory V8 must sweep).
@@ -172,6 +177,29 @@ export class Session implements DispatchClient {
       this.socket.end();
       this.#host.onSessionClosed(this);
     }
+  }
+
+  /**
+   * Writes with one write(2) on the descriptor when nothing is queued on the socket, handing
+   * only what the kernel did not take to the socket (Redis writes the same way, and installs a
+   * write handler only for a remainder).
+   */
+  #write(bytes: Buffer): void {
+    const fd = this.#fd;
+    if (fd >= 0 && this.socket.writableLength === 0) {
+      let written = 0;
+      try {
+        written = writeSync(fd, bytes, 0, bytes.length);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+          this.close();
+          return;
+        }
+      }
+      if (written === bytes.length) return;
+      bytes = bytes.subarray(written);
+    }
+    this.socket.write(bytes);
   }
 
   close(): void {

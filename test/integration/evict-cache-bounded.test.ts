@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { readRetainedBytes } from '../../src/server/eviction/used-memory.js';
 import { startTessera, startTesseraProcess } from '../support/tessera.js';
+import { waitFor } from '../support/cluster-processes.js';
 
 // The live-bytes gauge (docs/memory-accounting.md): a cache under allkeys-lru is bounded by
 // maxmemory as INFO reports it, never answers OOM, and eviction lowers used_memory at once.
@@ -107,12 +108,22 @@ test('used_memory bounds the live heap: after a forced full GC the retained heap
     const results = await pipeline.exec();
     for (const [error] of results ?? []) assert.equal(error, null);
   }
-  const used = infoField(await client.info('memory'), 'used_memory');
+  // A command's eviction stops at maxmemory-eviction-tenacity's time budget and the tick goes
+  // on with it (Redis's evictionTimeProc), so on a loaded machine the last SET can leave the
+  // node over the limit for a moment: wait for the evictor to catch up.
+  const used = await waitFor(
+    async () => {
+      const now = infoField(await client.info('memory'), 'used_memory');
+      return now <= maxmemory ? now : undefined;
+    },
+    5_000,
+    async () => `used_memory ${infoField(await client.info('memory'), 'used_memory')} stays over maxmemory ${maxmemory}`,
+    20,
+  );
   gc();
   gc();
   const retained = readRetainedBytes();
   t.diagnostic(`used_memory ${used} retained after full GC ${retained} keys ${await client.dbsize()}`);
-  assert.ok(used <= maxmemory, `used_memory ${used} > maxmemory ${maxmemory}`);
   // The model may over-estimate (non-key memory folded into the per-key cost, floating garbage
   // at the last calibration: docs/memory-accounting.md), never under-estimate by much.
   assert.ok(retained <= used * 1.1, `used_memory ${used} vs retained ${retained}`);
