@@ -2,7 +2,7 @@ import { hashKey, nextTableSeed } from './key-hash.js';
 
 /** Int32 words per slot: the key's hash, and its position + 1 (0 = empty slot). */
 const SLOT_WORDS = 2;
-const MIN_CAPACITY = 16;
+export const MIN_CAPACITY = 16;
 /** The index grows past this load, in tenths (see insert). */
 const MAX_LOAD_TENTHS = 8;
 
@@ -57,9 +57,7 @@ export class OpenIndex {
     slots[slot * SLOT_WORDS] = hash;
     slots[slot * SLOT_WORDS + 1] = position + 1;
     this.#count++;
-    // Grow past a load of 0.8: with the 32-bit hash stored in each slot, a longer run costs
-    // reads of adjacent slots (the same cache line or the next), not key compares.
-    if (this.#count * 10 > (mask + 1) * MAX_LOAD_TENTHS) this.#resize((mask + 1) * 2);
+    if (overLoadLimit(this.#count, mask + 1)) this.#resize((mask + 1) * 2);
   }
 
   /** Grows now to hold `count` keys under the load limit (no-op when it already does). */
@@ -90,7 +88,7 @@ export class OpenIndex {
     this.#removeSlot(this.#foundSlot);
     this.#foundSlot = -1;
     this.#count--;
-    if (this.#mask + 1 > MIN_CAPACITY && this.#count * 8 < this.#mask + 1) this.#resize((this.#mask + 1) / 2);
+    if (underShrinkLimit(this.#count, this.#mask + 1)) this.#resize((this.#mask + 1) / 2);
   }
 
   /** Points the entry of a key (its hash given) from position `from` to position `to`. */
@@ -135,10 +133,7 @@ export class OpenIndex {
     for (let slot = (hole + 1) & mask; ; slot = (slot + 1) & mask) {
       const positionPlusOne = slots[slot * SLOT_WORDS + 1] as number;
       if (positionPlusOne === 0) break;
-      const home = (slots[slot * SLOT_WORDS] as number) & mask;
-      // The entry may move into the hole unless its home lies cyclically in (hole, slot].
-      const homeBetween = hole <= slot ? home > hole && home <= slot : home > hole || home <= slot;
-      if (homeBetween) continue;
+      if (homeBetween((slots[slot * SLOT_WORDS] as number) & mask, hole, slot)) continue;
       slots[hole * SLOT_WORDS] = slots[slot * SLOT_WORDS] as number;
       slots[hole * SLOT_WORDS + 1] = positionPlusOne;
       hole = slot;
@@ -164,6 +159,27 @@ export class OpenIndex {
     this.#slots = slots;
     this.#mask = mask;
   }
+}
+
+/**
+ * Linear probing's removal rule: the entry at `slot` may move back into `hole` unless its home
+ * slot lies cyclically in (hole, slot]. Shared with MemberIndex.
+ */
+export function homeBetween(home: number, hole: number, slot: number): boolean {
+  return hole <= slot ? home > hole && home <= slot : home > hole || home <= slot;
+}
+
+/**
+ * Grow past a load of 0.8 (MAX_LOAD_TENTHS): with the 32-bit hash stored in each slot, a
+ * longer run costs reads of adjacent slots (the same cache line or the next), not key compares.
+ */
+export function overLoadLimit(count: number, capacity: number): boolean {
+  return count * 10 > capacity * MAX_LOAD_TENTHS;
+}
+
+/** Halve below a load of 1/8 (never under MIN_CAPACITY). */
+export function underShrinkLimit(count: number, capacity: number): boolean {
+  return capacity > MIN_CAPACITY && count * 8 < capacity;
 }
 
 /** A stable counting sort of `items` by `keyOf(item)` in [0, buckets). */

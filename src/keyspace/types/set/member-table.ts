@@ -1,7 +1,7 @@
-import { OpenIndex } from '../../open-index.js';
+import { MemberIndex } from './member-index.js';
 
 /**
- * The hashtable encoding's storage: an index (OpenIndex) from member to its slot in a dense array, so that a
+ * The hashtable encoding's storage: an index (MemberIndex) from member to its slot in a dense array, so that a
  * random member is O(1) (SPOP, SRANDMEMBER, HRANDFIELD), removal is O(1) (the last member moves
  * into the hole), and SCAN can walk the array with a cursor.
  *
@@ -12,7 +12,7 @@ import { OpenIndex } from '../../open-index.js';
  * `values` is the parallel array of hash values (unused by sets).
  */
 export class MemberTable {
-  readonly #index = new OpenIndex();
+  readonly #index = new MemberIndex();
   readonly members: string[] = [];
   readonly values: string[] = [];
 
@@ -21,30 +21,30 @@ export class MemberTable {
   }
 
   has(member: string): boolean {
-    return this.#index.find(member, this.#index.hash(member), this.members, 1) >= 0;
+    return this.#index.find(member, this.#index.hash(member)) >= 0;
   }
 
   slotOf(member: string): number | undefined {
-    const slot = this.#index.find(member, this.#index.hash(member), this.members, 1);
+    const slot = this.#index.find(member, this.#index.hash(member));
     return slot < 0 ? undefined : slot;
   }
 
   /** Adds a member (with a value for hashes); false when it was already there (value replaced). */
   add(member: string, value?: string): boolean {
     const hash = this.#index.hash(member);
-    const slot = this.#index.find(member, hash, this.members, 1);
+    const slot = this.#index.find(member, hash);
     if (slot >= 0) {
       if (value !== undefined) this.values[slot] = value;
       return false;
     }
-    this.#index.insert(hash, this.members.length);
+    this.#index.insert(hash, member, this.members.length);
     this.members.push(member);
     if (value !== undefined) this.values.push(value);
     return true;
   }
 
   delete(member: string): boolean {
-    const slot = this.#index.find(member, this.#index.hash(member), this.members, 1);
+    const slot = this.#index.find(member, this.#index.hash(member));
     if (slot < 0) return false;
     this.#index.removeFound();
     const last = this.members.length - 1;
