@@ -684,14 +684,18 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   // ---- pub/sub ---------------------------------------------------------------------------
 
-  readonly #pendingFlush = new Set<Session>();
+  /** Receivers with messages this turn; a session is listed once (its pubsubFlushQueued flag). */
+  #pendingFlush: Session[] = [];
   #flushScheduled = false;
   /** client-output-buffer-limit's pubsub class; set from the config in the constructor. */
   #pubsubLimit = outputLimitFor('', 'pubsub');
 
   /** Receivers of messages are flushed once per event-loop turn, then their backlog checked. */
   readonly pubsubHub = new PubSubHub<Session>((receiver) => {
-    this.#pendingFlush.add(receiver);
+    // A flag, not a Set: this runs once per message per subscriber (100 per PUBLISH).
+    if (receiver.pubsubFlushQueued) return;
+    receiver.pubsubFlushQueued = true;
+    this.#pendingFlush.push(receiver);
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
     setImmediate(() => this.#flushReceivers());
@@ -700,7 +704,10 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   #flushReceivers(): void {
     this.#flushScheduled = false;
     const nowMs = this.clock.nowMs();
-    for (const session of this.#pendingFlush) {
+    const receivers = this.#pendingFlush;
+    this.#pendingFlush = [];
+    for (const session of receivers) {
+      session.pubsubFlushQueued = false;
       session.flush();
       const pendingBytes = session.socket.writableLength;
       if (!session.closed && overOutputLimit(this.#pubsubLimit, pendingBytes, nowMs, session.outputLimitState)) {
@@ -710,7 +717,6 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         session.close();
       }
     }
-    this.#pendingFlush.clear();
   }
 
   isSubscribed(client: DispatchClient): boolean {
@@ -816,7 +822,6 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.blocking.remove(session);
     this.watches.unwatchAll(session);
     this.pubsubHub.removeClient(session);
-    this.#pendingFlush.delete(session);
     this.clients.remove(session);
     this.#monitors.delete(session);
   }

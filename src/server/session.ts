@@ -158,6 +158,8 @@ export class Session implements DispatchClient {
 
   /** Set while the host holds this session in its end-of-turn flush list. */
   flushDeferred = false;
+  /** Set while the host holds this session in its list of pub/sub receivers to flush. */
+  pubsubFlushQueued = false;
 
   /** Sends what the writer holds; closes afterwards when QUIT or a protocol error asked to. */
   flush(): void {
