@@ -60,7 +60,7 @@ export class ClientRegistry implements ClientsFacade {
     const flags = session?.monitor ? 'O' : 'N';
     const qbuf = session?.parser.bufferedBytes ?? 0;
     return (
-      `id=${client.id} addr=${client.remoteAddress} laddr=${client.localAddress} fd=${session === undefined ? -1 : socketFd(session)} name=${client.name} ` +
+      `id=${client.id} addr=${client.remoteAddress} laddr=${client.localAddress} fd=${session === undefined ? -1 : session.fd} name=${client.name} ` +
       `age=${Math.floor((nowMs - client.createdAtMs) / 1000)} idle=${Math.floor((nowMs - client.lastInteractionMs) / 1000)} ` +
       `flags=${flags} db=${client.dbIndex} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 ` +
       `rbs=1024 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=${client.lastCommand} user=${client.user} redir=-1 resp=${client.protocol}`
@@ -111,11 +111,4 @@ export class ClientRegistry implements ClientsFacade {
     if (this.#pauseUntilMs !== 0 && this.#nowMs() >= this.#pauseUntilMs) this.#pauseUntilMs = 0;
     for (const session of this.#sessions.values()) session.processInput();
   }
-}
-
-/** The socket's file descriptor, as CLIENT LIST's fd=; -1 when libuv does not expose one. */
-function socketFd(session: Session): number {
-  // `_handle.fd` is libuv's descriptor: internal to Node but stable for TCP and pipe handles.
-  const handle = (session.socket as unknown as { _handle?: { fd?: unknown } })._handle;
-  return typeof handle?.fd === 'number' ? handle.fd : -1;
 }

@@ -67,8 +67,11 @@ export class Session implements DispatchClient {
   readonly socket: Socket;
   readonly #host: SessionHost;
   #closed = false;
-  /** The socket's descriptor for direct writes (#write); -1: write through the socket. */
-  readonly #fd: number;
+  /**
+   * The socket's descriptor (CLIENT LIST's fd=, direct writes in #write); -1 when libuv does
+   * not expose one: then replies go through the socket.
+   */
+  readonly fd: number;
   /** A command held back by CLIENT PAUSE, run when the pause ends. */
   #parked: string[] | null = null;
 
@@ -87,8 +90,9 @@ export class Session implements DispatchClient {
     this.createdAtMs = host.nowMs();
     this.lastInteractionMs = this.createdAtMs;
     socket.setNoDelay(true);
+    // `_handle.fd` is libuv's descriptor: internal to Node but stable for TCP and pipe handles.
     const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
-    this.#fd = typeof handle?.fd === 'number' ? handle.fd : -1;
+    this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
     // Accepted paused (pauseOnConnect): reads start once the reader is in place.
     if (!readIntoSharedBuffer(socket, (bytes) => this.#onData(bytes, true))) socket.on('data', (chunk: Buffer) => this.#onData(chunk, false));
     socket.resume();
@@ -187,7 +191,7 @@ export class Session implements DispatchClient {
    * write handler only for a remainder).
    */
   #write(bytes: Buffer): void {
-    const fd = this.#fd;
+    const fd = this.fd;
     if (fd >= 0 && this.socket.writableLength === 0) {
       let written = 0;
       try {
