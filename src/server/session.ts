@@ -173,6 +173,8 @@ export class Session implements DispatchClient {
       const bytes = this.writer.take();
       this.#host.countOutputBytes(bytes.length);
       this.#write(bytes);
+      // A failed write (EPIPE, ECONNRESET) closed the session: nothing more to do.
+      if (this.#closed) return;
       // Nothing left in the socket's queue: the kernel took every byte during write(), so the
       // writer may reuse its buffer from the start instead of allocating a new one when full
       // (a 16 KB ArrayBuffer every ~15 replies of 1 KB: external memory V8 must sweep).

@@ -199,20 +199,6 @@ export class OrderTree {
     return rank;
   }
 
-  /** 0-based rank of a pair, or -1. */
-  rankOf(score: number, member: string): number {
-    let rank = 0;
-    let node = this.#root;
-    while (node instanceof Inner) {
-      const i = this.#childFor(node, score, member);
-      for (let k = 0; k < i; k++) rank += node.sizes[k] as number;
-      node = node.children[i] as Leaf | Inner;
-    }
-    const at = leafLowerBound(node, score, member);
-    if (at >= node.members.length || node.members[at] !== member || node.scores[at] !== score) return -1;
-    return rank + at;
-  }
-
   /** The element at a rank (0 <= rank < size). */
   cursorAt(rank: number): TreeCursor {
     let node = this.#root;
