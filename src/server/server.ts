@@ -262,7 +262,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     this.#turnEndScheduled = false;
     this.aof.flush();
     const deferred = this.#deferredFlushes;
-    if (deferred.length === 0 && this.#heldSessions.size === 0) return;
+    if (deferred.length === 0 && this.#heldSessions.size === 0 && this.#pendingFlush.length === 0) return;
     this.#deferredFlushes = [];
     const held = [...this.#heldSessions];
     this.#heldSessions.clear();
@@ -275,6 +275,8 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
         session.flush();
       }
       for (const session of held) session.flush();
+      // Subscribers last: see pubsubHub.
+      if (this.#pendingFlush.length > 0) this.#flushReceivers();
     } finally {
       this.#releasingHeldReplies = false;
     }
@@ -686,23 +688,24 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
 
   /** Receivers with messages this turn; a session is listed once (its pubsubFlushQueued flag). */
   #pendingFlush: Session[] = [];
-  #flushScheduled = false;
   /** client-output-buffer-limit's pubsub class; set from the config in the constructor. */
   #pubsubLimit = outputLimitFor('', 'pubsub');
 
-  /** Receivers of messages are flushed once per event-loop turn, then their backlog checked. */
+  /**
+   * Receivers of messages are flushed once per event-loop turn, at its end (#endTurn) after the
+   * replies of the turn, then their backlog checked. Replies first, as Redis's beforeSleep writes
+   * the client queued last first (the publisher, whose reply follows its deliveries): the
+   * publisher gets its answer before the node spends a write on each subscriber.
+   */
   readonly pubsubHub = new PubSubHub<Session>((receiver) => {
     // A flag, not a Set: this runs once per message per subscriber (100 per PUBLISH).
     if (receiver.pubsubFlushQueued) return;
     receiver.pubsubFlushQueued = true;
     this.#pendingFlush.push(receiver);
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => this.#flushReceivers());
+    this.#scheduleTurnEnd();
   });
 
   #flushReceivers(): void {
-    this.#flushScheduled = false;
     const nowMs = this.clock.nowMs();
     const receivers = this.#pendingFlush;
     this.#pendingFlush = [];
