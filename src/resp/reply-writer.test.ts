@@ -92,3 +92,21 @@ test('truncateTo still works after the buffer grew past its first allocation', (
   w.truncateTo(mark);
   assert.equal(text(w), '+keep\r\n');
 });
+
+test('consume: a partial write leaves the rest pending; a full one restarts the buffer at 0', () => {
+  const w = new ReplyWriter();
+  w.simple('OK');
+  w.integer(7);
+  const pending = (): string => w.pendingBuffer.toString('latin1', w.pendingStart, w.pendingStart + w.pendingBytes);
+  assert.equal(pending(), '+OK\r\n:7\r\n');
+  w.consume(3);
+  assert.equal(pending(), '\r\n:7\r\n', 'the bytes not written stay, in order');
+  w.simple('X');
+  assert.equal(pending(), '\r\n:7\r\n+X\r\n', 'later replies follow them');
+  w.consume(w.pendingBytes);
+  assert.equal(w.pendingBytes, 0);
+  assert.equal(w.pendingStart, 0, 'nothing pending: the buffer is written from its start again');
+  w.bulk('a');
+  assert.equal(pending(), '$1\r\na\r\n');
+  assert.equal(text(w), '$1\r\na\r\n', 'take() still hands out exactly the pending bytes');
+});

@@ -40,6 +40,28 @@ export class ReplyWriter {
   }
 
   /**
+   * The buffer holding the pending replies, at [pendingStart, pendingStart + pendingBytes): for
+   * a caller that writes them out itself without a take() (no Buffer view made per flush), then
+   * reports how many bytes left with consume().
+   */
+  get pendingBuffer(): Buffer {
+    return this.#buf;
+  }
+
+  get pendingStart(): number {
+    return this.#start;
+  }
+
+  /**
+   * `bytes` of the pending replies were written out and are no longer referenced: they are
+   * dropped, and once none is pending the buffer is written from its start again.
+   */
+  consume(bytes: number): void {
+    this.#start = Math.min(this.#end, this.#start + bytes);
+    if (this.#start === this.#end) this.#start = this.#end = 0;
+  }
+
+  /**
    * The bytes handed out by take() are no longer referenced (the socket wrote them at once):
    * write from the start of the buffer again. No-op while replies are pending.
    */

@@ -9,8 +9,8 @@ import type { Context, DispatchClient, TransactionState } from './dispatch.js';
 export interface SessionHost {
   /** Runs one command for this session. */
   execute(session: Session, argv: string[]): void;
-  /** Called before a batch of commands from one read (takes the wall-clock offset). */
-  beginBatch(): void;
+  /** Called before a batch of commands from one read; returns the wall-clock time in ms. */
+  beginBatch(): number;
   /** True while CLIENT PAUSE holds this command back (all commands, or writes only). */
   isPausedFor(argv: readonly string[]): boolean;
   countInputBytes(bytes: number): void;
@@ -113,10 +113,10 @@ export class Session implements DispatchClient {
   #onData(chunk: Buffer, borrowed: boolean): void {
     if (this.#closed) return;
     this.#host.countInputBytes(chunk.length);
-    this.lastInteractionMs = this.#host.nowMs();
     this.parser.feed(chunk, borrowed);
     try {
-      this.processInput();
+      this.lastInteractionMs = this.#host.beginBatch();
+      this.#runCommands();
     } finally {
       if (borrowed) this.parser.releaseBorrowed();
     }
@@ -125,6 +125,10 @@ export class Session implements DispatchClient {
   /** Runs every complete command buffered, then flushes. Also called when a pause ends. */
   processInput(): void {
     this.#host.beginBatch();
+    this.#runCommands();
+  }
+
+  #runCommands(): void {
     while (!this.#closed && !this.closeAfterReply && !this.blocked) {
       let argv = this.#parked;
       this.#parked = null;
@@ -168,17 +172,13 @@ export class Session implements DispatchClient {
   /** Sends what the writer holds; closes afterwards when QUIT or a protocol error asked to. */
   flush(): void {
     if (this.#closed) return;
-    if (this.writer.pendingBytes > 0 && this.#host.holdReply(this)) return;
-    if (this.writer.pendingBytes > 0) {
-      const bytes = this.writer.take();
-      this.#host.countOutputBytes(bytes.length);
-      this.#write(bytes);
+    const writer = this.writer;
+    if (writer.pendingBytes > 0 && this.#host.holdReply(this)) return;
+    if (writer.pendingBytes > 0) {
+      this.#host.countOutputBytes(writer.pendingBytes);
+      this.#write(writer);
       // A failed write (EPIPE, ECONNRESET) closed the session: nothing more to do.
       if (this.#closed) return;
-      // Nothing left in the socket's queue: the kernel took every byte during write(), so the
-      // writer may reuse its buffer from the start instead of allocating a new one when full
-      // (a 16 KB ArrayBuffer every ~15 replies of 1 KB: external memory V8 must sweep).
-      if (this.socket.writableLength === 0) this.writer.recycle();
     }
     if (this.closeAfterReply) {
       this.#closed = true;
@@ -188,26 +188,30 @@ export class Session implements DispatchClient {
   }
 
   /**
-   * Writes with one write(2) on the descriptor when nothing is queued on the socket, handing
-   * only what the kernel did not take to the socket (Redis writes the same way, and installs a
-   * write handler only for a remainder).
+   * Writes the pending replies with one write(2) on the descriptor, straight from the writer's
+   * buffer, when nothing is queued on the socket; only what the kernel did not take goes to the
+   * socket (Redis writes the same way, and installs a write handler only for a remainder).
    */
-  #write(bytes: Buffer): void {
+  #write(writer: ReplyWriter): void {
     const fd = this.fd;
     if (fd >= 0 && this.socket.writableLength === 0) {
       let written = 0;
       try {
-        written = writeSync(fd, bytes, 0, bytes.length);
+        written = writeSync(fd, writer.pendingBuffer, writer.pendingStart, writer.pendingBytes);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
           this.close();
           return;
         }
       }
-      if (written === bytes.length) return;
-      bytes = bytes.subarray(written);
+      // Nothing was queued on the socket: bytes the kernel took are not referenced anywhere, so
+      // the writer may reuse its buffer from the start instead of allocating a new one when full
+      // (a 16 KB ArrayBuffer every ~15 replies of 1 KB: external memory V8 must sweep).
+      writer.consume(written);
+      if (writer.pendingBytes === 0) return;
     }
-    this.socket.write(bytes);
+    this.socket.write(writer.take());
+    if (this.socket.writableLength === 0) writer.recycle();
   }
 
   close(): void {
