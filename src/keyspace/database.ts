@@ -192,9 +192,7 @@ export class Database {
   /** Replaces the value of an existing key, keeping its TTL and access clock. */
   replace(key: string, value: StoredValue): void {
     if (this.#table.watch !== undefined) this.#table.watch.beforeAccess(key);
-    const clock = this.#table.accessClockOf(key);
-    if (clock === undefined) this.set(key, value, true);
-    else this.#table.set(key, value, clock);
+    if (!this.#table.replaceValue(key, value)) this.set(key, value, true);
   }
 
   /** Removes a key and its TTL. Returns the value it held. */

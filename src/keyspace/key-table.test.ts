@@ -174,3 +174,16 @@ test('samplePositions gives live positions with their clocks; positionEpoch move
   table.samplePositions(random, 5, positions, clocks);
   assert.equal(positions.length, 200, 'an empty table samples nothing');
 });
+
+test('replaceValue overwrites a present key in place, keeping its access clock; absent keys are not added', () => {
+  const table = new KeyTable();
+  table.set('a', 'x', 10);
+  table.set('b', 'y', 20);
+  assert.equal(table.replaceValue('a', 'x2'), true);
+  assert.equal(table.get('a'), 'x2');
+  assert.equal(table.accessClockOf('a'), 10, 'the clock is the one the key had');
+  assert.equal(table.positionOf('a'), 0, 'the key keeps its cell (insertion order)');
+  assert.equal(table.replaceValue('c', 'z'), false);
+  assert.equal(table.get('c'), undefined);
+  assert.equal(table.size, 2);
+});

@@ -202,6 +202,14 @@ export class KeyTable {
     return true;
   }
 
+  /** Overwrites the value of a present key, keeping its access clock (one lookup); false when absent. */
+  replaceValue(key: string, value: StoredValue): boolean {
+    const position = this.#findPosition(key);
+    if (position < 0) return false;
+    this.#cells[position * STRIDE + 1] = value;
+    return true;
+  }
+
   #appendCell(key: string, value: StoredValue, accessClock: number): void {
     const position = this.#cells.length / STRIDE;
     if (position === this.#clocks.length) {

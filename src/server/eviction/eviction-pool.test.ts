@@ -84,3 +84,15 @@ test('position candidates: the same position and epoch is one entry; another epo
     [null, 42, 8],
   ]);
 });
+
+test('a full pool skips a candidate no better than its worst, even one it holds (as Redis: no re-score then)', () => {
+  const pool = new EvictionPool();
+  for (let i = 0; i < EVICTION_POOL_SIZE; i++) pool.insert(10 + i, 0, `k${i}`, fp(`k${i}`));
+  // k5 (score 15) offered again with a score below every entry: skipped, k5 keeps 15.
+  pool.insert(1, 0, 'k5', fp('k5'));
+  // A tie with the worst is no better either.
+  pool.insert(10, 0, 'tie', fp('tie'));
+  assert.equal(pool.size, EVICTION_POOL_SIZE);
+  const expected = Array.from({ length: EVICTION_POOL_SIZE }, (_, i) => `k${EVICTION_POOL_SIZE - 1 - i}`);
+  assert.deepEqual(drain(pool), expected, 'the pool is unchanged');
+});

@@ -41,8 +41,12 @@ export class EvictionPool {
    * re-scored. `key` null: a position candidate (fingerprint = its position, with its epoch).
    */
   insert(score: number, dbIndex: number, key: string | null, fingerprint: number, epoch = 0): void {
-    this.#remove(dbIndex, key, fingerprint, epoch);
     const keys = this.#keys;
+    // Most samples of a full pool are no better than its worst entry: skipped before the
+    // duplicate search, as Redis's evictionPoolPopulate skips them (a copy of this candidate
+    // already in the pool then keeps its earlier score, as in Redis, which never de-duplicates).
+    if (keys[EVICTION_POOL_SIZE - 1] !== undefined && (this.#scores[0] as number) >= score) return;
+    this.#remove(dbIndex, key, fingerprint, epoch);
     let k = 0;
     while (k < EVICTION_POOL_SIZE && keys[k] !== undefined && (this.#scores[k] as number) < score) k++;
     if (k === 0 && keys[EVICTION_POOL_SIZE - 1] !== undefined) return; // worse than all, pool full
