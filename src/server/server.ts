@@ -57,9 +57,6 @@ export interface ServerOptions {
   onShutdown?: () => void;
 }
 
-
-/** How often beginBatch reads the wall clock again (its offset from the monotonic clock). */
-const WALL_CLOCK_REREAD_MS = 10;
 /**
  * Redis 7.0 also holds these under CLIENT PAUSE WRITE: their specs carry MAY_REPLICATE, a flag
  * COMMAND does not print (so it is not in generated/redis-commands.json).
@@ -796,24 +793,19 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   wallClockOffsetMs = 0;
   lastCommandEndMs = 0;
 
-  /** performance.now() when the wall-clock offset was last read (see beginBatch). */
-  #wallClockReadAtMs = -Infinity;
-
   /**
    * Starts a batch of commands (one read): takes the monotonic time the first command starts
-   * at, and returns the wall-clock time in ms. The wall clock is not read per batch: its offset
-   * from the monotonic clock moves only when the system clock is stepped or slewed, so it is
-   * read again every WALL_CLOCK_REREAD_MS (each clock read costs ~60 ns on this VM, and there
-   * were two per batch: one request per read at -P 1). A clock given for tests is read every time.
+   * at and the wall clock's offset from it, and returns the wall-clock time in ms (the session's
+   * last interaction: one clock read less per read). The wall clock is read per batch: an offset
+   * kept from an earlier read puts "now" up to 1 ms behind Date.now() (that read's ms was
+   * floored), and a TTL set from it could end before a time a client saw before sending.
    */
   beginBatch(): number {
     const nowMs = performance.now();
     this.lastCommandEndMs = nowMs;
-    if (nowMs - this.#wallClockReadAtMs >= WALL_CLOCK_REREAD_MS || this.clock !== systemClock) {
-      this.wallClockOffsetMs = this.clock.nowMs() - nowMs;
-      this.#wallClockReadAtMs = nowMs;
-    }
-    return Math.floor(this.wallClockOffsetMs + nowMs);
+    const wallMs = this.clock.nowMs();
+    this.wallClockOffsetMs = wallMs - nowMs;
+    return wallMs;
   }
 
   get slowlogThresholdUs(): number {
