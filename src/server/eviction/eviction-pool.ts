@@ -37,8 +37,9 @@ export class EvictionPool {
   }
 
   /**
-   * Offers a candidate; ignored when the pool is full of better ones. A key already in it is
-   * re-scored. `key` null: a position candidate (fingerprint = its position, with its epoch).
+   * Offers a candidate; ignored when the pool is full of ones at least as good. A key already
+   * in it is re-scored when the offer is not ignored. `key` null: a position candidate
+   * (fingerprint = its position, with its epoch).
    */
   insert(score: number, dbIndex: number, key: string | null, fingerprint: number, epoch = 0): void {
     const keys = this.#keys;
