@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const make = (build: (key: string) => string[]) => buildBatches((digits) => build(`key:${digits}`), distinctBatches, pipeline, keyCount);
   const allCases: Array<[string, Buffer[]]> = [
     ['SET', make((key) => ['SET', key, 'xxx'])],
+    // 4-byte values that vary (the parser's tiny-argument cache misses on most of them).
+    ['SETVARY4', make((key) => ['SET', key, key.slice(-4)])],
     ['GET', make((key) => ['GET', key])],
     ['INCR', make((key) => ['INCR', `counter:${key}`])],
     ['PING', make(() => ['PING'])],

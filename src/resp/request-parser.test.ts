@@ -174,3 +174,26 @@ test('arguments of EXTERNAL_STRING_MIN_BYTES or more become external strings wit
   assert.equal(isExternalString(argv[1] as string), externalStringsEnabled);
   assert.equal(isExternalString(argv[2] as string), false);
 });
+
+test('tiny arguments (1-4 bytes, cached by their bytes) keep every byte and their length', () => {
+  // Pairs whose packed bytes are equal ("a" and "a\0"), NULs only, high bytes, repeats (a repeat
+  // is served from the cache), and a seeded spread of random ones that collide in slots.
+  const fixed = ['a', 'a\0', 'a\0\0', 'a\0\0\0', '\0', '\0\0\0\0', '\xff\xff\xff\xff', 'xxx', 'xxx', 'xxx', '1', '10', '100', '1000'];
+  let seed = 12345;
+  const randomByte = (): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 24;
+  };
+  const randoms: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const length = 1 + (randomByte() % 4);
+    let text = '';
+    for (let j = 0; j < length; j++) text += String.fromCharCode(randomByte());
+    randoms.push(text);
+  }
+  const args = [...fixed, ...randoms, ...randoms.slice(0, 500), ...fixed];
+  const parser = new RequestParser();
+  const commands = args.map((arg) => ['ECHO', arg]);
+  parser.feed(Buffer.concat(commands.map((argv) => Buffer.from(`*2\r\n$4\r\n${argv[0]}\r\n$${argv[1]!.length}\r\n${argv[1]}\r\n`, 'latin1'))));
+  assert.deepEqual(parseAll(parser), commands);
+});

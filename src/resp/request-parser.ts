@@ -175,6 +175,7 @@ export class RequestParser {
       if (len >= EXTERNAL_STRING_MIN_BYTES) arg = largeLatin1(buf, this.#pos, end);
       else if (len > 16) arg = buf.latin1Slice(this.#pos, end);
       else if (this.#argsRemaining === this.#argCount && len > 0) arg = commandName(buf, this.#pos, len);
+      else if (len <= TINY_ARG_MAX_BYTES && len > 0) arg = tinyArg(buf, this.#pos, len);
       else arg = shortLatin1(buf, this.#pos, len);
       if (this.#argCount <= PRESIZED_MAX_ARGS) this.#args[this.#argCount - this.#argsRemaining] = arg;
       else this.#args.push(arg);
@@ -281,6 +282,47 @@ function commandName(b: Buffer, p: number, length: number): string {
   }
   const made = shortLatin1(b, p, length);
   recentNames[slot] = made;
+  return made;
+}
+
+/** Arguments up to this length are looked up in the tiny-argument cache (see tinyArg). */
+const TINY_ARG_MAX_BYTES = 4;
+/** Slots of the tiny-argument cache (a power of two). */
+const TINY_SLOTS = 256;
+/** Per slot: the cached string ('' when empty), and its bytes packed as tinyArg packs them. */
+const tinyStrings: string[] = new Array<string>(TINY_SLOTS).fill('');
+const tinyKeys = new Int32Array(TINY_SLOTS);
+/** Per slot: the last argument that missed (packed bytes, length); a second miss caches it. */
+const tinyMissKeys = new Int32Array(TINY_SLOTS);
+const tinyMissLengths = new Uint8Array(TINY_SLOTS);
+
+/**
+ * An argument of 1-4 bytes (small numbers, flags, short values such as "1" or "ok"): when the
+ * same bytes came recently, the same string as then, as Redis shares its small integer objects.
+ * A value written over and over is then one string, not a new one per write that survives into
+ * the old generation and dies there. An argument enters the cache only when it misses twice in
+ * a row in its slot: varied arguments then cost a packed compare and two typed-array stores, not
+ * a write of each new string into the cache (measured: docs/performance-notes.md, session 8).
+ */
+function tinyArg(b: Buffer, p: number, length: number): string {
+  // The bytes in one int32; the length is compared apart ("a" and "a\0" pack alike).
+  let key = b[p] as number;
+  if (length > 1) key |= (b[p + 1] as number) << 8;
+  if (length > 2) key |= (b[p + 2] as number) << 16;
+  if (length > 3) key |= (b[p + 3] as number) << 24;
+  const mixed = Math.imul(key ^ length, 0x9e3779b1);
+  const slot = (mixed ^ (mixed >>> 16)) & (TINY_SLOTS - 1);
+  const cached = tinyStrings[slot] as string;
+  // An empty slot holds '' (length 0), which no 1-4 byte argument matches.
+  if (tinyKeys[slot] === key && cached.length === length) return cached;
+  const made = shortLatin1(b, p, length);
+  if (tinyMissKeys[slot] === key && tinyMissLengths[slot] === length) {
+    tinyKeys[slot] = key;
+    tinyStrings[slot] = made;
+  } else {
+    tinyMissKeys[slot] = key;
+    tinyMissLengths[slot] = length;
+  }
   return made;
 }
 
