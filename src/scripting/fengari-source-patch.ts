@@ -38,6 +38,9 @@ interface SourcePatch {
  * - New tables: each one made a second Map for its dead keys (kept so `next` can go on from a
  *   key removed during a traversal). Tables now share one empty map until a key dies; only
  *   mark_dead writes to it, and it replaces the shared one by the table's own map first.
+ * - Empty tables: likewise every table shares one empty map of keys until its first key (add()
+ *   is the only writer; mark_dead deletes only a key it found). An EVALSHA without arguments
+ *   made an ARGV table, and its map, for nothing (~200 of the ~2,000 bytes an EVALSHA allocated).
  */
 const PATCHES: readonly SourcePatch[] = [
   { pattern: /\bdelete ((?:L|from)\.stack\[[^\]]+\]);/g, replacement: '$1 = undefined;' },
@@ -47,12 +50,14 @@ const PATCHES: readonly SourcePatch[] = [
   { file: 'ltable.js', pattern: /^(\s*)t\.dead_strong\.clear\(\);/m, replacement: '$1if (t.dead_strong.size !== 0) t.dead_strong.clear();' },
   { file: 'ltable.js', pattern: /^(\s*)this\.dead_strong = new Map\(\);/m, replacement: '$1this.dead_strong = NO_DEAD_KEYS;' },
   { file: 'ltable.js', pattern: /^(\s*)t\.dead_strong\.set\(hash, e\);/m, replacement: '$1if (t.dead_strong === NO_DEAD_KEYS) t.dead_strong = new Map();\n$1t.dead_strong.set(hash, e);' },
-  { file: 'ltable.js', pattern: /^class Table \{/m, replacement: '/* shared by tables with no dead key: never written */\nconst NO_DEAD_KEYS = new Map();\n\nclass Table {' },
+  { file: 'ltable.js', pattern: /^class Table \{/m, replacement: '/* shared by tables with no dead key, and by tables with no key: never written */\nconst NO_DEAD_KEYS = new Map();\nconst NO_KEYS = new Map();\n\nclass Table {' },
+  { file: 'ltable.js', pattern: /^(\s*)this\.strong = new Map\(\);/m, replacement: '$1this.strong = NO_KEYS;' },
+  { file: 'ltable.js', pattern: /^(\s*)t\.strong\.set\(hash, entry\);/m, replacement: '$1if (t.strong === NO_KEYS) t.strong = new Map();\n$1t.strong.set(hash, entry);' },
 ];
 
 /**
  * The file's patches for every file, then its own ones: those go together (ltable's shared
- * empty map is only safe with all three edits), so if one does not match, none is applied.
+ * empty maps are only safe with all their edits), so if one does not match, none is applied.
  */
 function patchSource(file: string, original: string): string {
   let source = original;

@@ -117,14 +117,32 @@ return {seen, left, after, next(u) == nil and 1 or 0}`;
   assert.equal(run(engine, body, replying(':1\r\n')), '*4\r\n:20\r\n:0\r\n:2\r\n:1\r\n');
 });
 
-test("fengari's source patches are applied (pops store undefined, tables share the empty dead-key map)", () => {
+test("fengari's source patches are applied (pops store undefined, tables share the empty dead-key and key maps)", () => {
   loadFengari();
   const require = createRequire(import.meta.url);
   const ldo = require('fengari/src/ldo.js') as { adjust_top: { toString(): string } };
   assert.ok(!ldo.adjust_top.toString().includes('delete'));
-  const ltable = require('fengari/src/ltable.js') as { luaH_new: (L: unknown) => { dead_strong: Map<unknown, unknown> } };
+  const ltable = require('fengari/src/ltable.js') as { luaH_new: (L: unknown) => { dead_strong: Map<unknown, unknown>; strong: Map<unknown, unknown> } };
   const L = { l_G: { id_counter: 0 } };
   assert.equal(ltable.luaH_new(L).dead_strong, ltable.luaH_new(L).dead_strong);
+  assert.equal(ltable.luaH_new(L).strong, ltable.luaH_new(L).strong);
+});
+
+test('empty tables share one key map until their first key; filling one leaves the others empty', () => {
+  const engine = new ScriptEngine(() => {});
+  const body = `
+local a, b, c = {}, {}, {}
+a.x = 1
+b[1] = 'one'
+local nc = 0
+for _ in pairs(c) do nc = nc + 1 end
+local empty = {}
+empty.k = nil
+return {a.x, b[1], #b, nc, #c, next(empty) == nil and 1 or 0, #ARGV, rawget(c, 'x') == nil and 1 or 0}`;
+  assert.equal(run(engine, body, replying(':1\r\n')), '*8\r\n:1\r\n$3\r\none\r\n:1\r\n:0\r\n:0\r\n:1\r\n:0\r\n:1\r\n');
+  // Later runs: a new ARGV is empty although an earlier one was filled.
+  assert.equal(run(engine, 'return #ARGV', replying(':1\r\n'), [], ['a', 'b']), ':2\r\n');
+  assert.equal(run(engine, 'return #ARGV', replying(':1\r\n')), ':0\r\n');
 });
 
 test('reused call frames: coroutines, caught errors and deep recursion leave later runs right', () => {
