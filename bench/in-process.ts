@@ -25,6 +25,7 @@ const selectedCases = casesIndex >= 0 ? (process.argv[casesIndex + 1] ?? '').toU
 async function main(): Promise<void> {
   const node = startInProcessNode();
   const distinctBatches = Math.min(batches, 4096);
+  let zaddDraws = 0;
   const make = (build: (key: string) => string[]) => buildBatches((digits) => build(`key:${digits}`), distinctBatches, pipeline, keyCount);
   const allCases: Array<[string, Buffer[]]> = [
     ['SET', make((key) => ['SET', key, 'xxx'])],
@@ -37,6 +38,9 @@ async function main(): Promise<void> {
     ['SADD', make((key) => ['SADD', 'myset', `element:${key}`])],
     ['PFADD', make((key) => ['PFADD', 'hll', key])],
     ['ZADD', make((key) => ['ZADD', 'myzset', key.slice(-6), `element:${key}`])],
+    // As redis-benchmark's ZADD, the score is drawn apart from the member, so a present member
+    // moves: 20k members (each recurs ~3 times in the replayed batches), a new score per command.
+    ['ZADDMOVE', make((key) => ['ZADD', 'myzset2', String((zaddDraws++ * 7919 + 13) % 100_000), `element:${Number(key.slice(-6)) % 20_000}`])],
     ['ZINCRBY', make((key) => ['ZINCRBY', 'lb', '1', `m:${key}`])],
   ];
   const cases = allCases.filter(([name]) => selectedCases === undefined || selectedCases.includes(name));
