@@ -37,6 +37,11 @@ class IdTree {
     this.tree.updateId(this.#ids.get(member) as number, score);
   }
 
+  score(member: string): number | undefined {
+    const id = this.#ids.get(member);
+    return id === undefined ? undefined : this.tree.scoreOfId(id);
+  }
+
   rank(member: string): number {
     const id = this.#ids.get(member);
     return id === undefined ? -1 : this.tree.rankOfId(id);
@@ -52,6 +57,9 @@ function runRandomOps(seed: number, operations: number, memberSpace: number, sco
     const member = `m${random.int(memberSpace)}`;
     const roll = random.next();
     const old = model.get(member);
+    // A score read then a move of the same member, as ZADD and ZINCRBY do (the tree keeps the
+    // member's index in its leaf from the read).
+    assert.equal(ids.score(member), old);
     if (roll < 0.55) {
       const score = random.int(scoreSpace) - scoreSpace / 2;
       if (old !== undefined && old !== score && random.next() < 0.7) ids.update(member, score);

@@ -87,6 +87,10 @@ export class OrderTree {
   #last: Leaf;
   /** The leaf holding each id; NO_LEAF for ids not in the tree. */
   readonly #leafOf: Leaf[] = [];
+  /** The last #indexOfId answer: id, its leaf, its index there. */
+  #keptId = -1;
+  #keptLeaf: Leaf = NO_LEAF;
+  #keptIndex = -1;
 
   constructor() {
     this.#first = this.#last = this.#root as Leaf;
@@ -131,13 +135,13 @@ export class OrderTree {
   /** The score of the element with this id (it must be in the tree). */
   scoreOfId(id: number): number {
     const leaf = this.#leafOf[id] as Leaf;
-    return leaf.scores[leaf.ids.indexOf(id)] as number;
+    return leaf.scores[this.#indexOfId(leaf, id)] as number;
   }
 
   /** Removes the element with this id (it must be in the tree). */
   removeId(id: number): void {
     const leaf = this.#leafOf[id] as Leaf;
-    this.#removeAt(leaf, leaf.ids.indexOf(id));
+    this.#removeAt(leaf, this.#indexOfId(leaf, id));
     this.#leafOf[id] = NO_LEAF;
   }
 
@@ -151,7 +155,7 @@ export class OrderTree {
     const members = leaf.members;
     const scores = leaf.scores;
     const ids = leaf.ids;
-    const at = ids.indexOf(id);
+    const at = this.#indexOfId(leaf, id);
     const member = members[at] as string;
     const length = members.length;
     const first = at === 0 ? 1 : 0;
@@ -190,7 +194,7 @@ export class OrderTree {
   /** 0-based rank of the element with this id (it must be in the tree): counted upward from its leaf. */
   rankOfId(id: number): number {
     const leaf = this.#leafOf[id] as Leaf;
-    let rank = leaf.ids.indexOf(id);
+    let rank = this.#indexOfId(leaf, id);
     for (let child: Leaf | Inner = leaf, p = leaf.parent; p !== null; child = p, p = p.parent) {
       const sizes = p.sizes;
       const i = p.children.indexOf(child);
@@ -331,6 +335,21 @@ export class OrderTree {
       else lo = mid;
     }
     return lo;
+  }
+
+  /**
+   * The index of `id` in its leaf. The last answer is kept: a score read and then a move of
+   * the same member (ZADD, ZINCRBY) scan the leaf's ids once, not twice. A kept index is
+   * used only after checking the leaf still holds the id there (a shift or split moves it).
+   */
+  #indexOfId(leaf: Leaf, id: number): number {
+    const kept = this.#keptIndex;
+    if (id === this.#keptId && leaf === this.#keptLeaf && leaf.ids[kept] === id) return kept;
+    const at = leaf.ids.indexOf(id);
+    this.#keptId = id;
+    this.#keptLeaf = leaf;
+    this.#keptIndex = at;
+    return at;
   }
 
   #setLeaf(id: number, leaf: Leaf): void {
