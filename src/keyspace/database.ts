@@ -11,6 +11,8 @@ export interface DatabaseHost {
   readonly nowMs: number;
   /** The value stored as a key's access clock when it is read or written (LRU or LFU). */
   accessClock(previous: number | undefined): number;
+  /** The LRU clock to store on access; -1 under LFU (whose stamp depends on the previous one). */
+  readonly lruClock: number;
   /** A key was found expired and removed (lazily or by the active cycle). */
   onExpired(db: Database, key: string): void;
   /** A key was added that did not exist (Redis's dbAdd: the 'new' keyspace event). */

@@ -29,8 +29,10 @@ test('access clocks are kept per key and stamped by getAndTouch', () => {
   const table = new KeyTable();
   table.set('a', 'x', 10);
   assert.equal(table.accessClockOf('a'), 10);
+  // LFU (lruClock -1): the stamp is computed from the previous one.
   let seen: number | undefined;
   table.getAndTouch('a', {
+    lruClock: -1,
     accessClock: (previous) => {
       seen = previous;
       return 42;
@@ -38,6 +40,12 @@ test('access clocks are kept per key and stamped by getAndTouch', () => {
   });
   assert.equal(seen, 10);
   assert.equal(table.accessClockOf('a'), 42);
+  // LRU: the clock is stored as given, without asking for one.
+  table.getAndTouch('a', {
+    lruClock: 99,
+    accessClock: () => assert.fail('LRU stamps need no previous clock'),
+  });
+  assert.equal(table.accessClockOf('a'), 99);
   table.setAccessClock('a', 7);
   assert.equal(table.accessClockOf('a'), 7);
   assert.equal(table.accessClockOf('missing'), undefined);

@@ -94,10 +94,13 @@ export class KeyTable {
   }
 
   /** Reads the value and stamps its access clock (one index lookup: the GET path). */
-  getAndTouch(key: string, stamp: { accessClock(previous: number | undefined): number }): StoredValue | undefined {
+  getAndTouch(key: string, stamp: { readonly lruClock: number; accessClock(previous: number | undefined): number }): StoredValue | undefined {
     const position = this.#findPosition(key);
     if (position < 0) return undefined;
-    this.#clocks[position] = stamp.accessClock(this.#clocks[position] as number);
+    // Under LRU the stamp does not depend on the old one: a store alone, which does not wait for
+    // the clock array's cache line as reading the old clock first did (LFU needs that read).
+    const lru = stamp.lruClock;
+    this.#clocks[position] = lru >= 0 ? lru : stamp.accessClock(this.#clocks[position] as number);
     return this.#cells[position * STRIDE + 1] as StoredValue;
   }
 

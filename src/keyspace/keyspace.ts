@@ -61,6 +61,10 @@ export class Keyspace implements DatabaseHost {
    * updateLFU, (minutes << 8) | counter, where the counter first decays by the time since the
    * last stamp, then grows with probability 1 / ((counter - 5) * lfu-log-factor + 1).
    */
+  get lruClock(): number {
+    return this.accessMode === 'lru' ? Math.floor(this.nowMs / 1000) & LRU_CLOCK_MAX : -1;
+  }
+
   accessClock(previous: number | undefined): number {
     if (this.accessMode === 'lru') return Math.floor(this.nowMs / 1000) & LRU_CLOCK_MAX;
     const minutes = this.#lfuMinutes();
