@@ -56,17 +56,18 @@ export class Keyspace implements DatabaseHost {
     return db;
   }
 
+  /** The LRU stamp of an access now (seconds, 24 bits); -1 under LFU, whose stamp needs the previous one. */
+  get lruClock(): number {
+    return this.accessMode === 'lru' ? Math.floor(this.nowMs / 1000) & LRU_CLOCK_MAX : -1;
+  }
+
   /**
    * The stamp stored when a key is used. LRU: the clock in seconds (24 bits). LFU: like Redis's
    * updateLFU, (minutes << 8) | counter, where the counter first decays by the time since the
    * last stamp, then grows with probability 1 / ((counter - 5) * lfu-log-factor + 1).
    */
-  get lruClock(): number {
-    return this.accessMode === 'lru' ? Math.floor(this.nowMs / 1000) & LRU_CLOCK_MAX : -1;
-  }
-
   accessClock(previous: number | undefined): number {
-    if (this.accessMode === 'lru') return Math.floor(this.nowMs / 1000) & LRU_CLOCK_MAX;
+    if (this.accessMode === 'lru') return this.lruClock;
     const minutes = this.#lfuMinutes();
     if (previous === undefined) return minutes * 256 + LFU_INIT_VALUE;
     let counter = this.lfuCounter(previous);
