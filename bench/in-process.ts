@@ -10,9 +10,12 @@ import { bestNsPerCommand, buildBatches, command, numberOption, startInProcessNo
  *     [--cases SET,GET,...]
  *
  * Keys are redis-benchmark's (`key:` + 12 digits, -r 100000), values 3 bytes; a fake socket
- * discards the replies (their bytes are counted, so nothing is optimised away). HSET, SADD,
- * PFADD and ZADD are redis-benchmark's (one key each: `myhash`, `myset`, `hll`, `myzset`, random
- * members); ZINCRBY is the bench's leaderboard command (`lb`, filled by the first rounds).
+ * discards the replies (their bytes are counted, so nothing is optimised away). HSET, SADD and
+ * PFADD are redis-benchmark's (one key each: `myhash`, `myset`, `hll`, random members). ZADD
+ * scores each member by its own number, so a present member never moves; ZADDMOVE draws the
+ * score apart from the member as redis-benchmark does (`myzset2`, 20k members). ZINCRBY is the
+ * bench's leaderboard command (`lb`, filled by the first rounds). SETVARY4 stores a different
+ * 4-byte value per key (the parser's tiny-argument cache mostly misses on it).
  */
 
 const keyCount = numberOption('keys', 100_000);
