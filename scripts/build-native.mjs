@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Builds the optional native module (native/: external strings for large arguments,
-// docs/external-strings.md) with node-gyp. Run by `npm ci` / `npm install` (postinstall).
-// A machine that cannot build it (no compiler, no Node headers) still gets a working node:
-// Tessera then keeps large arguments on the V8 heap. So a failed build warns and exits 0.
+// Builds the optional native modules (native/: external strings for large arguments,
+// docs/external-strings.md; batched client socket I/O, docs/native-io.md) with node-gyp. Run by
+// `npm ci` / `npm install` (postinstall). A machine that cannot build them (no compiler, no Node
+// headers) still gets a working node: Tessera then keeps large arguments on the V8 heap and
+// reads clients through Node's sockets. So a failed build warns and exits 0.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +26,7 @@ function nodeGypScript() {
 
 const script = nodeGypScript();
 if (script === undefined) {
-  console.warn('tessera: node-gyp not found; the native module is not built (large arguments stay on the V8 heap)');
+  console.warn("tessera: node-gyp not found; the native modules are not built (large arguments stay on the V8 heap, clients use Node's sockets)");
   process.exit(0);
 }
 const args = [script, 'rebuild'];
@@ -38,7 +39,7 @@ if (!process.env.npm_config_nodedir) {
 }
 const result = spawnSync(process.execPath, args, { cwd: nativeDir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
 if (result.status !== 0) {
-  console.warn(`tessera: building the native module failed (large arguments stay on the V8 heap):\n${(result.stderr ?? '').slice(-2000)}`);
+  console.warn(`tessera: building the native modules failed (large arguments stay on the V8 heap, clients use Node's sockets):\n${(result.stderr ?? '').slice(-2000)}`);
   process.exit(0);
 }
-console.log('tessera: native module built (native/build/Release/tessera_strings.node)');
+console.log('tessera: native modules built (native/build/Release/tessera_strings.node, tessera_io.node)');

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { loadNativeModule } from './native-module.js';
 
 /**
  * Large command arguments as V8 external strings (docs/external-strings.md): the bytes live
@@ -17,17 +17,7 @@ interface NativeStrings {
   isExternal(text: string): boolean;
 }
 
-function loadNative(): NativeStrings | undefined {
-  if (process.env.TESSERA_NATIVE_STRINGS === 'off') return undefined;
-  try {
-    // dist/src/lib/ → the project root's native/build (built in place by npm ci).
-    return createRequire(import.meta.url)('../../../native/build/Release/tessera_strings.node') as NativeStrings;
-  } catch {
-    return undefined;
-  }
-}
-
-const native = loadNative();
+const native = loadNativeModule<NativeStrings>('tessera_strings.node', 'TESSERA_NATIVE_STRINGS');
 
 /** Whether large arguments become external strings in this process. */
 export const externalStringsEnabled = native !== undefined;

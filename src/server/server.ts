@@ -45,6 +45,7 @@ import { redirectBlocked, type RoutingView } from '../cluster/routing.js';
 import { step } from '../cluster/state/step.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { METRIC_SAMPLE_PERIOD_MS, Stats } from './stats.js';
+import { nativeClientIo } from './native-client-io.js';
 import { RdbPersistence } from '../persistence/rdb-persistence.js';
 import { REDIS_VERSION } from './config/config-file.js';
 
@@ -251,13 +252,16 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
   #scheduleTurnEnd(): void {
     if (this.#turnEndScheduled) return;
     this.#turnEndScheduled = true;
-    setImmediate(() => this.#endTurn());
+    // Within a native read batch, at its end (every ready client read: Redis's beforeSleep).
+    if (nativeClientIo?.runAtBatchEnd(this.#endTurnNow) !== true) setImmediate(this.#endTurnNow);
   }
 
   /**
    * Redis's beforeSleep: the AOF write (and fsync with always), then the replies of this turn
    * (deferFlush) and those that waited for the write (holdReply).
    */
+  readonly #endTurnNow = (): void => this.#endTurn();
+
   #endTurn(): void {
     this.#turnEndScheduled = false;
     this.aof.flush();
@@ -712,7 +716,7 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     for (const session of receivers) {
       session.pubsubFlushQueued = false;
       session.flush();
-      const pendingBytes = session.socket.writableLength;
+      const pendingBytes = session.pendingOutputBytes;
       if (!session.closed && overOutputLimit(this.#pubsubLimit, pendingBytes, nowMs, session.outputLimitState)) {
         this.logger.warning(
           `Client id=${session.id} addr=${session.remoteAddress} closed for overcoming of output buffer limits (pubsub, ${pendingBytes} bytes pending).`,

@@ -1,8 +1,7 @@
-import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { ProtocolError, RequestParser } from '../resp/request-parser.js';
 import { ReplyWriter } from '../resp/reply-writer.js';
-import { readIntoSharedBuffer } from './shared-read-buffer.js';
+import { attachTransport, type ClientTransport, type TransportReceiver } from './client-transport.js';
 import type { Context, DispatchClient, TransactionState } from './dispatch.js';
 
 /** What a session needs from its node. */
@@ -35,7 +34,7 @@ export interface SessionHost {
  * One client connection: parses what arrives, runs each command in order, and writes all the
  * replies of one read with one socket write.
  */
-export class Session implements DispatchClient {
+export class Session implements DispatchClient, TransportReceiver {
   readonly id: number;
   name = '';
   dbIndex = 0;
@@ -64,20 +63,14 @@ export class Session implements DispatchClient {
   dispatchContext: Context | undefined = undefined;
   readonly writer = new ReplyWriter();
   readonly parser: RequestParser;
-  readonly socket: Socket;
+  readonly #transport: ClientTransport;
   readonly #host: SessionHost;
   #closed = false;
-  /**
-   * The socket's descriptor (CLIENT LIST's fd=, direct writes in #write); -1 when libuv does
-   * not expose one: then replies go through the socket.
-   */
-  readonly fd: number;
   /** A command held back by CLIENT PAUSE, run when the pause ends. */
   #parked: string[] | null = null;
 
   constructor(host: SessionHost, socket: Socket, id: number, authenticated: boolean, parser: RequestParser) {
     this.#host = host;
-    this.socket = socket;
     this.id = id;
     this.authenticated = authenticated;
     this.parser = parser;
@@ -90,14 +83,17 @@ export class Session implements DispatchClient {
     this.createdAtMs = host.nowMs();
     this.lastInteractionMs = this.createdAtMs;
     socket.setNoDelay(true);
-    // `_handle.fd` is libuv's descriptor: internal to Node but stable for TCP and pipe handles.
-    const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
-    this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
-    // Accepted paused (pauseOnConnect): reads start once the reader is in place.
-    if (!readIntoSharedBuffer(socket, (bytes) => this.#onData(bytes, true))) socket.on('data', (chunk: Buffer) => this.#onData(chunk, false));
-    socket.resume();
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    this.#transport = attachTransport(socket, this);
+  }
+
+  /** The descriptor CLIENT LIST shows (-1 when unknown). */
+  get fd(): number {
+    return this.#transport.fd;
+  }
+
+  /** Reply bytes written but not yet taken by the kernel (output buffer limits). */
+  get pendingOutputBytes(): number {
+    return this.#transport.pendingBytes;
   }
 
   get closed(): boolean {
@@ -110,7 +106,7 @@ export class Session implements DispatchClient {
   }
 
   /** `borrowed`: the bytes are the shared read buffer's, valid only until this returns. */
-  #onData(chunk: Buffer, borrowed: boolean): void {
+  receive(chunk: Buffer, borrowed: boolean): void {
     if (this.#closed) return;
     this.#host.countInputBytes(chunk.length);
     this.parser.feed(chunk, borrowed);
@@ -176,48 +172,23 @@ export class Session implements DispatchClient {
     if (writer.pendingBytes > 0 && this.#host.holdReply(this)) return;
     if (writer.pendingBytes > 0) {
       this.#host.countOutputBytes(writer.pendingBytes);
-      this.#write(writer);
-      // A failed write (EPIPE, ECONNRESET) closed the session: nothing more to do.
-      if (this.#closed) return;
+      // A failed write (EPIPE, ECONNRESET) closes the session: nothing more to do.
+      if (!this.#transport.write(writer)) {
+        this.close();
+        return;
+      }
     }
     if (this.closeAfterReply) {
       this.#closed = true;
-      this.socket.end();
+      this.#transport.end();
       this.#host.onSessionClosed(this);
     }
-  }
-
-  /**
-   * Writes the pending replies with one write(2) on the descriptor, straight from the writer's
-   * buffer, when nothing is queued on the socket; only what the kernel did not take goes to the
-   * socket (Redis writes the same way, and installs a write handler only for a remainder).
-   */
-  #write(writer: ReplyWriter): void {
-    const fd = this.fd;
-    if (fd >= 0 && this.socket.writableLength === 0) {
-      let written = 0;
-      try {
-        written = writeSync(fd, writer.pendingBuffer, writer.pendingStart, writer.pendingBytes);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
-          this.close();
-          return;
-        }
-      }
-      // Nothing was queued on the socket: bytes the kernel took are not referenced anywhere, so
-      // the writer may reuse its buffer from the start instead of allocating a new one when full
-      // (a 16 KB ArrayBuffer every ~15 replies of 1 KB: external memory V8 must sweep).
-      writer.consume(written);
-      if (writer.pendingBytes === 0) return;
-    }
-    this.socket.write(writer.take());
-    if (this.socket.writableLength === 0) writer.recycle();
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.socket.destroy();
+    this.#transport.destroy();
     this.#host.onSessionClosed(this);
   }
 }

@@ -124,8 +124,16 @@ test('allkeys-lru cache workload: memory stays bounded, keys are evicted, the no
   }
   const stats = await client.info('stats');
   const evicted = infoField(stats, 'evicted_keys');
+  // A major GC can show more live bytes than the model counted; the eviction that follows has a
+  // time budget per command and the tick finishes it (Redis's evictionTimeProc). Wait for that,
+  // bounded, before judging the final figure.
+  let used = infoField(await client.info('memory'), 'used_memory');
+  const settleDeadlineMs = Date.now() + 5_000;
+  while (used > maxmemory * 1.05 && Date.now() < settleDeadlineMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    used = infoField(await client.info('memory'), 'used_memory');
+  }
   const size = await client.dbsize();
-  const used = infoField(await client.info('memory'), 'used_memory');
   t.diagnostic(`baseline ${baseline} maxmemory ${maxmemory} used ${used} peak sampled ${peakUsed} keys ${size} evicted ${evicted} worst ping ${worstPingMs} ms`);
   assert.ok(evicted >= keyCount / 3, `evicted ${evicted}`);
   // ~1.1 KB per key: 16 MB hold ~15,000 keys. Keys still in V8's young generation are not

@@ -57,10 +57,11 @@ export async function startServerProcess(
   label: string,
   command: string,
   argsFor: (port: number, dir: string) => string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), `tessera-${label.replace(/\W+/g, '-')}-`));
-  const child = spawn(command, argsFor(port, dir), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argsFor(port, dir), { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -48,10 +48,10 @@ export const cliPath = fileURLToPath(new URL('../../src/cli/main.js', import.met
 export type NodeProcess = RunningProcess;
 
 /** A Tessera node as a real process (`tessera server`), for signals, exit codes and logs. */
-export function startTesseraProcess(args: string[] = []): Promise<NodeProcess> {
+export function startTesseraProcess(args: string[] = [], env: NodeJS.ProcessEnv = process.env): Promise<NodeProcess> {
   return startServerProcess('tessera server', process.execPath, (port, dir) => [
     cliPath, 'server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...args,
-  ]);
+  ], env);
 }
 
 /** Records every command the node propagates (replication and the AOF attach at that point). */
