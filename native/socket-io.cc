@@ -26,7 +26,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -86,8 +85,19 @@ struct State {
   int32_t* records = nullptr;
   size_t maxRecords = 0;
   size_t recordCount = 0;
-  std::unordered_map<int32_t, Conn*> conns;
+  // Open connections by slot (an id's low ID_SLOT_BITS); freeSlots holds the closed ones' slots.
+  std::vector<Conn*> slots;
+  // The generation of the id each slot last had.
+  std::vector<int32_t> generations;
+  std::vector<int32_t> freeSlots;
+  size_t openConns = 0;
 };
+
+// A connection id is its slot plus a generation that changes each time the slot is reused, so
+// an id never names a later connection (a stale record or call is ignored).
+constexpr int ID_SLOT_BITS = 20;
+constexpr int32_t ID_SLOT_MASK = (1 << ID_SLOT_BITS) - 1;
+constexpr int32_t ID_GENERATIONS = 1 << (31 - ID_SLOT_BITS);
 
 State* state = nullptr;
 
@@ -216,7 +226,10 @@ void CloseConn(Conn* conn) {
   if (conn->closed) return;
   conn->closed = true;
   ReportPending(conn);
-  state->conns.erase(conn->id);
+  int32_t slot = conn->id & ID_SLOT_MASK;
+  state->slots[slot] = nullptr;
+  state->freeSlots.push_back(slot);
+  state->openConns--;
   // uv_poll_stop drops the descriptor from epoll before it is closed.
   uv_poll_stop(&conn->poll);
   close(conn->fd);
@@ -224,9 +237,12 @@ void CloseConn(Conn* conn) {
 }
 
 Conn* Find(const FunctionCallbackInfo<Value>& args) {
-  if (state == nullptr) return nullptr;
-  auto found = state->conns.find(args[0].As<Integer>()->Value());
-  return found == state->conns.end() ? nullptr : found->second;
+  if (state == nullptr || !args[0]->IsInt32()) return nullptr;
+  int32_t id = args[0].As<v8::Int32>()->Value();
+  size_t slot = static_cast<size_t>(id & ID_SLOT_MASK);
+  if (id < 0 || slot >= state->slots.size()) return nullptr;
+  Conn* conn = state->slots[slot];
+  return conn != nullptr && conn->id == id ? conn : nullptr;
 }
 
 // init(onBatch, buffer: Uint8Array, records: Int32Array): true once set up on this thread.
@@ -260,13 +276,13 @@ void Init(const FunctionCallbackInfo<Value>& args) {
   args.GetReturnValue().Set(state->bufferBytes >= 2 * READ_BYTES && state->maxRecords > 0);
 }
 
-// adopt(fd, id): polls a duplicate of fd for connection `id`; returns the duplicate, or -errno.
+// adopt(fd): polls a duplicate of fd; returns the new connection's id (>= 0), or -errno.
 void Adopt(const FunctionCallbackInfo<Value>& args) {
-  if (state == nullptr) {
+  if (state == nullptr || !args[0]->IsInt32()) {
     args.GetReturnValue().Set(-EINVAL);
     return;
   }
-  int fd = fcntl(args[0].As<Integer>()->Value(), F_DUPFD_CLOEXEC, 0);
+  int fd = fcntl(args[0].As<v8::Int32>()->Value(), F_DUPFD_CLOEXEC, 0);
   if (fd < 0) {
     args.GetReturnValue().Set(-errno);
     return;
@@ -274,21 +290,44 @@ void Adopt(const FunctionCallbackInfo<Value>& args) {
   // Node's sockets are non-blocking, and the flag belongs to the open file both descriptors share;
   // set anyway, for a descriptor from elsewhere.
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+  int32_t slot;
+  if (!state->freeSlots.empty()) {
+    slot = state->freeSlots.back();
+    state->freeSlots.pop_back();
+  } else if (state->slots.size() <= static_cast<size_t>(ID_SLOT_MASK)) {
+    slot = static_cast<int32_t>(state->slots.size());
+    state->slots.push_back(nullptr);
+    state->generations.push_back(0);
+  } else {
+    close(fd);
+    args.GetReturnValue().Set(-EMFILE);
+    return;
+  }
   Conn* conn = new Conn();
   conn->fd = fd;
-  conn->id = args[1].As<Integer>()->Value();
   int error = uv_poll_init_socket(state->loop, &conn->poll, fd);
   if (error != 0) {
     close(fd);
     delete conn;
+    state->freeSlots.push_back(slot);
     args.GetReturnValue().Set(error);
     return;
   }
+  int32_t generation = (state->generations[slot] + 1) % ID_GENERATIONS;
+  state->generations[slot] = generation;
+  conn->id = (generation << ID_SLOT_BITS) | slot;
   conn->poll.data = conn;
   conn->events = UV_READABLE;
   uv_poll_start(&conn->poll, UV_READABLE, OnPoll);
-  state->conns[conn->id] = conn;
-  args.GetReturnValue().Set(fd);
+  state->slots[slot] = conn;
+  state->openConns++;
+  args.GetReturnValue().Set(conn->id);
+}
+
+// fdOf(id): the connection's descriptor (CLIENT LIST), -1 when it is not open.
+void FdOf(const FunctionCallbackInfo<Value>& args) {
+  Conn* conn = Find(args);
+  args.GetReturnValue().Set(conn == nullptr ? -1 : conn->fd);
 }
 
 // write(id, bytes: Uint8Array, start, count): writes now what the kernel takes and keeps the
@@ -300,10 +339,14 @@ void Write(const FunctionCallbackInfo<Value>& args) {
     args.GetReturnValue().Set(-EBADF);
     return;
   }
+  if (!args[1]->IsUint8Array() || !args[2]->IsUint32() || !args[3]->IsUint32()) {
+    args.GetReturnValue().Set(-EINVAL);
+    return;
+  }
   Local<Uint8Array> bytes = args[1].As<Uint8Array>();
   const char* data = static_cast<const char*>(bytes->Buffer()->Data()) + bytes->ByteOffset();
-  size_t start = static_cast<size_t>(args[2].As<Integer>()->Value());
-  size_t count = static_cast<size_t>(args[3].As<Integer>()->Value());
+  size_t start = static_cast<size_t>(args[2].As<v8::Uint32>()->Value());
+  size_t count = static_cast<size_t>(args[3].As<v8::Uint32>()->Value());
   if (start > bytes->ByteLength() || count > bytes->ByteLength() - start) {
     args.GetReturnValue().Set(-EINVAL);
     return;
@@ -358,7 +401,7 @@ void Close(const FunctionCallbackInfo<Value>& args) {
 
 // connections(): how many connections are open here (tests).
 void Connections(const FunctionCallbackInfo<Value>& args) {
-  args.GetReturnValue().Set(static_cast<double>(state == nullptr ? 0 : state->conns.size()));
+  args.GetReturnValue().Set(static_cast<double>(state == nullptr ? 0 : state->openConns));
 }
 
 }  // namespace
@@ -366,6 +409,7 @@ void Connections(const FunctionCallbackInfo<Value>& args) {
 NODE_MODULE_INIT() {
   NODE_SET_METHOD(exports, "init", Init);
   NODE_SET_METHOD(exports, "adopt", Adopt);
+  NODE_SET_METHOD(exports, "fdOf", FdOf);
   NODE_SET_METHOD(exports, "write", Write);
   NODE_SET_METHOD(exports, "pending", Pending);
   NODE_SET_METHOD(exports, "end", End);

@@ -13,7 +13,8 @@ import type { ClientTransport, TransportReceiver } from './client-transport.js';
 
 interface NativeIo {
   init(onBatch: (records: number) => void, buffer: Uint8Array, records: Int32Array): boolean;
-  adopt(fd: number, id: number): number;
+  adopt(fd: number): number;
+  fdOf(id: number): number;
   write(id: number, bytes: Uint8Array, start: number, count: number): number;
   pending(id: number): number;
   end(id: number): void;
@@ -31,8 +32,8 @@ export class NativeClientIo {
   readonly #buffer = Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES);
   readonly #records = new Int32Array(BATCH_RECORDS * 3);
   readonly #receivers = new Map<number, TransportReceiver>();
-  #nextId = 1;
   #inBatch = false;
+  #batchCount = 0;
   #atBatchEnd: Array<() => void> = [];
 
   private constructor(native: NativeIo) {
@@ -55,6 +56,14 @@ export class NativeClientIo {
     return true;
   }
 
+  /**
+   * A number for the batch being handled (0 outside one): a node reads its clocks once per batch
+   * (Server.beginBatch), as every read in it happened before the batch began.
+   */
+  get currentBatch(): number {
+    return this.#inBatch ? this.#batchCount : 0;
+  }
+
   /** Connections open in the native module (tests). */
   get connections(): number {
     return this.#native.connections();
@@ -65,12 +74,11 @@ export class NativeClientIo {
     // `_handle.fd` is libuv's descriptor: internal to Node but stable for TCP and pipe handles.
     const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
     if (typeof handle?.fd !== 'number' || handle.fd < 0) return undefined;
-    const id = this.#nextId++;
-    const fd = this.#native.adopt(handle.fd, id);
-    if (fd < 0) return undefined;
+    const id = this.#native.adopt(handle.fd);
+    if (id < 0) return undefined;
     this.#receivers.set(id, receiver);
     socket.destroy();
-    return new NativeTransport(this, this.#native, id, fd);
+    return new NativeTransport(this, this.#native, id);
   }
 
   forget(id: number): void {
@@ -81,6 +89,7 @@ export class NativeClientIo {
     const records = this.#records;
     const buffer = this.#buffer;
     this.#inBatch = true;
+    this.#batchCount++;
     try {
       for (let index = 0; index < count * 3; index += 3) {
         const receiver = this.#receivers.get(records[index] as number);
@@ -106,18 +115,20 @@ export class NativeClientIo {
 }
 
 class NativeTransport implements ClientTransport {
-  readonly fd: number;
   readonly #io: NativeClientIo;
   readonly #native: NativeIo;
   readonly #id: number;
   /** The last write left bytes pending in the module: ask it how many remain. */
   #mayHavePending = false;
 
-  constructor(io: NativeClientIo, native: NativeIo, id: number, fd: number) {
+  constructor(io: NativeClientIo, native: NativeIo, id: number) {
     this.#io = io;
     this.#native = native;
     this.#id = id;
-    this.fd = fd;
+  }
+
+  get fd(): number {
+    return this.#native.fdOf(this.#id);
   }
 
   write(writer: ReplyWriter): boolean {

@@ -805,12 +805,23 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
    * floored), and a TTL set from it could end before a time a client saw before sending.
    */
   beginBatch(): number {
+    // Within one native read batch the clocks are read for its first client only: every read
+    // of the batch happened before it began, and each command's end time (lastCommandEndMs)
+    // keeps the derived wall clock moving for the next one.
+    const batch = nativeClientIo?.currentBatch ?? 0;
+    if (batch !== 0 && batch === this.#clockBatch) return this.#clockBatchWallMs;
+    this.#clockBatch = batch;
     const nowMs = performance.now();
     this.lastCommandEndMs = nowMs;
     const wallMs = this.clock.nowMs();
     this.wallClockOffsetMs = wallMs - nowMs;
+    this.#clockBatchWallMs = wallMs;
     return wallMs;
   }
+
+  /** The native batch whose clocks beginBatch read (0: none), and the wall time it read. */
+  #clockBatch = 0;
+  #clockBatchWallMs = 0;
 
   get slowlogThresholdUs(): number {
     return this.slowlog.thresholdUs;
