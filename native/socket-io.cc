@@ -371,7 +371,11 @@ void Write(const FunctionCallbackInfo<Value>& args) {
     ReportPending(conn);
     UpdateEvents(conn);
   }
-  args.GetReturnValue().Set(static_cast<double>(conn->PendingBytes()));
+  // An int32 return is a small integer to V8 (no heap number); pending bytes above 2 GB read
+  // as a double.
+  size_t pending = conn->PendingBytes();
+  if (pending <= INT32_MAX) args.GetReturnValue().Set(static_cast<int32_t>(pending));
+  else args.GetReturnValue().Set(static_cast<double>(pending));
 }
 
 // pending(id): reply bytes the kernel has not taken yet (0 for an unknown connection).
