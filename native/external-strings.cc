@@ -50,8 +50,8 @@ constexpr int64_t MIN_GROWTH_BYTES = int64_t{64} << 20;
 // full GC instead of starting incremental marking.
 constexpr int64_t KICK_BYTES = int64_t{128} << 20;
 
-// Freed blocks go to a background thread. V8 disposes of dead external strings inside the GC
-// pause that finalizes them (a mark-compact ends with tens of thousands after a burst of 1 KB
+// Freed byte blocks go to a background thread. V8 disposes of dead external strings inside the
+// GC pause that finalizes them (a mark-compact ends with tens of thousands after a burst of 1 KB
 // SETs): a free() of a 1 KB block there costs a cache miss or two on the chunk headers it
 // coalesces with. Disposing now appends a pointer; FreeWorker frees the batch after the GC.
 // The state is allocated once and never destroyed: the detached worker may still wait on it
@@ -76,42 +76,93 @@ void FreeWorker(FreeQueue* queue) {
   }
 }
 
-// One malloc'd block holds the resource followed by the string's bytes.
+// A string's resource (V8's handle on it: vtable, bytes pointer, length) lives in a dense pool,
+// apart from its bytes. V8 calls Dispose() on every dead external string inside the mark-compact
+// pause (clear.external_string_table), and the virtual call reads the resource. When the resource
+// headed its own 1 KB block, that was a cache miss per string: under `SET -d 1024`
+// (~77k dead strings per major GC) it made 9 ms of a 14 ms pause (--trace-gc-nvp). Packed
+// 24-byte resources share cache lines and pages.
+class ResourcePool {
+ public:
+  // Called with free_queue->mutex held (or before the worker exists).
+  void* Allocate(size_t size) {
+    if (free_list_ != nullptr) {
+      void* slot = free_list_;
+      free_list_ = *static_cast<void**>(slot);
+      return slot;
+    }
+    if (bump_left_ == 0) {
+      bump_ = static_cast<char*>(std::malloc(size * CHUNK_SLOTS));
+      if (bump_ == nullptr) return nullptr;
+      bump_left_ = CHUNK_SLOTS;
+    }
+    void* slot = bump_;
+    bump_ += size;
+    bump_left_--;
+    return slot;
+  }
+
+  // Called with free_queue->mutex held (or before the worker exists).
+  void Release(void* slot) {
+    *static_cast<void**>(slot) = free_list_;
+    free_list_ = slot;
+  }
+
+ private:
+  static constexpr size_t CHUNK_SLOTS = 4096;
+  void* free_list_ = nullptr;
+  char* bump_ = nullptr;
+  size_t bump_left_ = 0;
+};
+
+// Chunks are never returned: the pool is as large as the most external strings ever alive at
+// once (24 bytes each), like an allocator's arena.
+ResourcePool resource_pool;
+std::mutex pool_mutex_without_queue;
+
+std::mutex& PoolMutex() { return free_queue != nullptr ? free_queue->mutex : pool_mutex_without_queue; }
+
 class Latin1Resource final : public String::ExternalOneByteStringResource {
  public:
   static Latin1Resource* Create(const char* bytes, size_t length) {
-    void* block = std::malloc(sizeof(Latin1Resource) + length);
-    if (block == nullptr) return nullptr;
-    auto* resource = new (block) Latin1Resource(length);
-    std::memcpy(resource->bytes(), bytes, length);
-    return resource;
+    char* copy = static_cast<char*>(std::malloc(length));
+    if (copy == nullptr) return nullptr;
+    std::memcpy(copy, bytes, length);
+    void* slot;
+    {
+      std::lock_guard<std::mutex> lock(PoolMutex());
+      slot = resource_pool.Allocate(sizeof(Latin1Resource));
+    }
+    if (slot == nullptr) {
+      std::free(copy);
+      return nullptr;
+    }
+    return new (slot) Latin1Resource(copy, length);
   }
 
-  const char* data() const override { return bytes(); }
+  const char* data() const override { return data_; }
   size_t length() const override { return length_; }
 
   // Called by V8 when the string dies (instead of `delete this`).
   void Dispose() override {
     live_bytes.fetch_sub(static_cast<int64_t>(length_), std::memory_order_relaxed);
-    // The destructor has nothing to release: the block is freed as a whole.
+    char* bytes = data_;
     this->~Latin1Resource();
-    if (free_queue == nullptr) {
-      std::free(this);
-      return;
-    }
-    std::lock_guard<std::mutex> lock(free_queue->mutex);
-    free_queue->blocks.push_back(this);
+    std::lock_guard<std::mutex> lock(PoolMutex());
+    resource_pool.Release(this);
+    if (free_queue == nullptr) std::free(bytes);
+    else free_queue->blocks.push_back(bytes);
   }
 
   // For a resource V8 refused.
   void Release() { Dispose(); }
 
  private:
-  explicit Latin1Resource(size_t length) : length_(length) {
+  Latin1Resource(char* data, size_t length) : data_(data), length_(length) {
     live_bytes.fetch_add(static_cast<int64_t>(length), std::memory_order_relaxed);
   }
-  char* bytes() const { return reinterpret_cast<char*>(const_cast<Latin1Resource*>(this) + 1); }
 
+  char* data_;
   size_t length_;
 };
 

@@ -82,3 +82,33 @@ test("V8's external memory figure (what used_memory reads) counts external strin
   assert.ok(grown >= 20 * (1024 * 1024 - 7) && grown < 30 * 1024 * 1024, `external_memory grew ${grown} bytes for 20 MB of external strings`);
   assert.equal(kept.length, 20);
 });
+
+test('strings made after others died reuse their resources without touching the survivors', { skip: !externalStringsEnabled }, () => {
+  // Resources of dead strings go back to a pool (native/external-strings.cc) and are handed to
+  // new strings: every survivor and every new string must still read its own bytes.
+  const length = EXTERNAL_STRING_MIN_BYTES + 11;
+  const make = (n: number): string => {
+    const buffer = Buffer.alloc(length);
+    buffer.writeUInt32BE(n, 0);
+    buffer.fill(n & 0xff, 4);
+    return largeLatin1(buffer, 0, length);
+  };
+  const expected = (n: number): string => {
+    const buffer = Buffer.alloc(length);
+    buffer.writeUInt32BE(n, 0);
+    buffer.fill(n & 0xff, 4);
+    return buffer.latin1Slice(0, length);
+  };
+  gc();
+  const liveBefore = externalStringBytes();
+  let strings: Array<string | undefined> = Array.from({ length: 20_000 }, (_, n) => make(n));
+  // Two of three die; their resources return to the pool at the collection.
+  strings = strings.map((text, n) => (n % 3 === 0 ? text : undefined));
+  gc();
+  const reused = Array.from({ length: 20_000 }, (_, n) => make(100_000 + n));
+  for (let n = 0; n < strings.length; n++) if (n % 3 === 0) assert.equal(strings[n], expected(n), `survivor ${n}`);
+  for (let n = 0; n < reused.length; n++) assert.equal(reused[n], expected(100_000 + n), `new string ${n}`);
+  assert.ok(isExternalString(reused[0] as string));
+  const kept = Math.ceil(20_000 / 3) + 20_000;
+  assert.equal(externalStringBytes() - liveBefore, kept * length);
+});
