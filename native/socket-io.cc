@@ -179,6 +179,8 @@ void OnPoll(uv_poll_t* handle, int status, int events) {
   }
   if ((events & UV_WRITABLE) != 0) {
     if (!WritePending(conn)) {
+      // Kept before the calls below, which may change errno.
+      const int error = errno;
       if (conn->endAfterWrite) {
         CloseConn(conn);
         return;
@@ -189,7 +191,8 @@ void OnPoll(uv_poll_t* handle, int status, int events) {
       ReportPending(conn);
       if (state->recordCount == state->maxRecords) Dispatch();
       if (conn->closed) return;
-      AddRecord(conn->id, -errno, 0);
+      // Never 0 (end of stream): any failure closes the session.
+      AddRecord(conn->id, error > 0 ? -error : -EIO, 0);
       UpdateEvents(conn);
       return;
     }
@@ -215,7 +218,8 @@ void OnPoll(uv_poll_t* handle, int status, int events) {
   }
   if (bytes < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
   // End of stream (0) or an error (-errno): no more reads; JavaScript closes the session.
-  AddRecord(conn->id, bytes == 0 ? 0 : -errno, 0);
+  const int error = errno;
+  AddRecord(conn->id, bytes == 0 ? 0 : -(error > 0 ? error : EIO), 0);
   conn->reading = false;
   UpdateEvents(conn);
 }

@@ -103,13 +103,11 @@ export class NativeClientIo {
         }
       }
     } finally {
+      // Outside the batch from here: what this work schedules in turn goes through setImmediate.
       this.#inBatch = false;
-      // Work queued at the batch's end may queue more (a flush that wakes another client).
-      while (this.#atBatchEnd.length > 0) {
-        const work = this.#atBatchEnd;
-        this.#atBatchEnd = [];
-        for (const item of work) item();
-      }
+      const work = this.#atBatchEnd;
+      this.#atBatchEnd = [];
+      for (const item of work) item();
     }
   }
 }
