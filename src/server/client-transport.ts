@@ -2,7 +2,7 @@ import { writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import { nativeClientIo } from './native-client-io.js';
-import { readIntoSharedBuffer } from './shared-read-buffer.js';
+import { readIntoSharedBuffer, socketDescriptor } from './shared-read-buffer.js';
 
 /** What a transport calls on its session. */
 export interface TransportReceiver {
@@ -45,9 +45,7 @@ class SocketTransport implements ClientTransport {
 
   constructor(socket: Socket, receiver: TransportReceiver) {
     this.#socket = socket;
-    // `_handle.fd` is libuv's descriptor: internal to Node but stable for TCP and pipe handles.
-    const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
-    this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
+    this.fd = socketDescriptor(socket);
     // Accepted paused (pauseOnConnect): reads start once the reader is in place.
     if (!readIntoSharedBuffer(socket, (bytes) => receiver.receive(bytes, true))) socket.on('data', (chunk: Buffer) => receiver.receive(chunk, false));
     socket.resume();

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { loadNativeModule } from '../lib/native-module.js';
 import type { ReplyWriter } from '../resp/reply-writer.js';
 import type { ClientTransport, TransportReceiver } from './client-transport.js';
+import { socketDescriptor } from './shared-read-buffer.js';
 
 /**
  * Client sockets read in batches by the native module (native/socket-io.cc, docs/native-io.md):
@@ -71,10 +72,9 @@ export class NativeClientIo {
 
   /** Polls a duplicate of the socket's descriptor and destroys the socket; undefined if it cannot. */
   adopt(socket: Socket, receiver: TransportReceiver): ClientTransport | undefined {
-    // `_handle.fd` is libuv's descriptor: internal to Node but stable for TCP and pipe handles.
-    const handle = (socket as unknown as { _handle?: { fd?: unknown } })._handle;
-    if (typeof handle?.fd !== 'number' || handle.fd < 0) return undefined;
-    const id = this.#native.adopt(handle.fd);
+    const fd = socketDescriptor(socket);
+    if (fd < 0) return undefined;
+    const id = this.#native.adopt(fd);
     if (id < 0) return undefined;
     this.#receivers.set(id, receiver);
     socket.destroy();

@@ -259,12 +259,13 @@ export class TesseraServer implements ServerFacade, DispatchHost, SessionHost {
     if (nativeClientIo?.runAtBatchEnd(this.#endTurnNow) !== true) setImmediate(this.#endTurnNow);
   }
 
+  /** #endTurn as one function made once (scheduled on every turn with replies). */
+  readonly #endTurnNow = (): void => this.#endTurn();
+
   /**
    * Redis's beforeSleep: the AOF write (and fsync with always), then the replies of this turn
    * (deferFlush) and those that waited for the write (holdReply).
    */
-  readonly #endTurnNow = (): void => this.#endTurn();
-
   #endTurn(): void {
     this.#turnEndScheduled = false;
     this.aof.flush();

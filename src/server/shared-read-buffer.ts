@@ -1,5 +1,14 @@
 import type { Socket } from 'node:net';
 
+/**
+ * The socket's descriptor, or -1. `_handle.fd` is libuv's: internal to Node but stable for TCP
+ * and pipe handles.
+ */
+export function socketDescriptor(socket: Socket): number {
+  const handle = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle;
+  return typeof handle?.fd === 'number' ? handle.fd : -1;
+}
+
 /** Bytes of the one buffer every client socket reads into (libuv's default read size). */
 const SHARED_READ_BUFFER_BYTES = 64 * 1024;
 let sharedBuffer: Buffer | undefined;
