@@ -40,6 +40,22 @@ test('binary bytes survive as latin1', () => {
   assert.deepEqual(Buffer.from(argv?.[1] ?? '', 'latin1'), value);
 });
 
+test('every argument length up to 40 bytes keeps its bytes (each string-building path: tiny, short, medium, slice)', () => {
+  const parser = new RequestParser();
+  for (let length = 0; length <= 40; length++) {
+    // Every byte value appears across the lengths; the first byte varies so cached tiny strings are exercised too.
+    const value = Buffer.alloc(length);
+    for (let i = 0; i < length; i++) value[i] = (length * 37 + i * 101) & 0xff;
+    for (let repeat = 0; repeat < 3; repeat++) {
+      parser.feed(Buffer.concat([Buffer.from(`*3\r\n$4\r\nSADD\r\n$${length}\r\n`), value, Buffer.from(`\r\n$${length}\r\n`), value, Buffer.from('\r\n')]));
+      const [argv] = parseAll(parser);
+      assert.equal(argv?.length, 3, `length ${length}`);
+      assert.deepEqual(Buffer.from(argv?.[1] ?? 'x', 'latin1'), value, `length ${length}, second argument`);
+      assert.deepEqual(Buffer.from(argv?.[2] ?? 'x', 'latin1'), value, `length ${length}, third argument`);
+    }
+  }
+});
+
 test('a big argument arriving in many chunks is assembled once', () => {
   const parser = new RequestParser();
   const big = 'x'.repeat(1_000_000);

@@ -107,7 +107,7 @@ test('memory loads: 10-field hashes and one big sorted set, and --only names the
 
 test('parseOptions: defaults, --quick, --only, --rounds, and clear errors', () => {
   const defaults = parseOptions([]);
-  assert.equal(defaults.rounds, 2);
+  assert.equal(defaults.rounds, 3);
   assert.equal(defaults.memoryKeys, 1_000_000);
   assert.equal(wants(defaults, 'memory'), true);
   const quick = parseOptions(['--quick', '--only', 'set,GET']);
