@@ -205,6 +205,17 @@ export function evaluateTargets(results: readonly CaseResult[], memory: MemoryBy
   return targets;
 }
 
+/** Issue 6: `redis-benchmark --cluster` SET and GET at -P 1 and -P 16, each >= 0.9x Redis's cluster. */
+export function evaluateClusterTargets(clusterResults: readonly CaseResult[]): TargetResult[] {
+  const targets: TargetResult[] = [];
+  for (const pipeline of [1, 16]) {
+    for (const test of ['set', 'get']) {
+      targets.push(throughputTarget(clusterResults, `cluster-${test}-p${pipeline}`, `cluster ${test.toUpperCase()} -P ${pipeline} throughput`, 0.9));
+    }
+  }
+  return targets;
+}
+
 export function targetsTable(targets: readonly TargetResult[]): string {
   return markdownTable(['target', 'goal', 'measured', 'result'], targets.map((t) => [t.name, t.goal, t.measured, t.status]));
 }

@@ -7,7 +7,7 @@ import { HASH_FIELDS, db0Keys, hashLoad, hashLoadCommand, loadKeyName, loadKeys,
 import { PipelineClient, encodeCommands } from '../../bench/pipeline-client.js';
 import { DATA_TYPE_TESTS, OptionsError, benchCases, parseOptions, randIntText, wants } from '../../bench/plan.js';
 import { BenchmarkCsvError, benchmarkArgs, findServerError, parseBenchmarkCsv, splitCsvLine, type BenchmarkRow } from '../../bench/redis-benchmark.js';
-import { evaluateTargets, markdownTable, memoryTable, summarize, throughputTable, type CaseResult, type RunRecord } from '../../bench/report.js';
+import { evaluateClusterTargets, evaluateTargets, markdownTable, memoryTable, summarize, throughputTable, type CaseResult, type RunRecord } from '../../bench/report.js';
 import { startTessera } from '../support/tessera.js';
 
 // Captured from redis-benchmark 7.0.15 against a Tessera node (the warning is on stderr there).
@@ -210,6 +210,22 @@ test('evaluateTargets: data-type ops at -P 16 (>= 0.8x) and their memory (<= 1.5
   assert.equal(targets.get('hash (10 fields) bytes per key')?.status, 'PASS'); // 1.40
   assert.equal(targets.get('sorted set bytes per member')?.status, 'N/A');
   assert.match(memoryTable(MEMORY, 'member').split('\n')[0] as string, /\| members \|.*\| RSS bytes\/member \| +used_memory bytes\/member \|/);
+});
+
+test('evaluateClusterTargets: SET and GET at -P 1 and -P 16, each >= 0.9x the redis cluster', () => {
+  const results: CaseResult[] = [
+    { benchCase: { id: 'cluster-set-p1', test: 'set', pipeline: 1, valueBytes: 3, requests: 1000 }, runs: { redis: [ok(1, 100_000), ok(2, 90_000)], tessera: [ok(1, 80_000), ok(2, 91_000)] } },
+    { benchCase: { id: 'cluster-get-p1', test: 'get', pipeline: 1, valueBytes: 3, requests: 1000 }, runs: { redis: [ok(1, 100_000)], tessera: [ok(1, 89_000)] } },
+    { benchCase: { id: 'cluster-set-p16', test: 'set', pipeline: 16, valueBytes: 3, requests: 1000 }, runs: { redis: [ok(1, 100_000)], tessera: [ok(1, 120_000)] } },
+  ];
+  const targets = new Map(evaluateClusterTargets(results).map((t) => [t.name, t]));
+  assert.deepEqual([...targets.keys()], ['cluster SET -P 1 throughput', 'cluster GET -P 1 throughput', 'cluster SET -P 16 throughput', 'cluster GET -P 16 throughput']);
+  // Best round of each server: 91,000 / 100,000.
+  assert.equal(targets.get('cluster SET -P 1 throughput')?.measured, '0.91x');
+  assert.equal(targets.get('cluster SET -P 1 throughput')?.status, 'PASS');
+  assert.equal(targets.get('cluster GET -P 1 throughput')?.status, 'FAIL');
+  assert.equal(targets.get('cluster SET -P 16 throughput')?.status, 'PASS');
+  assert.equal(targets.get('cluster GET -P 16 throughput')?.status, 'N/A');
 });
 
 test('memoryTable shows per-key bytes, ratios, and n/a without INFO used_memory', () => {
